@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# install-deps.sh -- install the Debian packages slpcoder's build and tests need.
+# Idempotent: packages already present are left alone; apt runs only when one is missing.
+# Works on Debian 12 (bookworm) and 13 (trixie); run as root (or with sudo on PATH).
+set -euo pipefail
+
+pkgs=(
+  build-essential cmake pkg-config git
+  protobuf-compiler protobuf-c-compiler libprotobuf-c-dev
+  librdkafka-dev libuv1-dev libcmocka-dev libjansson-dev libinih-dev
+  clang kcat valgrind
+)
+# The real-broker test tier (issue: daemon) needs a JDK and Maven; opt in with --with-java.
+if [[ "${1:-}" == "--with-java" ]]; then
+  pkgs+=(default-jdk-headless maven)
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#pkgs[@]} packages present"
+  exit 0
+fi
+
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
