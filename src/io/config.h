@@ -1,0 +1,96 @@
+/* config.h -- slpcoderd configuration: one declarative table drives parsing,
+ * validation and --help.
+ *
+ * Sources, in increasing precedence: a key=value file (sections allowed:
+ * "[kafka]\nbootstrap.servers = x" is "kafka.bootstrap.servers = x"), the
+ * environment (SLPCODER_<KEY>, upper case, dots as underscores; for kafka.*
+ * SLPCODER_KAFKA_FOO_BAR is kafka.foo.bar), and -X key=value. Every kafka.*
+ * key goes to librdkafka verbatim (consumer and producer alike).
+ *
+ * Errors name the key and where it came from ("file.conf:12", "env
+ * SLPCODER_MAX_IN_FLIGHT", "-X") in the caller's buffer; the daemon exits 78.
+ *
+ * Thread: the loop thread, before the loop runs; the result is read-only after.
+ */
+#ifndef SLPCODER_IO_CONFIG_H
+#define SLPCODER_IO_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <librdkafka/rdkafka.h>
+
+typedef enum slp_delivery_mode {
+  SLP_AT_LEAST_ONCE = 0,
+  SLP_EXACTLY_ONCE = 1,
+} slp_delivery_mode_t;
+
+typedef struct slp_config_kv {
+  char *key;    /* without the "kafka." prefix, as librdkafka spells it */
+  char *value;
+  char source[160];
+} slp_config_kv_t;
+
+typedef struct slp_config {
+  char *topic_input;
+  char *topic_coded;
+  char *topic_rejected;
+  char *topic_dlq;
+  char *rules_dir;           /* "" = the bundle next to the binary */
+  int delivery;              /* slp_delivery_mode_t */
+  char *transactional_id;    /* "" = slpcoderd-<group.id>-<hostname> */
+  int64_t max_in_flight;
+  int64_t batch_messages;
+  int64_t batch_ms;
+  int64_t shutdown_deadline_ms;
+  int64_t poll_interval_ms;
+  int64_t stats_interval_ms;
+  int log_level;
+  bool embedded_kafka;
+  int64_t embedded_brokers;
+  int64_t embedded_partitions;
+  char *embedded_faults;     /* fault plan for tests, see worker.h */
+  int64_t exit_when_idle_ms; /* 0 = run until signalled */
+  int64_t max_messages;      /* stop after this many inputs are done (0 = no limit) */
+
+  slp_config_kv_t *kafka;    /* kafka.* in order of first appearance, last value wins */
+  size_t n_kafka;
+  size_t cap_kafka;
+} slp_config_t;
+
+void slp_config_init(slp_config_t *cfg);
+void slp_config_free(slp_config_t *cfg);
+
+/* Set one key from a source (e.g. "-X", "env SLPCODER_X", "a.conf:3").
+ * Returns 0, or -1 with err naming key, source and reason. */
+int slp_config_set(slp_config_t *cfg, const char *key, const char *value, const char *source,
+                   char *err, size_t errlen);
+
+/* Load a key=value file (libinih). Returns 0 or -1 with err "path:line: ...". */
+int slp_config_load_file(slp_config_t *cfg, const char *path, char *err, size_t errlen);
+
+/* Apply SLPCODER_* variables from envp (NULL-terminated "K=V" strings).
+ * Variables that name no key are ignored (the test harness sets some).
+ * SLPCODER_RULES is accepted as an alias of rules.dir (SLPCODER_RULES_DIR wins). */
+int slp_config_load_env(slp_config_t *cfg, char *const *envp, char *err, size_t errlen);
+
+/* Cross-key checks (e.g. batch sizes for exactly-once). Returns 0 or -1. */
+int slp_config_validate(const slp_config_t *cfg, char *err, size_t errlen);
+
+/* Look up a kafka.* value (key without prefix), NULL when unset. */
+const char *slp_config_kafka_get(const slp_config_t *cfg, const char *key);
+
+/* Apply every kafka.* key to conf with rd_kafka_conf_set. Returns 0, or -1
+ * with err naming the key, its source and librdkafka's reason. */
+int slp_config_apply_kafka(const slp_config_t *cfg, rd_kafka_conf_t *conf, char *err,
+                           size_t errlen);
+
+/* --help text generated from the table. */
+void slp_config_usage(FILE *out);
+
+/* The effective settings, one "key = value" a line (secrets redacted). */
+void slp_config_dump(const slp_config_t *cfg, FILE *out);
+
+#endif /* SLPCODER_IO_CONFIG_H */

@@ -1,0 +1,210 @@
+/* test_config.c -- settings table, the three sources and their precedence, errors naming keys. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "io/config.h"
+
+static char err[512];
+
+static void write_file(const char *path, const char *text) {
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+static void test_defaults(void **state) {
+  (void)state;
+  slp_config_t c;
+  slp_config_init(&c);
+  assert_string_equal(c.topic_input, "slp.sessions");
+  assert_string_equal(c.topic_coded, "claims.coded");
+  assert_string_equal(c.topic_rejected, "claims.rejected");
+  assert_string_equal(c.topic_dlq, "slp.sessions.dlq");
+  assert_int_equal(c.delivery, SLP_AT_LEAST_ONCE);
+  assert_int_equal(c.max_in_flight, 20000);
+  assert_false(c.embedded_kafka);
+  slp_config_free(&c);
+}
+
+/* One row per bad setting: key, value, a substring the error must contain. */
+static const struct { const char *key, *value, *want; } bad_rows[] = {
+    {"no.such.key", "1", "no.such.key: unknown key"},
+    {"max.in.flight", "0", "max.in.flight: bad value \"0\""},
+    {"max.in.flight", "12x", "max.in.flight: bad value"},
+    {"max.in.flight", "", "max.in.flight: bad value"},
+    {"delivery", "twice", "delivery: bad value \"twice\" (one of at-least-once|exactly-once)"},
+    {"embedded.kafka", "maybe", "embedded.kafka: bad value"},
+    {"log.level", "loud", "log.level: bad value"},
+    {"kafka.", "x", "empty librdkafka property"},
+};
+
+static void test_bad_values_name_key_and_source(void **state) {
+  (void)state;
+  for (size_t i = 0; i < sizeof bad_rows / sizeof bad_rows[0]; i++) {
+    slp_config_t c;
+    slp_config_init(&c);
+    assert_int_equal(slp_config_set(&c, bad_rows[i].key, bad_rows[i].value, "-X", err, sizeof err), -1);
+    if (!strstr(err, bad_rows[i].want) || strncmp(err, "-X: ", 4) != 0)
+      fail_msg("row %zu: error \"%s\" lacks \"%s\"", i, err, bad_rows[i].want);
+    slp_config_free(&c);
+  }
+}
+
+static void test_good_values(void **state) {
+  (void)state;
+  slp_config_t c;
+  slp_config_init(&c);
+  assert_int_equal(slp_config_set(&c, "delivery", "exactly-once", "-X", err, sizeof err), 0);
+  assert_int_equal(c.delivery, SLP_EXACTLY_ONCE);
+  assert_int_equal(slp_config_set(&c, "embedded.kafka", "yes", "-X", err, sizeof err), 0);
+  assert_true(c.embedded_kafka);
+  assert_int_equal(slp_config_set(&c, "max.in.flight", "5", "-X", err, sizeof err), 0);
+  assert_int_equal(c.max_in_flight, 5);
+  assert_int_equal(slp_config_set(&c, "kafka.linger.ms", "5", "-X", err, sizeof err), 0);
+  assert_int_equal(slp_config_set(&c, "kafka.linger.ms", "7", "-X", err, sizeof err), 0);
+  assert_int_equal(c.n_kafka, 1);
+  assert_string_equal(slp_config_kafka_get(&c, "linger.ms"), "7");
+  slp_config_free(&c);
+}
+
+static void test_file_sections_and_lines(void **state) {
+  (void)state;
+  char path[] = "/tmp/slpcfgXXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  close(fd);
+  write_file(path, "# comment\ntopic.input = in.x\nmax.in.flight = 100\n[kafka]\nbootstrap.servers = h:1\n"
+                   "[topic]\ncoded = out.y\n");
+  slp_config_t c;
+  slp_config_init(&c);
+  assert_int_equal(slp_config_load_file(&c, path, err, sizeof err), 0);
+  assert_string_equal(c.topic_input, "in.x");
+  assert_string_equal(c.topic_coded, "out.y");
+  assert_int_equal(c.max_in_flight, 100);
+  assert_string_equal(slp_config_kafka_get(&c, "bootstrap.servers"), "h:1");
+  slp_config_free(&c);
+
+  write_file(path, "topic.input = a\n\nmax.in.flight = -3\n");
+  slp_config_init(&c);
+  assert_int_equal(slp_config_load_file(&c, path, err, sizeof err), -1);
+  char want[256];
+  snprintf(want, sizeof want, "%s:3: max.in.flight: bad value", path);
+  if (strncmp(err, want, strlen(want)) != 0) fail_msg("got \"%s\"", err);
+  slp_config_free(&c);
+
+  write_file(path, "[broken\n");
+  slp_config_init(&c);
+  assert_int_equal(slp_config_load_file(&c, path, err, sizeof err), -1);
+  snprintf(want, sizeof want, "%s:1: syntax error", path);
+  if (strncmp(err, want, strlen(want)) != 0) fail_msg("got \"%s\"", err);
+  slp_config_free(&c);
+
+  unlink(path);
+  slp_config_init(&c);
+  assert_int_equal(slp_config_load_file(&c, path, err, sizeof err), -1);
+  assert_non_null(strstr(err, "cannot open"));
+  slp_config_free(&c);
+}
+
+static void test_env_and_precedence(void **state) {
+  (void)state;
+  char path[] = "/tmp/slpcfgXXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  close(fd);
+  write_file(path, "max.in.flight = 100\nbatch.ms = 50\nstats.interval.ms = 9\n[kafka]\nlinger.ms = 1\n");
+  char *envp[] = {"SLPCODER_MAX_IN_FLIGHT=200", "SLPCODER_BATCH_MS=60", "SLPCODER_KAFKA_LINGER_MS=2",
+                  "SLPCODER_KAFKA_SOCKET_KEEPALIVE_ENABLE=true", "SLPCODER_BIN=/ignored",
+                  "SLPCODER_RULES=/r", "OTHER=1", NULL};
+  slp_config_t c;
+  slp_config_init(&c);
+  assert_int_equal(slp_config_load_file(&c, path, err, sizeof err), 0);
+  assert_int_equal(slp_config_load_env(&c, envp, err, sizeof err), 0);
+  assert_int_equal(slp_config_set(&c, "max.in.flight", "300", "-X", err, sizeof err), 0);
+  assert_int_equal(c.max_in_flight, 300);   /* -X beats env beats file */
+  assert_int_equal(c.batch_ms, 60);         /* env beats file */
+  assert_int_equal(c.stats_interval_ms, 9); /* file only */
+  assert_string_equal(c.rules_dir, "/r");
+  assert_string_equal(slp_config_kafka_get(&c, "linger.ms"), "2");
+  assert_string_equal(slp_config_kafka_get(&c, "socket.keepalive.enable"), "true");
+  slp_config_free(&c);
+
+  char *bad[] = {"SLPCODER_DELIVERY=sometimes", NULL};
+  slp_config_init(&c);
+  assert_int_equal(slp_config_load_env(&c, bad, err, sizeof err), -1);
+  assert_non_null(strstr(err, "env SLPCODER_DELIVERY: delivery: bad value"));
+  slp_config_free(&c);
+  unlink(path);
+}
+
+static void test_kafka_refusal_names_key(void **state) {
+  (void)state;
+  slp_config_t c;
+  slp_config_init(&c);
+  assert_int_equal(slp_config_set(&c, "kafka.bootstrap.servers", "h:1", "-X", err, sizeof err), 0);
+  assert_int_equal(slp_config_set(&c, "kafka.no.such.property", "1", "a.conf:4", err, sizeof err), 0);
+  rd_kafka_conf_t *conf = rd_kafka_conf_new();
+  assert_int_equal(slp_config_apply_kafka(&c, conf, err, sizeof err), -1);
+  assert_non_null(strstr(err, "a.conf:4: kafka.no.such.property: librdkafka refused it"));
+  rd_kafka_conf_destroy(conf);
+  slp_config_free(&c);
+
+  slp_config_init(&c);
+  assert_int_equal(slp_config_set(&c, "kafka.acks", "lots", "-X", err, sizeof err), 0);
+  conf = rd_kafka_conf_new();
+  assert_int_equal(slp_config_apply_kafka(&c, conf, err, sizeof err), -1);
+  assert_non_null(strstr(err, "kafka.acks"));
+  rd_kafka_conf_destroy(conf);
+  slp_config_free(&c);
+}
+
+static void test_validate(void **state) {
+  (void)state;
+  slp_config_t c;
+  slp_config_init(&c);
+  assert_int_equal(slp_config_validate(&c, err, sizeof err), -1);
+  assert_non_null(strstr(err, "kafka.bootstrap.servers"));
+  assert_int_equal(slp_config_set(&c, "embedded.kafka", "true", "-X", err, sizeof err), 0);
+  assert_int_equal(slp_config_validate(&c, err, sizeof err), 0);
+  assert_int_equal(slp_config_set(&c, "topic.dlq", "claims.coded", "-X", err, sizeof err), 0);
+  assert_int_equal(slp_config_validate(&c, err, sizeof err), -1);
+  assert_non_null(strstr(err, "topic.dlq: same topic as topic.coded"));
+  slp_config_free(&c);
+}
+
+static void test_usage_lists_every_key(void **state) {
+  (void)state;
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  slp_config_usage(f);
+  fclose(f);
+  const char *keys[] = {"topic.input", "delivery", "transactional.id", "max.in.flight", "batch.ms",
+                        "shutdown.deadline.ms", "log.level", "SLPCODER_MAX_IN_FLIGHT", "kafka."};
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+    if (!strstr(buf, keys[i])) fail_msg("usage lacks %s", keys[i]);
+  free(buf);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_defaults),
+      cmocka_unit_test(test_bad_values_name_key_and_source),
+      cmocka_unit_test(test_good_values),
+      cmocka_unit_test(test_file_sections_and_lines),
+      cmocka_unit_test(test_env_and_precedence),
+      cmocka_unit_test(test_kafka_refusal_names_key),
+      cmocka_unit_test(test_validate),
+      cmocka_unit_test(test_usage_lists_every_key),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
