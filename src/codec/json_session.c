@@ -1,0 +1,32 @@
+/* json_session.c -- a SessionEvent from its proto3 JSON mapping. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "codec/codec_internal.h"
+#include "codec/pbjson.h"
+
+int slp_decode_session_json(slp_decoder_t *dec, const char *text, size_t len, slp_session_t *session,
+                            char *err, size_t errlen) {
+  memset(session, 0, sizeof *session);
+  if (errlen) err[0] = '\0';
+  dec->event = NULL;
+  slp_arena_reset(&dec->arena);
+
+  json_error_t jerr;
+  json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+  if (!root) {
+    snprintf(err, errlen, "JSON: line %d column %d: %s", jerr.line, jerr.column, jerr.text);
+    return -EBADMSG;
+  }
+  ProtobufCMessage *msg;
+  int rc = slp_pbjson_to_message(&slpcoder__v1__session_event__descriptor, root, &dec->arena, &msg, err, errlen);
+  json_decref(root);
+  if (rc < 0) return -EBADMSG;
+  dec->event = (Slpcoder__V1__SessionEvent *)msg;
+  rc = slp_codec_session_from_event(dec, dec->event, session, err, errlen);
+  if (rc < 0) memset(session, 0, sizeof *session);
+  return rc;
+}
