@@ -1,0 +1,126 @@
+/* cms_ptp.c -- the NCCI practitioner procedure-to-procedure (PTP) file, read as
+ * CMS publishes it (ccipra-v321r0-f1.txt ... -f4.txt).
+ *
+ * Format, as verified (2026-07, public samples read with the code search tool):
+ * - Tab-delimited text. Notice/heading lines come first: "CPT only copyright <year>
+ *   American Medical Association. All rights reserved.", "Column1/Column2 Edits",
+ *   then the column headings, which CMS splits over several lines ("Column 1 / Column 2 /
+ *   *=in existence / Effective / Deletion / Modifier / PTP Edit Rationale", then
+ *   "prior to 1996 / Date / Date / 0=not allowed", "*=no data / 1=allowed",
+ *   "9=not applicable"); some editions print them on one line. Sources: the loader
+ *   comment in a public "PolicyForge" NCCI loader (4 preamble lines, 7 columns), the
+ *   6-row heading block mirrored by a public pytest fixture of the CMS xlsx edition,
+ *   and public test fixtures built from ccioph-v322r0-f1.txt / ccipra files
+ *   (CRLF line ends, one-line heading variant).
+ * - Data rows: column 1 code, column 2 code, "*" if in existence prior to 1996 else
+ *   empty, effective date YYYYMMDD, deletion date YYYYMMDD or "*", modifier
+ *   indicator 0/1/9, rationale text (CMS's words, e.g. "Mutually exclusive
+ *   procedures"). A quarter is split over files f1-f4 only for size.
+ *
+ * Headings are skipped by recognising data rows (first field a 5-character
+ * HCPCS/CPT code), never by a line count. From the first data row on, every
+ * non-blank line must be a valid row or it is reported. Thread: any.
+ */
+#include <string.h>
+
+#include "rules/cms_util.h"
+
+#define PTP_FIELDS 7
+
+/* Validate one data line; 0 and *row filled, or -1 (reported). */
+static int ptp_row(slp__cms_reader_t *r, char **f, int nf, slp_cms_ptp_row_t *row) {
+  char show[48];
+  long ln = r->lineno;
+  char *c1 = slp__cms_trim(f[0]);
+  char *c2 = nf > 1 ? slp__cms_trim(f[1]) : NULL;
+  char *prior = nf > 2 ? slp__cms_trim(f[2]) : NULL;
+  char *eff = nf > 3 ? slp__cms_trim(f[3]) : NULL;
+  char *del = nf > 4 ? slp__cms_trim(f[4]) : NULL;
+  char *mod = nf > 5 ? slp__cms_trim(f[5]) : NULL;
+
+  if (!slp__cms_is_hcpcs(c1)) {
+    slp__cms_error(r, ln, "column 1 code \"%s\" is not a 5-character HCPCS/CPT code",
+                   slp__cms_show(c1, show, sizeof show));
+    return -1;
+  }
+  bool extra = nf > 16; /* a non-blank field past the rationale */
+  for (int i = PTP_FIELDS; i < nf && i < 16; i++)
+    extra = extra || !slp__cms_blank(f[i]);
+  if (nf < PTP_FIELDS - 1 || extra) { /* the rationale may be missing */
+    slp__cms_error(r, ln, "expected %d tab-separated fields, found %d", PTP_FIELDS, nf);
+    return -1;
+  }
+  if (!slp__cms_is_hcpcs(c2)) {
+    slp__cms_error(r, ln, "column 2 code \"%s\" is not a 5-character HCPCS/CPT code",
+                   slp__cms_show(c2, show, sizeof show));
+    return -1;
+  }
+  if (prior[0] != '\0' && strcmp(prior, "*") != 0) {
+    slp__cms_error(r, ln, "prior-to-1996 flag \"%s\" is not * or empty",
+                   slp__cms_show(prior, show, sizeof show));
+    return -1;
+  }
+  if (slp__cms_parse_yyyymmdd(eff, &row->effective) != 0) {
+    slp__cms_error(r, ln, "effective date \"%s\" is not YYYYMMDD",
+                   slp__cms_show(eff, show, sizeof show));
+    return -1;
+  }
+  if (strcmp(del, "*") == 0) {
+    row->deletion = SLP_CMS_NO_DATE;
+  } else if (slp__cms_parse_yyyymmdd(del, &row->deletion) != 0) {
+    slp__cms_error(r, ln, "deletion date \"%s\" is not YYYYMMDD or *",
+                   slp__cms_show(del, show, sizeof show));
+    return -1;
+  }
+  if (strcmp(mod, "0") != 0 && strcmp(mod, "1") != 0 && strcmp(mod, "9") != 0) {
+    slp__cms_error(r, ln, "modifier indicator \"%s\" is not 0, 1 or 9",
+                   slp__cms_show(mod, show, sizeof show));
+    return -1;
+  }
+  /* A deletion date before the effective date is left alone: it only makes an
+   * empty interval, and CMS's own files are not to be refused for it. */
+  memcpy(row->column1, c1, 6);
+  memcpy(row->column2, c2, 6);
+  row->modifier_indicator = mod[0] - '0';
+  return 0;
+}
+
+long slp_cms_ptp_parse(const char *fullpath, const char *path, slp_cms_ptp_cb cb, void *ctx,
+                       slp_rules_errors_t *errs) {
+  slp__cms_reader_t *r = slp__cms_open(fullpath, path, errs);
+  long rows = 0;        /* valid data rows passed on */
+  bool started = false; /* a data row was seen */
+  bool stopped = false; /* the callback asked to stop */
+  int got;
+  if (r == NULL)
+    return -1;
+  while ((got = slp__cms_next_line(r)) != 0) {
+    char *f[16];
+    int nf;
+    slp_cms_ptp_row_t row;
+    if (got < 0)
+      continue; /* reported */
+    if (slp__cms_blank(r->line))
+      continue;
+    nf = slp__cms_split_tabs(r->line, f, 16);
+    if (!started) {
+      if (!slp__cms_is_hcpcs(slp__cms_trim(f[0])))
+        continue; /* a notice or heading line */
+      started = true;
+    }
+    memset(&row, 0, sizeof row);
+    if (ptp_row(r, f, nf, &row) != 0)
+      continue;
+    rows++;
+    if (cb != NULL && cb(ctx, &row) != 0) {
+      stopped = true;
+      break;
+    }
+  }
+  if (!started && !stopped)
+    slp__cms_error(r, 0, "no data rows (lines starting with a 5-character HCPCS/CPT code)");
+  slp__cms_close(r);
+  if (stopped || !started)
+    return -1;
+  return rows;
+}
