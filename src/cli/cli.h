@@ -1,0 +1,34 @@
+/* cli.h -- the slpcoder command's subcommands and shared helpers. */
+#ifndef SLPCODER_CLI_H
+#define SLPCODER_CLI_H
+
+#include <stddef.h>
+
+#include "slpcoder/rules.h"
+
+/* sysexits.h values, spelled out: they are part of the CLI contract. */
+enum {
+  CLI_EX_OK = 0,
+  CLI_EX_USAGE = 64,
+  CLI_EX_DATAERR = 65,
+  CLI_EX_SOFTWARE = 70,
+  CLI_EX_IOERR = 74,
+  CLI_EX_CONFIG = 78,
+};
+
+/* Each subcommand gets argv from its own name on (argv[0] = "code", ...). */
+int cli_cmd_code(int argc, char **argv);
+int cli_cmd_rules(int argc, char **argv);
+
+/* The bundle to use when --rules is not given: $SLPCODER_RULES, else the one
+ * installed beside the executable (<exe>/../share/slpcoder/rules/default). */
+const char *cli_default_rules_dir(char *buf, size_t len);
+
+/* Load the bundle in dir; on failure print every "file:line: ..." error to
+ * stderr and return NULL. */
+slp_rules_t *cli_load_rules(const char *dir);
+
+/* Usage message on stderr plus the exit code for usage errors. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

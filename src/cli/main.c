@@ -1,0 +1,51 @@
+/* main.c -- slpcoder: the one-shot command line (code, rules check; later gen, replay). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+#ifndef SLPCODER_VERSION
+#define SLPCODER_VERSION "0.1.0"
+#endif
+
+static const char usage_text[] =
+    "usage: slpcoder code [--in=json|pb] [--out=json|pb] [--rules=DIR] [FILE]\n"
+    "       slpcoder rules check DIR\n"
+    "       slpcoder --help | --version\n"
+    "\n"
+    "  code         read one SessionEvent (FILE or standard input), write one CodingResult\n"
+    "               --in, --out   json (proto3 JSON mapping, default) or pb (binary protobuf;\n"
+    "                             Schema Registry framed input is accepted)\n"
+    "               --rules=DIR   rules bundle; default $SLPCODER_RULES, else the installed one\n"
+    "  rules check  load and validate a bundle, print its rules_version and a summary\n"
+    "\n"
+    "exit status: 0 result written, 64 usage, 65 input is not a SessionEvent,\n"
+    "             74 output error, 78 rules cannot be loaded\n";
+
+int cli_usage_error(const char *fmt, ...) {
+  va_list ap;
+  fputs("slpcoder: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputs("\n", stderr);
+  fputs(usage_text, stderr);
+  return CLI_EX_USAGE;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) return cli_usage_error("missing command");
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+    fputs(usage_text, stdout);
+    return CLI_EX_OK;
+  }
+  if (!strcmp(cmd, "--version")) {
+    printf("slpcoder %s\n", SLPCODER_VERSION);
+    return CLI_EX_OK;
+  }
+  if (!strcmp(cmd, "code")) return cli_cmd_code(argc - 1, argv + 1);
+  if (!strcmp(cmd, "rules")) return cli_cmd_rules(argc - 1, argv + 1);
+  return cli_usage_error("unknown command \"%s\"", cmd);
+}
