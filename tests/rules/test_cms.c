@@ -611,7 +611,7 @@ static void test_fuzz_mutations(void **state) {
     char *in = slurp(data_path(samples[s], path, sizeof path), &len);
     char *buf = malloc(len + 64);
     assert_non_null(buf);
-    for (int iter = 0; iter < 300; iter++) {
+    for (int iter = 0; iter < 150; iter++) {
       size_t n = len;
       memcpy(buf, in, len);
       int edits = 1 + (int)(rnd() % 8);
@@ -642,7 +642,7 @@ static void test_fuzz_mutations(void **state) {
   }
   /* plain garbage */
   char junk[2048];
-  for (int iter = 0; iter < 100; iter++) {
+  for (int iter = 0; iter < 50; iter++) {
     size_t n = rnd() % sizeof junk;
     for (size_t i = 0; i < n; i++)
       junk[i] = (char)(rnd() & 0xFF);
