@@ -1,0 +1,298 @@
+/* main.c -- slpcoderd: wires config, rules, the embedded cluster and the worker into one libuv loop. */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include <librdkafka/rdkafka.h>
+
+#include "gen/gen_cli.h"
+#include "io/config.h"
+#include "io/embedded.h"
+#include "io/jobs.h"
+#include "io/log.h"
+#include "io/reload.h"
+#include "io/worker.h"
+
+#ifndef SLPCODER_VERSION
+#define SLPCODER_VERSION "0.1.0" /* TODO: from CMake project(VERSION) */
+#endif
+
+#define EX_USAGE 64
+#define EX_SOFTWARE 70
+#define EX_CONFIG 78
+
+extern char **environ;
+
+typedef struct app {
+  uv_loop_t loop;
+  slp_config_t cfg;
+  slp_jobs_t jobs;
+  slp_embedded_t *emb;
+  slp_worker_t *worker;
+  slp_reload_t reload;
+  uv_signal_t sigterm, sigint, sighup;
+  uv_timer_t hard;
+  slp_job_t gen_job;
+  int exit_rc;
+  uint64_t t_start;
+} app_t;
+
+static void usage(FILE *out) {
+  fprintf(out,
+          "usage: slpcoderd [-c FILE] [-X key=value ...] [--embedded-kafka] [--demo]\n"
+          "                 [--check-config] [--help] [--version]\n"
+          "       slpcoderd gen ...   (the synthetic session generator, see slpcoderd gen --help)\n"
+          "\n"
+          "Consumes SessionEvents, codes them, produces CodedClaims / Rejections / DLQ records.\n"
+          "  -c, --config FILE   key = value file ([section] prefixes keys; [kafka] = kafka.*)\n"
+          "  -X key=value        set a key (beats the environment, which beats the file)\n"
+          "  --embedded-kafka    host librdkafka's mock cluster in-process, create the topics and\n"
+          "                      print bootstrap.servers=<list> on stdout once ready\n"
+          "  --demo              embedded cluster, 10000 generated sessions, code them, print a\n"
+          "                      summary and 3 claims as JSON, exit when idle\n"
+          "  --check-config      validate everything (including librdkafka's view), print the\n"
+          "                      effective settings and exit 0, or exit 78\n"
+          "Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP reloads the rules bundle.\n\n");
+  slp_config_usage(out);
+}
+
+static char *default_rules_dir(void) {
+  char exe[PATH_MAX];
+  size_t len = sizeof exe;
+  if (uv_exepath(exe, &len) != 0) return strdup("/usr/share/slpcoder/rules/default");
+  char *slash = strrchr(exe, '/');
+  if (slash) *slash = 0;
+  char *out = malloc(PATH_MAX + 64);
+  if (out) snprintf(out, PATH_MAX + 64, "%s/../share/slpcoder/rules/default", exe);
+  return out;
+}
+
+/* ---- loop callbacks ---------------------------------------------------------------- */
+
+static void on_hard_deadline(uv_timer_t *t) {
+  (void)t;
+  SLP_ERROR("shutdown hard deadline passed (a Kafka call ignored its timeout); exiting");
+  _exit(EX_SOFTWARE);
+}
+
+static void on_signal(uv_signal_t *s, int signum) {
+  app_t *app = s->data;
+  if (signum == SIGHUP) {
+    slp_reload_request(&app->reload);
+    return;
+  }
+  SLP_INFO("signal %s: graceful stop", signum == SIGTERM ? "SIGTERM" : "SIGINT");
+  if (!uv_is_active((uv_handle_t *)&app->hard))
+    uv_timer_start(&app->hard, on_hard_deadline, (uint64_t)app->cfg.shutdown_deadline_ms + 60000, 0);
+  slp_worker_stop(app->worker, "signal");
+}
+
+static void on_reloaded(slp_rules_t *rules, void *arg) {
+  app_t *app = arg;
+  if (!rules) return;
+  if (app->worker) slp_worker_set_rules(app->worker, rules);
+  slp_rules_unref(rules); /* the worker holds its own reference */
+}
+
+static void on_worker_closed(slp_worker_t *w, int rc, void *arg) {
+  app_t *app = arg;
+  (void)w;
+  app->exit_rc = rc ? EX_SOFTWARE : 0;
+  uv_close((uv_handle_t *)&app->sigterm, NULL);
+  uv_close((uv_handle_t *)&app->sigint, NULL);
+  uv_close((uv_handle_t *)&app->sighup, NULL);
+  uv_close((uv_handle_t *)&app->hard, NULL);
+  slp_reload_close(&app->reload);
+  if (app->emb) slp_embedded_close_timers(app->emb);
+  slp_jobs_close(&app->jobs);
+}
+
+static void gen_run(slp_job_t *job) {
+  app_t *app = job->arg;
+  job->rc = slp_embedded_generate(app->emb);
+}
+
+static void gen_done(slp_job_t *job) {
+  (void)job;
+}
+
+/* ---- main ------------------------------------------------------------------------------- */
+
+static int set_or_die(slp_config_t *cfg, const char *kv, const char *source) {
+  char err[600];
+  const char *eq = strchr(kv, '=');
+  if (!eq) {
+    fprintf(stderr, "slpcoderd: %s %s: expected key=value\n", source, kv);
+    return -1;
+  }
+  char key[256];
+  snprintf(key, sizeof key, "%.*s", (int)(eq - kv), kv);
+  if (slp_config_set(cfg, key, eq + 1, source, err, sizeof err) != 0) {
+    fprintf(stderr, "slpcoderd: %s\n", err);
+    return -1;
+  }
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "gen") == 0) return slp_gen_cli_main(argc - 1, argv + 1);
+
+  static app_t app;
+  const char *file = NULL;
+  const char *xs[256];
+  int n_x = 0;
+  bool check = false, embedded = false, demo = false;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(stdout); return 0; }
+    if (!strcmp(a, "--version")) {
+      printf("slpcoderd %s (librdkafka %s, libuv %s)\n", SLPCODER_VERSION, rd_kafka_version_str(), uv_version_string());
+      return 0;
+    }
+    if (!strcmp(a, "--check-config")) { check = true; continue; }
+    if (!strcmp(a, "--embedded-kafka")) { embedded = true; continue; }
+    if (!strcmp(a, "--demo")) { demo = embedded = true; continue; }
+    if ((!strcmp(a, "-c") || !strcmp(a, "--config")) && i + 1 < argc) { file = argv[++i]; continue; }
+    if (!strncmp(a, "--config=", 9)) { file = a + 9; continue; }
+    if (!strcmp(a, "-X") && i + 1 < argc) {
+      if (n_x < 256) xs[n_x++] = argv[++i];
+      continue;
+    }
+    if (!strncmp(a, "-X", 2) && a[2]) {
+      if (n_x < 256) xs[n_x++] = a + 2;
+      continue;
+    }
+    fprintf(stderr, "slpcoderd: unknown argument \"%s\" (see --help)\n", a);
+    return EX_USAGE;
+  }
+
+  char err[700];
+  slp_config_t *cfg = &app.cfg;
+  slp_config_init(cfg);
+  if (embedded && slp_config_set(cfg, "embedded.kafka", "true", "--embedded-kafka", err, sizeof err)) return EX_CONFIG;
+  if (demo) {
+    const char *d[] = {"embedded.generate=10000", "exit.when.idle.ms=1500", "print.claims=3", "summary=true",
+                       "kafka.session.timeout.ms=6000", "kafka.heartbeat.interval.ms=500", "kafka.fetch.wait.max.ms=10"};
+    for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
+      if (set_or_die(cfg, d[i], "--demo")) return EX_CONFIG;
+  }
+  if (file && slp_config_load_file(cfg, file, err, sizeof err) != 0) {
+    fprintf(stderr, "slpcoderd: %s\n", err);
+    return EX_CONFIG;
+  }
+  if (slp_config_load_env(cfg, environ, err, sizeof err) != 0) {
+    fprintf(stderr, "slpcoderd: %s\n", err);
+    return EX_CONFIG;
+  }
+  for (int i = 0; i < n_x; i++)
+    if (set_or_die(cfg, xs[i], "-X")) return EX_CONFIG;
+  if (slp_config_validate(cfg, err, sizeof err) != 0) {
+    fprintf(stderr, "slpcoderd: %s\n", err);
+    return EX_CONFIG;
+  }
+  rd_kafka_conf_t *probe = rd_kafka_conf_new();
+  int prc = slp_config_apply_kafka(cfg, probe, err, sizeof err);
+  rd_kafka_conf_destroy(probe);
+  if (prc != 0) {
+    fprintf(stderr, "slpcoderd: %s\n", err);
+    return EX_CONFIG;
+  }
+  if (cfg->embedded_faults[0] && !cfg->embedded_kafka) {
+    fprintf(stderr, "slpcoderd: embedded.faults: needs embedded.kafka\n");
+    return EX_CONFIG;
+  }
+  slp_log_threshold = cfg->log_level;
+  if (!cfg->rules_dir[0]) {
+    char *d = default_rules_dir();
+    if (!d || slp_config_set(cfg, "rules.dir", d, "default", err, sizeof err)) return EX_CONFIG;
+    free(d);
+  }
+  slp_rules_t *rules = slp_reload_load_logged(cfg->rules_dir);
+  if (!rules) {
+    fprintf(stderr, "slpcoderd: rules.dir: cannot load the bundle in %s (errors above)\n", cfg->rules_dir);
+    return EX_CONFIG;
+  }
+
+  signal(SIGPIPE, SIG_IGN);
+  uv_loop_init(&app.loop);
+  if (check) {
+    /* librdkafka's own view: build both clients' configurations for real. */
+    slp_jobs_t jobs;
+    slp_worker_t *w = NULL;
+    slp_jobs_init(&jobs, &app.loop);
+    int rc = slp_worker_new(&app.loop, &jobs, cfg, cfg->embedded_kafka ? "127.0.0.1:9" : NULL, rules, &w, err, sizeof err);
+    if (rc != 0) {
+      fprintf(stderr, "slpcoderd: %s\n", err);
+      return EX_CONFIG;
+    }
+    printf("configuration ok; rules %s version=%s\n", cfg->rules_dir, slp_rules_version(rules));
+    slp_config_dump(cfg, stdout);
+    fflush(stdout);
+    _exit(0); /* the clients never connected; skip their teardown */
+  }
+
+  app.t_start = uv_hrtime();
+  slp_jobs_init(&app.jobs, &app.loop);
+  const char *bootstrap = NULL;
+  if (cfg->embedded_kafka) {
+    app.emb = slp_embedded_start(&app.loop, cfg, err, sizeof err);
+    if (!app.emb) {
+      fprintf(stderr, "slpcoderd: embedded kafka: %s\n", err);
+      return EX_SOFTWARE;
+    }
+    bootstrap = slp_embedded_bootstraps(app.emb);
+    if (cfg->embedded_faults[0] && slp_embedded_arm_faults(app.emb, cfg->embedded_faults, err, sizeof err)) {
+      fprintf(stderr, "slpcoderd: %s\n", err);
+      return EX_CONFIG;
+    }
+  }
+  if (slp_worker_new(&app.loop, &app.jobs, cfg, bootstrap, rules, &app.worker, err, sizeof err) != 0) {
+    fprintf(stderr, "slpcoderd: %s\n", err);
+    return EX_CONFIG;
+  }
+  slp_reload_init(&app.reload, &app.loop, cfg->rules_dir, on_reloaded, &app);
+  SLP_INFO("rules %s version=%s", cfg->rules_dir, slp_rules_version(rules));
+  slp_rules_unref(rules); /* the worker holds its reference */
+
+  uv_signal_init(&app.loop, &app.sigterm);
+  uv_signal_init(&app.loop, &app.sigint);
+  uv_signal_init(&app.loop, &app.sighup);
+  uv_timer_init(&app.loop, &app.hard);
+  app.sigterm.data = app.sigint.data = app.sighup.data = &app;
+  uv_signal_start(&app.sigterm, on_signal, SIGTERM);
+  uv_signal_start(&app.sigint, on_signal, SIGINT);
+  uv_signal_start(&app.sighup, on_signal, SIGHUP);
+
+  if (app.emb) {
+    printf("bootstrap.servers=%s\n", bootstrap);
+    fflush(stdout);
+    if (cfg->embedded_generate > 0) {
+      app.gen_job = (slp_job_t){.run = gen_run, .done = gen_done, .arg = &app};
+      slp_jobs_submit(&app.jobs, &app.gen_job);
+    }
+  }
+  if (slp_worker_start(app.worker, on_worker_closed, &app) != 0) {
+    SLP_ERROR("cannot start the worker: %s", strerror(errno));
+    return EX_SOFTWARE;
+  }
+  uv_run(&app.loop, UV_RUN_DEFAULT);
+
+  double seconds = (double)(uv_hrtime() - app.t_start) / 1e9;
+  const slp_worker_counters_t *n = slp_worker_counters(app.worker);
+  SLP_INFO("stopped consumed=%llu coded=%llu rejected=%llu dlq=%llu delivered=%llu retried=%llu dropped=%llu "
+           "txn_commits=%llu txn_aborts=%llu",
+           (unsigned long long)n->consumed, (unsigned long long)n->coded, (unsigned long long)n->rejected,
+           (unsigned long long)n->dead_lettered, (unsigned long long)n->delivered, (unsigned long long)n->retried,
+           (unsigned long long)n->dropped, (unsigned long long)n->txn_commits, (unsigned long long)n->txn_aborts);
+  if (cfg->summary) slp_worker_print_summary(app.worker, stdout, seconds);
+  slp_worker_free(app.worker);
+  if (uv_loop_close(&app.loop) != 0) SLP_WARN("loop closed with handles open");
+  if (app.emb) slp_embedded_destroy(app.emb); /* the loop has ended: blocking is fine here */
+  slp_config_free(cfg);
+  return app.exit_rc;
+}

@@ -1,0 +1,42 @@
+/* embedded.h -- librdkafka's mock cluster hosted in-process (--embedded-kafka),
+ * its topics, a fault plan for tests, and optional synthetic input.
+ *
+ * Fault plan (embedded.faults), entries "AT_MS:ACTION[:ARG[:ARG]]" separated
+ * by ';', AT_MS counted from start:
+ *   produce:N:ERR   the next N Produce requests fail with Kafka error code ERR
+ *   fetch:N:ERR     the same for Fetch
+ *   commit:N:ERR    the same for OffsetCommit
+ *   down:ID / up:ID broker ID (1-based) goes down / comes back
+ *   leader:P:ID     partition P of every topic moves its leader to broker ID
+ *
+ * Thread: loop thread, except slp_embedded_destroy (any, blocks).
+ */
+#ifndef SLPCODER_IO_EMBEDDED_H
+#define SLPCODER_IO_EMBEDDED_H
+
+#include <uv.h>
+
+#include "io/config.h"
+
+typedef struct slp_embedded slp_embedded_t;
+
+/* Start the cluster and create the four topics. Returns NULL with err set. */
+slp_embedded_t *slp_embedded_start(uv_loop_t *loop, const slp_config_t *cfg, char *err, size_t errlen);
+
+/* "127.0.0.1:port,..." owned by the cluster. */
+const char *slp_embedded_bootstraps(const slp_embedded_t *emb);
+
+/* Parse and arm the fault plan (timers on loop). Returns 0 or -1 with err. */
+int slp_embedded_arm_faults(slp_embedded_t *emb, const char *plan, char *err, size_t errlen);
+
+/* Produce cfg->embedded_generate sessions to topic.input and wait for them
+ * (blocking: call from the jobs thread). Returns 0 or -1. */
+int slp_embedded_generate(slp_embedded_t *emb);
+
+/* Close the fault timers (loop thread) before the loop ends. */
+void slp_embedded_close_timers(slp_embedded_t *emb);
+
+/* Destroy the cluster (blocking: after the loop ended, or from the jobs thread). */
+void slp_embedded_destroy(slp_embedded_t *emb);
+
+#endif /* SLPCODER_IO_EMBEDDED_H */

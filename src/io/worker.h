@@ -1,0 +1,71 @@
+/* worker.h -- the consume-code-produce worker: librdkafka wired into one libuv loop.
+ *
+ * The consumer queue and the producer's main (delivery report) queue each
+ * signal an eventfd through rd_kafka_queue_io_event_enable; uv_poll watches
+ * them and every wake-up drains the queue until empty. A uv_timer keeps the
+ * consumer polled while idle and drives batch and drain deadlines. Calls that
+ * block (transactions, close, destroy) run on the jobs thread (jobs.h).
+ *
+ * At-least-once (default): offsets are stored per partition for the
+ * contiguous prefix of inputs whose output has a successful delivery report
+ * (offsets.h); auto commit commits them. Exactly-once: a transactional
+ * producer, batches closed with send_offsets_to_transaction + commit.
+ *
+ * Thread: every function here runs on the loop thread.
+ */
+#ifndef SLPCODER_IO_WORKER_H
+#define SLPCODER_IO_WORKER_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <uv.h>
+
+#include "io/config.h"
+#include "io/jobs.h"
+#include "slpcoder/rules.h"
+
+typedef struct slp_worker slp_worker_t;
+
+typedef struct slp_worker_counters {
+  uint64_t consumed;   /* inputs processed */
+  uint64_t coded;
+  uint64_t rejected;
+  uint64_t dead_lettered;
+  uint64_t delivered;  /* outputs acknowledged */
+  uint64_t retried;    /* outputs produced again after a failed delivery */
+  uint64_t dropped;    /* inputs fetched for partitions being given up (re-read by the next owner) */
+  uint64_t pauses;
+  uint64_t txn_commits;
+  uint64_t txn_aborts;
+} slp_worker_counters_t;
+
+/* Called once when the worker has fully stopped (Kafka handles destroyed).
+ * rc is 0 on a clean stop, non-zero after a fatal error. */
+typedef void (*slp_worker_closed_cb)(slp_worker_t *w, int rc, void *arg);
+
+/* Build the consumer and producer from cfg (+ bootstrap override for the
+ * embedded cluster). rules: a reference is taken. Returns 0, or -1 with err
+ * naming the offending key (the caller exits 78). */
+int slp_worker_new(uv_loop_t *loop, slp_jobs_t *jobs, const slp_config_t *cfg,
+                   const char *bootstrap, slp_rules_t *rules, slp_worker_t **out, char *err,
+                   size_t errlen);
+
+/* Subscribe and start consuming (exactly-once: after init_transactions). */
+int slp_worker_start(slp_worker_t *w, slp_worker_closed_cb cb, void *arg);
+
+/* Graceful stop: stop fetching, drain within shutdown.deadline.ms, commit,
+ * close. Idempotent. */
+void slp_worker_stop(slp_worker_t *w, const char *why);
+
+/* Swap the rules bundle (takes a reference; the old one is released). */
+void slp_worker_set_rules(slp_worker_t *w, slp_rules_t *rules);
+
+const slp_worker_counters_t *slp_worker_counters(const slp_worker_t *w);
+
+/* Coded / rejected by rule id / dead-lettered, a few lines. */
+void slp_worker_print_summary(const slp_worker_t *w, FILE *out, double seconds);
+
+/* After the closed callback. */
+void slp_worker_free(slp_worker_t *w);
+
+#endif /* SLPCODER_IO_WORKER_H */
