@@ -1,0 +1,229 @@
+/* finalize.c -- after every file is read: sort each table for binary search, let CMS rows replace
+ * the project's, build the small indexes, and cross-check tables against each other. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/load.h"
+#include "slpcoder/cms.h"
+
+static int cmp_code_row(const void *a, const void *b) {
+  const slp__code_row_t *x = a, *y = b;
+  if (x->area != y->area)
+    return x->area - y->area;
+  if (x->cls != y->cls)
+    return x->cls - y->cls;
+  if (x->group != y->group)
+    return x->group - y->group;
+  if (x->from != y->from)
+    return x->from < y->from ? -1 : 1;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int cmp_payer(const void *a, const void *b) {
+  return strcmp(((const slp__payer_row_t *)a)->payer_id, ((const slp__payer_row_t *)b)->payer_id);
+}
+
+static int cmp_unit(const void *a, const void *b) {
+  const slp__unit_override_t *x = a, *y = b;
+  int c = strcmp(x->payer_id, y->payer_id);
+  return c ? c : memcmp(x->code, y->code, SLP__CODE);
+}
+
+static int cmp_kx(const void *a, const void *b) {
+  return ((const slp__kx_row_t *)a)->year - ((const slp__kx_row_t *)b)->year;
+}
+
+static int cmp_ptp(const void *a, const void *b) {
+  const slp__ptp_row_t *x = a, *y = b;
+  int c = memcmp(x->col1, y->col1, SLP__CODE);
+  if (c == 0)
+    c = memcmp(x->col2, y->col2, SLP__CODE);
+  if (c == 0)
+    c = x->from < y->from ? -1 : x->from > y->from;
+  if (c == 0)
+    c = x->to < y->to ? -1 : x->to > y->to;
+  return c ? c : x->indicator - y->indicator;
+}
+
+static int cmp_mue(const void *a, const void *b) {
+  const slp__mue_row_t *x = a, *y = b;
+  int c = memcmp(x->code, y->code, SLP__CODE);
+  if (c == 0)
+    c = x->from_cms - y->from_cms;
+  return c ? c : (x->seq < y->seq ? -1 : x->seq > y->seq);
+}
+
+static int cmp_icd(const void *a, const void *b) {
+  return memcmp(a, b, SLP__CODE);
+}
+
+static int cmp_fee(const void *a, const void *b) {
+  const slp__fee_row_t *x = a, *y = b;
+  int c = memcmp(x->code, y->code, SLP__CODE);
+  if (c == 0)
+    c = x->year - y->year;
+  if (c == 0)
+    c = x->from_cms - y->from_cms;
+  return c ? c : (x->seq < y->seq ? -1 : x->seq > y->seq);
+}
+
+static int cmp_cf(const void *a, const void *b) {
+  const slp__cf_row_t *x = a, *y = b;
+  int c = x->year - y->year;
+  if (c == 0)
+    c = x->from_cms - y->from_cms;
+  return c ? c : (x->seq < y->seq ? -1 : x->seq > y->seq);
+}
+
+static int cmp_charge(const void *a, const void *b) {
+  const slp__charge_row_t *x = a, *y = b;
+  int c = strcmp(x->org, y->org);
+  return c ? c : memcmp(x->code, y->code, SLP__CODE);
+}
+
+#define SORT(vec, cmp)                                                                            \
+  do {                                                                                           \
+    if ((vec).n > 1)                                                                             \
+      qsort((vec).v, (vec).n, sizeof *(vec).v, cmp);                                             \
+  } while (0)
+
+/* After sorting, keep only the last row of each run of equal keys (same_key). */
+#define KEEP_LAST(vec, same_key)                                                                  \
+  do {                                                                                           \
+    size_t w_ = 0;                                                                               \
+    for (size_t i_ = 0; i_ < (vec).n; i_++) {                                                    \
+      if (i_ + 1 < (vec).n && same_key(&(vec).v[i_], &(vec).v[i_ + 1]))                          \
+        continue;                                                                                \
+      (vec).v[w_++] = (vec).v[i_];                                                               \
+    }                                                                                            \
+    (vec).n = w_;                                                                                \
+  } while (0)
+
+static bool same_code(const slp__mue_row_t *a, const slp__mue_row_t *b) {
+  return memcmp(a->code, b->code, SLP__CODE) == 0;
+}
+static bool same_icd(const slp__icd_row_t *a, const slp__icd_row_t *b) {
+  return memcmp(a->code, b->code, SLP__CODE) == 0;
+}
+static bool same_fee(const slp__fee_row_t *a, const slp__fee_row_t *b) {
+  return memcmp(a->code, b->code, SLP__CODE) == 0 && a->year == b->year;
+}
+static bool same_cf(const slp__cf_row_t *a, const slp__cf_row_t *b) {
+  return a->year == b->year;
+}
+
+static bool same_pair(const slp__ptp_row_t *a, const slp__ptp_row_t *b) {
+  return memcmp(a->col1, b->col1, SLP__CODE) == 0 && memcmp(a->col2, b->col2, SLP__CODE) == 0;
+}
+
+/* A CMS PTP file replaces the project's rows for every pair it lists. */
+static void ptp_prefer_cms(slp_rules_t *r) {
+  size_t w = 0;
+  for (size_t i = 0; i < r->ptp.n; i++) {
+    slp__ptp_row_t *p = &r->ptp.v[i];
+    bool superseded = false;
+    if (!p->from_cms) {
+      for (size_t j = i; j > 0 && same_pair(&r->ptp.v[j - 1], p) && !superseded; j--)
+        superseded = r->ptp.v[j - 1].from_cms;
+      for (size_t j = i + 1; j < r->ptp.n && same_pair(&r->ptp.v[j], p) && !superseded; j++)
+        superseded = r->ptp.v[j].from_cms;
+    }
+    if (!superseded)
+      r->ptp.v[w++] = *p;
+  }
+  r->ptp.n = w;
+}
+
+static void index_codes(slp_rules_t *r, slp_rules_errors_t *errs) {
+  memset(r->code_index, 0, sizeof r->code_index);
+  for (size_t i = 0; i < r->codes.n; i++) {
+    const slp__code_row_t *c = &r->codes.v[i];
+    uint16_t *ix = r->code_index[c->area][c->cls][c->group];
+    if (ix[1] == 0)
+      ix[0] = (uint16_t)i;
+    ix[1]++;
+    if (i > 0) {
+      const slp__code_row_t *p = c - 1;
+      if (p->area == c->area && p->cls == c->cls && p->group == c->group && p->to >= c->from)
+        slp_rules_errorf(errs, "codes.tsv", 0, "rows for %s %s %s have overlapping effective dates",
+                         slp__area_names[c->area], c->cls ? "TREAT" : "EVAL",
+                         c->group ? "GROUP" : "IND");
+    }
+    if (c->combine != 0 && r->code_index[c->combine][c->cls][c->group][1] == 0) {
+      bool found = false;
+      for (size_t j = 0; j < r->codes.n && !found; j++)
+        found = r->codes.v[j].area == c->combine && r->codes.v[j].cls == c->cls &&
+                r->codes.v[j].group == c->group;
+      if (!found)
+        slp_rules_errorf(errs, "codes.tsv", 0, "%s combines with %s, which has no row of its kind",
+                         slp__area_names[c->area], slp__area_names[c->combine]);
+    }
+  }
+}
+
+static bool has_default_charge(const slp_rules_t *r, const char *code) {
+  return code[0] == '\0' || slp__rules_charge_cents(r, "*", code) >= 0;
+}
+
+void slp__finalize(slp_rules_t *r, slp_rules_errors_t *errs) {
+  SORT(r->codes, cmp_code_row);
+  index_codes(r, errs);
+
+  SORT(r->payers, cmp_payer);
+  for (size_t i = 1; i < r->payers.n; i++)
+    if (strcmp(r->payers.v[i - 1].payer_id, r->payers.v[i].payer_id) == 0)
+      slp_rules_errorf(errs, "payers.tsv", 0, "payer_id %s is listed twice", r->payers.v[i].payer_id);
+  SORT(r->units, cmp_unit);
+  for (size_t i = 1; i < r->units.n; i++)
+    if (cmp_unit(&r->units.v[i - 1], &r->units.v[i]) == 0)
+      slp_rules_errorf(errs, "payer_units.tsv", 0, "payer_id %s code %s is listed twice",
+                       r->units.v[i].payer_id, r->units.v[i].code);
+  SORT(r->kx, cmp_kx);
+  for (size_t i = 1; i < r->kx.n; i++)
+    if (r->kx.v[i - 1].year == r->kx.v[i].year)
+      slp_rules_errorf(errs, "kx.tsv", 0, "year %d is listed twice", (int)r->kx.v[i].year);
+
+  SORT(r->ptp, cmp_ptp);
+  ptp_prefer_cms(r);
+  SORT(r->mue, cmp_mue);
+  KEEP_LAST(r->mue, same_code);
+  SORT(r->icd_headers, cmp_icd);
+  KEEP_LAST(r->icd_headers, same_icd);
+  SORT(r->fees, cmp_fee);
+  KEEP_LAST(r->fees, same_fee);
+  SORT(r->cfs, cmp_cf);
+  KEEP_LAST(r->cfs, same_cf);
+  SORT(r->charges, cmp_charge);
+  for (size_t i = 1; i < r->charges.n; i++)
+    if (cmp_charge(&r->charges.v[i - 1], &r->charges.v[i]) == 0)
+      slp_rules_errorf(errs, "charges.tsv", 0, "organization %s code %s is listed twice",
+                       r->charges.v[i].org, r->charges.v[i].code);
+
+  /* The crosswalk: stable counting sort by family keeps each family's rows in file order. */
+  size_t n = r->xwalk.n;
+  slp__xwalk_row_t *sorted = n ? malloc(n * sizeof *sorted) : NULL;
+  if (sorted != NULL) {
+    size_t w = 0;
+    for (size_t f = 0; f < r->n_families; f++) {
+      r->xwalk_index[f][0] = (uint16_t)w;
+      for (size_t i = 0; i < n; i++)
+        if (r->xwalk.v[i].family == f)
+          sorted[w++] = r->xwalk.v[i];
+      r->xwalk_index[f][1] = (uint16_t)(w - r->xwalk_index[f][0]);
+    }
+    memcpy(r->xwalk.v, sorted, n * sizeof *sorted);
+    free(sorted);
+  }
+
+  /* Every billable code needs a default price: a claim line must never go out at $0. */
+  for (size_t i = 0; i < r->codes.n; i++) {
+    const slp__code_row_t *c = &r->codes.v[i];
+    if (!has_default_charge(r, c->code))
+      slp_rules_errorf(errs, "charges.tsv", 0, "no default (*) price for %s", c->code);
+    if (!has_default_charge(r, c->addon))
+      slp_rules_errorf(errs, "charges.tsv", 0, "no default (*) price for %s", c->addon);
+  }
+  for (size_t i = 0; i < r->units.n; i++)
+    if (!has_default_charge(r, r->units.v[i].code))
+      slp_rules_errorf(errs, "charges.tsv", 0, "no default (*) price for %s", r->units.v[i].code);
+}

@@ -1,0 +1,445 @@
+/* load.c -- slp_rules_load and friends: read manifest.ini, every project table and the CMS folders,
+ * validate the whole bundle, stamp it with a content hash, and share it by reference count. */
+#include <dirent.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stddef.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "common/date.h"
+#include "rules/load.h"
+#include "slpcoder/cms.h"
+
+/* ---- file list and content hash ----------------------------------------- */
+
+typedef struct names {
+  char **v;
+  size_t n, cap;
+} names_t;
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void names_free(names_t *ns) {
+  for (size_t i = 0; i < ns->n; i++)
+    free(ns->v[i]);
+  free(ns->v);
+  memset(ns, 0, sizeof *ns);
+}
+
+/* Regular files of dir/sub (sub "" = the top), as bundle-relative paths, appended to ns. */
+static void list_files(const char *dir, const char *sub, names_t *ns) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s%s%s", dir, *sub ? "/" : "", sub);
+  DIR *d = opendir(path);
+  if (d == NULL)
+    return;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.')
+      continue;
+    char rel[1024], full[4096 + 1024];
+    snprintf(rel, sizeof rel, "%s%s%s", sub, *sub ? "/" : "", e->d_name);
+    snprintf(full, sizeof full, "%s/%s", dir, rel);
+    struct stat st;
+    if (stat(full, &st) != 0 || !S_ISREG(st.st_mode))
+      continue;
+    char *copy = strdup(rel);
+    char **slot = copy ? slp__vec_push((void **)&ns->v, &ns->n, &ns->cap, sizeof *ns->v) : NULL;
+    if (slot == NULL) {
+      free(copy);
+      break;
+    }
+    *slot = copy;
+  }
+  closedir(d);
+}
+
+static const char *const cms_dirs[] = {"ncci", "mue", "icd10cm", "pfs"};
+
+/* FNV-1a 64: hand-written because the engine links libc only and the hash only has to tell
+ * bundles apart (not resist an adversary); 64 bits over a few files makes a collision between
+ * two real bundles vanishingly unlikely, and the code is ten lines with no dependency. */
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len) {
+  const unsigned char *p = data;
+  for (size_t i = 0; i < len; i++) {
+    h ^= p[i];
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+/* Hash every file's relative name, length and bytes, in sorted name order. */
+static int hash_bundle(const char *dir, uint64_t *out, slp_rules_errors_t *errs) {
+  names_t ns = {0};
+  list_files(dir, "", &ns);
+  for (size_t i = 0; i < sizeof cms_dirs / sizeof cms_dirs[0]; i++)
+    list_files(dir, cms_dirs[i], &ns);
+  qsort(ns.v, ns.n, sizeof *ns.v, cmp_str);
+  uint64_t h = 0xcbf29ce484222325ULL;
+  int rc = 0;
+  for (size_t i = 0; i < ns.n; i++) {
+    char full[4096];
+    snprintf(full, sizeof full, "%s/%s", dir, ns.v[i]);
+    char *buf;
+    size_t len;
+    if (slp__read_file(full, &buf, &len) != 0) {
+      slp_rules_errorf(errs, ns.v[i], 0, "cannot read: %s", strerror(errno));
+      rc = -1;
+      continue;
+    }
+    unsigned char lenb[8];
+    for (int b = 0; b < 8; b++)
+      lenb[b] = (unsigned char)((uint64_t)len >> (8 * b));
+    h = fnv1a(h, ns.v[i], strlen(ns.v[i]) + 1);
+    h = fnv1a(h, lenb, sizeof lenb);
+    h = fnv1a(h, buf, len);
+    free(buf);
+  }
+  names_free(&ns);
+  *out = h;
+  return rc;
+}
+
+/* ---- CMS folders ------------------------------------------------------------ */
+
+static bool ends_with_ci(const char *s, const char *suffix) {
+  size_t a = strlen(s), b = strlen(suffix);
+  return a >= b && strcasecmp(s + a - b, suffix) == 0;
+}
+
+static int on_ptp(void *ctx, const slp_cms_ptp_row_t *row) {
+  slp_rules_t *r = ctx;
+  int32_t from, to = SLP__NO_END;
+  if (slp_date_from_yyyymmdd(row->effective, &from) != 0)
+    return 0;
+  if (row->deletion != SLP_CMS_NO_DATE && slp_date_from_yyyymmdd(row->deletion, &to) != 0)
+    return 0;
+  slp__ptp_row_t *p = SLP__PUSH(r->ptp);
+  if (p == NULL)
+    return -1;
+  slp__key(p->col1, SLP__CODE, row->column1);
+  slp__key(p->col2, SLP__CODE, row->column2);
+  p->from = from;
+  p->to = to;
+  p->indicator = (int8_t)row->modifier_indicator;
+  p->from_cms = 1;
+  return 0;
+}
+
+static int on_mue(void *ctx, const slp_cms_mue_row_t *row) {
+  slp_rules_t *r = ctx;
+  slp__mue_row_t *m = SLP__PUSH(r->mue);
+  if (m == NULL)
+    return -1;
+  slp__key(m->code, SLP__CODE, row->code);
+  m->max_units = row->max_units;
+  m->mai = (uint8_t)row->adjudication;
+  m->from_cms = 1;
+  m->seq = r->seq++;
+  return 0;
+}
+
+static int on_icd(void *ctx, const slp_cms_icd10_row_t *row) {
+  slp_rules_t *r = ctx;
+  r->n_icd_cms++;
+  if (row->billable)
+    return 0;
+  slp__icd_row_t *h = SLP__PUSH(r->icd_headers);
+  if (h == NULL)
+    return -1;
+  slp__key(h->code, SLP__CODE, row->code);
+  return 0;
+}
+
+typedef struct pfs_ctx {
+  slp_rules_t *r;
+  int32_t year;
+  bool have_cf;
+} pfs_ctx_t;
+
+static int on_pfs(void *ctx, const slp_cms_pfs_row_t *row) {
+  pfs_ctx_t *c = ctx;
+  if (row->modifier[0] != '\0')
+    return 0; /* professional/technical component rows: the therapy codes bill globally */
+  if (!c->have_cf && row->conv_factor_e4 > 0) {
+    slp__cf_row_t *cf = SLP__PUSH(c->r->cfs);
+    if (cf == NULL)
+      return -1;
+    cf->year = c->year;
+    cf->cf_e4 = row->conv_factor_e4;
+    cf->from_cms = 1;
+    cf->seq = c->r->seq++;
+    c->have_cf = true;
+  }
+  slp__fee_row_t *f = SLP__PUSH(c->r->fees);
+  if (f == NULL)
+    return -1;
+  slp__key(f->code, SLP__CODE, row->code);
+  f->year = c->year;
+  f->nf_milli = row->nonfac_total_milli;
+  f->fac_milli = row->fac_total_milli;
+  f->from_cms = 1;
+  f->seq = c->r->seq++;
+  return 0;
+}
+
+/* Which files of each folder are CMS data: the rest (README, PDFs, notices) is carried, hashed, unread. */
+static bool cms_wanted(int folder, const char *name) {
+  switch (folder) {
+  case 0: return ends_with_ci(name, ".txt");
+  case 1: return ends_with_ci(name, ".csv");
+  case 2: return ends_with_ci(name, ".txt") && strncasecmp(name, "icd10cm_order", 13) == 0;
+  default: return ends_with_ci(name, ".csv") && strncasecmp(name, "PPRRVU", 6) == 0;
+  }
+}
+
+void slp__load_cms(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
+  for (int folder = 0; folder < 4; folder++) {
+    names_t ns = {0};
+    list_files(dir, cms_dirs[folder], &ns);
+    qsort(ns.v, ns.n, sizeof *ns.v, cmp_str);
+    for (size_t i = 0; i < ns.n; i++) {
+      const char *name = strchr(ns.v[i], '/') + 1;
+      if (!cms_wanted(folder, name))
+        continue;
+      char full[4096];
+      snprintf(full, sizeof full, "%s/%s", dir, ns.v[i]);
+      switch (folder) {
+      case 0: slp_cms_ptp_parse(full, ns.v[i], on_ptp, r, errs); break;
+      case 1: slp_cms_mue_parse(full, ns.v[i], on_mue, r, errs); break;
+      case 2: slp_cms_icd10_parse(full, ns.v[i], on_icd, r, errs); break;
+      default: {
+        pfs_ctx_t c = {r, slp_cms_pfs_year_from_name(name), false};
+        if (c.year < 0) {
+          slp_rules_errorf(errs, ns.v[i], 0, "the file name does not say which year it covers");
+          break;
+        }
+        slp_cms_pfs_parse(full, ns.v[i], on_pfs, &c, errs);
+      }
+      }
+    }
+    names_free(&ns);
+  }
+}
+
+/* ---- manifest.ini ----------------------------------------------------------- */
+
+typedef struct manifest_ctx {
+  slp_rules_t *r;
+  const char *text; /* the file, to find a key's line for messages */
+  slp_rules_errors_t *errs;
+  bool seen_from, seen_to;
+} manifest_ctx_t;
+
+static long key_line(const char *text, const char *key) {
+  long line = 1;
+  size_t kl = strlen(key);
+  for (const char *p = text; *p; line++) {
+    while (*p == ' ' || *p == '\t')
+      p++;
+    if (strncmp(p, key, kl) == 0 && (p[kl] == ' ' || p[kl] == '=' || p[kl] == '\t'))
+      return line;
+    p = strchr(p, '\n');
+    if (p == NULL)
+      break;
+    p++;
+  }
+  return 0;
+}
+
+static int on_ini(void *user, const char *section, const char *name, const char *value) {
+  manifest_ctx_t *c = user;
+  slp__manifest_t *m = &c->r->manifest;
+  long line = key_line(c->text, name);
+  static const struct {
+    const char *key;
+    size_t off;
+    int32_t max;
+  } ints[] = {
+      {"poc_certification_days", offsetof(slp__manifest_t, poc_cert_days), 3650},
+      {"poc_max_days", offsetof(slp__manifest_t, poc_max_days), 3650},
+      {"progress_report_days", offsetof(slp__manifest_t, progress_report_days), 1000},
+      {"progress_report_warn_from", offsetof(slp__manifest_t, progress_warn_from), 1000},
+      {"medicare_group_max", offsetof(slp__manifest_t, medicare_group_max), 1000},
+  };
+  if (strcmp(section, "bundle") == 0) {
+    if (strcmp(name, "version") == 0 || strcmp(name, "description") == 0) {
+      char *dst = name[0] == 'v' ? m->version : m->description;
+      size_t cap = name[0] == 'v' ? sizeof m->version : sizeof m->description;
+      if (strlen(value) >= cap || (name[0] == 'v' && (value[0] == '\0' || strpbrk(value, " +\t"))))
+        slp_rules_errorf(c->errs, "manifest.ini", line, "%s: \"%.40s\" is not acceptable", name,
+                         value);
+      else
+        snprintf(dst, cap, "%s", value);
+      return 1;
+    }
+    if (strcmp(name, "effective_from") == 0 || strcmp(name, "effective_to") == 0) {
+      bool from = name[10] == 'f';
+      if (slp_date_parse(value, from ? &m->effective_from : &m->effective_to) != 0)
+        slp_rules_errorf(c->errs, "manifest.ini", line, "%s: \"%.40s\" is not a YYYY-MM-DD date",
+                         name, value);
+      else if (from)
+        c->seen_from = true;
+      else
+        c->seen_to = true;
+      return 1;
+    }
+  } else if (strcmp(section, "policy") == 0) {
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+      if (strcmp(name, ints[i].key) != 0)
+        continue;
+      char *end;
+      long v = strtol(value, &end, 10);
+      if (*value == '\0' || *end != '\0' || v < 0 || v > ints[i].max)
+        slp_rules_errorf(c->errs, "manifest.ini", line, "%s: \"%.40s\" is not a whole number in range",
+                         name, value);
+      else
+        *(int32_t *)(void *)((char *)m + ints[i].off) = (int32_t)v;
+      return 1;
+    }
+    if (strcmp(name, "poc_referral_exception_from") == 0) {
+      if (slp_date_parse(value, &m->poc_referral_exception_from) != 0)
+        slp_rules_errorf(c->errs, "manifest.ini", line, "%s: \"%.40s\" is not a YYYY-MM-DD date",
+                         name, value);
+      return 1;
+    }
+  }
+  slp_rules_errorf(c->errs, "manifest.ini", line, "unknown key %s in [%s]", name, section);
+  return 1;
+}
+
+static void load_manifest(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
+  char full[4096];
+  snprintf(full, sizeof full, "%s/manifest.ini", dir);
+  char *text;
+  size_t len;
+  if (slp__read_file(full, &text, &len) != 0) {
+    slp_rules_errorf(errs, "manifest.ini", 0, "cannot read the manifest: %s", strerror(errno));
+    return;
+  }
+  slp__manifest_t *m = &r->manifest;
+  m->poc_cert_days = 30; /* defaults when the [policy] section leaves a key out */
+  m->poc_max_days = 90;
+  slp_date_parse("2025-01-01", &m->poc_referral_exception_from);
+  m->progress_report_days = 10;
+  m->progress_warn_from = 8;
+  m->medicare_group_max = 4;
+  manifest_ctx_t c = {r, text, errs, false, false};
+  int rc = ini_parse_string(text, on_ini, &c);
+  if (rc > 0)
+    slp_rules_errorf(errs, "manifest.ini", rc, "not an ini line");
+  if (m->version[0] == '\0')
+    slp_rules_errorf(errs, "manifest.ini", 0, "[bundle] version is missing");
+  if (!c.seen_from || !c.seen_to)
+    slp_rules_errorf(errs, "manifest.ini", 0, "[bundle] effective_from and effective_to are required");
+  else if (m->effective_to < m->effective_from)
+    slp_rules_errorf(errs, "manifest.ini", key_line(text, "effective_to"),
+                     "effective_to is before effective_from");
+  free(text);
+}
+
+/* ---- public API ----------------------------------------------------------- */
+
+static void rules_free(slp_rules_t *r) {
+  free(r->codes.v);
+  free(r->payers.v);
+  free(r->units.v);
+  free(r->kx.v);
+  free(r->ptp.v);
+  free(r->mue.v);
+  free(r->icd_headers.v);
+  free(r->icd_manifest.v);
+  free(r->xwalk.v);
+  free(r->fees.v);
+  free(r->cfs.v);
+  free(r->charges.v);
+  free(r);
+}
+
+int slp_rules_load(const char *dir, slp_rules_t **out, slp_rules_errors_t *errs) {
+  slp_rules_errors_t local;
+  if (errs == NULL)
+    errs = &local;
+  memset(errs, 0, sizeof *errs);
+  *out = NULL;
+  slp_rules_t *r = calloc(1, sizeof *r);
+  if (r == NULL) {
+    slp_rules_errorf(errs, ".", 0, "out of memory");
+    return -1;
+  }
+  struct stat st;
+  if (dir == NULL || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    slp_rules_errorf(errs, ".", 0, "%s is not a directory", dir ? dir : "(null)");
+    free(r);
+    return -1;
+  }
+  load_manifest(r, dir, errs);
+  /* Order matters: families before codes, kinds and windows before payers. */
+  slp__load_necessity(r, dir, errs);
+  slp__load_codes(r, dir, errs);
+  slp__load_icd(r, dir, errs);
+  slp__load_kx(r, dir, errs);
+  slp__load_telehealth(r, dir, errs);
+  slp__load_payer_kinds(r, dir, errs);
+  slp__load_payers(r, dir, errs);
+  slp__load_payer_units(r, dir, errs);
+  slp__load_mue(r, dir, errs);
+  slp__load_ptp(r, dir, errs);
+  slp__load_fees(r, dir, errs);
+  slp__load_conversion(r, dir, errs);
+  slp__load_charges(r, dir, errs);
+  slp__load_cms(r, dir, errs);
+  slp__finalize(r, errs);
+  uint64_t h = 0;
+  hash_bundle(dir, &h, errs);
+  if (errs->n_total > 0) {
+    rules_free(r);
+    return -1;
+  }
+  snprintf(r->version, sizeof r->version, "%s+%012llx", r->manifest.version,
+           (unsigned long long)(h & 0xffffffffffffULL));
+  atomic_init(&r->refs, 1);
+  *out = r;
+  return 0;
+}
+
+slp_rules_t *slp_rules_ref(slp_rules_t *rules) {
+  if (rules != NULL)
+    atomic_fetch_add_explicit(&rules->refs, 1, memory_order_relaxed);
+  return rules;
+}
+
+void slp_rules_unref(slp_rules_t *rules) {
+  if (rules == NULL)
+    return;
+  /* acq_rel: the last owner must see every other owner's reads finished before it frees. */
+  if (atomic_fetch_sub_explicit(&rules->refs, 1, memory_order_acq_rel) == 1)
+    rules_free(rules);
+}
+
+const char *slp_rules_version(const slp_rules_t *rules) {
+  return rules ? rules->version : "";
+}
+
+void slp_rules_describe(const slp_rules_t *rules, char *buf, size_t len) {
+  if (buf == NULL || len == 0)
+    return;
+  if (rules == NULL) {
+    snprintf(buf, len, "no bundle");
+    return;
+  }
+  char from[11], to[11];
+  slp_date_format(rules->manifest.effective_from, from);
+  slp_date_format(rules->manifest.effective_to, to);
+  snprintf(buf, len,
+           "rules %s for DOS %s..%s: %zu code rows, %zu payer rows, %zu PTP rows, %zu MUE rows, "
+           "%zu ICD-10-CM codes read (%zu headers), %zu fee rows, %zu charge rows",
+           rules->version, from, to, rules->codes.n, rules->payers.n, rules->ptp.n, rules->mue.n,
+           rules->n_icd_cms, rules->icd_headers.n, rules->fees.n, rules->charges.n);
+}

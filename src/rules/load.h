@@ -1,0 +1,41 @@
+/* load.h -- internals shared by the bundle loader's files (tables.c, cms_load.c, load.c). */
+#ifndef SLPCODER_RULES_LOAD_H
+#define SLPCODER_RULES_LOAD_H
+
+#include <stdlib.h>
+
+#include "rules/bundle.h"
+#include "rules/tsv.h"
+
+/* Append one zeroed element to a SLP__VEC; evaluates to a pointer to it or NULL. */
+#define SLP__PUSH(vec) ((__typeof__((vec).v))slp__vec_push((void **)&(vec).v, &(vec).n, &(vec).cap, sizeof *(vec).v))
+void *slp__vec_push(void **v, size_t *n, size_t *cap, size_t size);
+
+extern const char *const slp__area_names[9];
+extern const char *const slp__kind_names[6];
+
+/* A unit-scheme cell: untimed, timed15 or hour. */
+int slp__scheme_parse(slp__tsv_t *t, size_t col, uint8_t *out);
+
+/* Project tables (dir = the bundle directory). Each reports its own errors. */
+void slp__load_codes(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
+void slp__load_necessity(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
+void slp__load_icd(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
+void slp__load_kx(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
+void slp__load_telehealth(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
+void slp__load_payer_kinds(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
+void slp__load_payers(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
+void slp__load_payer_units(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
+void slp__load_mue(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
+void slp__load_ptp(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
+void slp__load_fees(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
+void slp__load_conversion(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
+void slp__load_charges(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
+
+/* CMS folders: every file of ncci/, mue/, icd10cm/, pfs/ CMS's way, in name order. */
+void slp__load_cms(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
+
+/* Sort every table, drop rows superseded by CMS files, build indexes, cross-check. */
+void slp__finalize(slp_rules_t *r, slp_rules_errors_t *errs);
+
+#endif

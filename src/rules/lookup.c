@@ -1,0 +1,203 @@
+/* lookup.c -- the engine's read-only queries over a loaded bundle: binary searches over sorted tables. */
+#include <string.h>
+
+#include "rules/bundle.h"
+
+void slp__key(char *dst, size_t len, const char *s) {
+  memset(dst, 0, len);
+  if (s != NULL)
+    for (size_t i = 0; i + 1 < len && s[i]; i++)
+      dst[i] = s[i];
+}
+
+/* Lower bound over an array of n elements of size sz whose key is compared by cmp(key, elem). */
+static size_t lower_bound(const void *base, size_t n, size_t sz, const void *key,
+                          int (*cmp)(const void *, const void *)) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (cmp(key, (const char *)base + mid * sz) > 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+const slp__code_row_t *slp__rules_code_rows(const slp_rules_t *r, int area, int cls, int group,
+                                             size_t *n) {
+  *n = 0;
+  if (area < 0 || area > 8 || cls < 0 || cls > 1 || group < 0 || group > 1)
+    return NULL;
+  const uint16_t *ix = r->code_index[area][cls][group];
+  *n = ix[1];
+  return ix[1] ? &r->codes.v[ix[0]] : NULL;
+}
+
+static int cmp_payer_key(const void *key, const void *e) {
+  return strcmp(key, ((const slp__payer_row_t *)e)->payer_id);
+}
+
+const slp__policy_t *slp__rules_policy(const slp_rules_t *r, int kind, const char *payer_id) {
+  if (payer_id != NULL && payer_id[0] != '\0') {
+    size_t i = lower_bound(r->payers.v, r->payers.n, sizeof *r->payers.v, payer_id, cmp_payer_key);
+    if (i < r->payers.n && strcmp(r->payers.v[i].payer_id, payer_id) == 0)
+      return &r->payers.v[i].policy;
+  }
+  if (kind < 1 || kind > 5)
+    return NULL;
+  return &r->kind_policy[kind];
+}
+
+typedef struct unit_key {
+  const char *payer;
+  char code[SLP__CODE];
+} unit_key_t;
+
+static int cmp_unit_key(const void *key, const void *e) {
+  const unit_key_t *k = key;
+  const slp__unit_override_t *u = e;
+  int c = strcmp(k->payer, u->payer_id);
+  return c ? c : memcmp(k->code, u->code, SLP__CODE);
+}
+
+const slp__unit_override_t *slp__rules_unit_override(const slp_rules_t *r, const char *payer_id,
+                                                      const char *code) {
+  if (payer_id == NULL || payer_id[0] == '\0' || r->units.n == 0)
+    return NULL;
+  unit_key_t k = {payer_id, {0}};
+  slp__key(k.code, SLP__CODE, code);
+  size_t i = lower_bound(r->units.v, r->units.n, sizeof *r->units.v, &k, cmp_unit_key);
+  return i < r->units.n && cmp_unit_key(&k, &r->units.v[i]) == 0 ? &r->units.v[i] : NULL;
+}
+
+bool slp__rules_telehealth_covered(const slp_rules_t *r, const slp__policy_t *p, int32_t dos) {
+  if (p->telehealth == -1)
+    return true;
+  if (p->telehealth < 0)
+    return false;
+  /* A window is every row sharing the name of the row the policy points at. */
+  const char *name = r->windows[p->telehealth].name;
+  for (size_t i = 0; i < r->n_windows; i++)
+    if (strcmp(r->windows[i].name, name) == 0 && dos >= r->windows[i].from && dos <= r->windows[i].to)
+      return true;
+  return false;
+}
+
+const slp__kx_row_t *slp__rules_kx(const slp_rules_t *r, int32_t year) {
+  for (size_t i = 0; i < r->kx.n; i++)
+    if (r->kx.v[i].year == year)
+      return &r->kx.v[i];
+  return NULL;
+}
+
+static int cmp_pair_key(const void *key, const void *e) {
+  const slp__ptp_row_t *k = key, *p = e;
+  int c = memcmp(k->col1, p->col1, SLP__CODE);
+  return c ? c : memcmp(k->col2, p->col2, SLP__CODE);
+}
+
+int slp__rules_ptp(const slp_rules_t *r, const char *col1, const char *col2, int32_t dos) {
+  if (r->ptp.n == 0)
+    return -1;
+  slp__ptp_row_t k;
+  slp__key(k.col1, SLP__CODE, col1);
+  slp__key(k.col2, SLP__CODE, col2);
+  size_t i = lower_bound(r->ptp.v, r->ptp.n, sizeof *r->ptp.v, &k, cmp_pair_key);
+  int found = -1;
+  for (; i < r->ptp.n && cmp_pair_key(&k, &r->ptp.v[i]) == 0; i++) {
+    const slp__ptp_row_t *p = &r->ptp.v[i];
+    if (dos < p->from || dos >= p->to)
+      continue;
+    /* Overlapping rows for one pair: the strictest indicator wins (0 before 1 before 9). */
+    if (found < 0 || p->indicator < found)
+      found = p->indicator;
+  }
+  return found;
+}
+
+static int cmp_code_key(const void *key, const void *e) {
+  return memcmp(key, e, SLP__CODE); /* every keyed row starts with its code */
+}
+
+const slp__mue_row_t *slp__rules_mue(const slp_rules_t *r, const char *code) {
+  char k[SLP__CODE];
+  slp__key(k, SLP__CODE, code);
+  size_t i = lower_bound(r->mue.v, r->mue.n, sizeof *r->mue.v, k, cmp_code_key);
+  return i < r->mue.n && memcmp(r->mue.v[i].code, k, SLP__CODE) == 0 ? &r->mue.v[i] : NULL;
+}
+
+bool slp__rules_icd_header(const slp_rules_t *r, const char *dx) {
+  char k[SLP__CODE];
+  slp__key(k, SLP__CODE, dx);
+  size_t i = lower_bound(r->icd_headers.v, r->icd_headers.n, sizeof *r->icd_headers.v, k, cmp_code_key);
+  return i < r->icd_headers.n && memcmp(r->icd_headers.v[i].code, k, SLP__CODE) == 0;
+}
+
+bool slp__prefix_match(const char *pattern, const char *dx) {
+  for (; *pattern; pattern++, dx++) {
+    if (*dx == '\0' || (*pattern != '?' && *pattern != *dx))
+      return false;
+  }
+  return true;
+}
+
+bool slp__rules_icd_manifestation(const slp_rules_t *r, const char *dx) {
+  for (size_t i = 0; i < r->icd_manifest.n; i++)
+    if (slp__prefix_match(r->icd_manifest.v[i].code, dx))
+      return true;
+  return false;
+}
+
+bool slp__rules_supports(const slp_rules_t *r, int family, const char *dx) {
+  if (family < 0 || (size_t)family >= r->n_families)
+    return false;
+  const slp__xwalk_row_t *x = r->xwalk.v + r->xwalk_index[family][0];
+  for (size_t i = 0; i < r->xwalk_index[family][1]; i++)
+    if (slp__prefix_match(x[i].prefix, dx))
+      return true;
+  return false;
+}
+
+int64_t slp__rules_fee_cents(const slp_rules_t *r, const char *code, int32_t year, bool facility) {
+  char k[SLP__CODE];
+  slp__key(k, SLP__CODE, code);
+  size_t i = lower_bound(r->fees.v, r->fees.n, sizeof *r->fees.v, k, cmp_code_key);
+  const slp__fee_row_t *best = NULL;
+  for (; i < r->fees.n && memcmp(r->fees.v[i].code, k, SLP__CODE) == 0; i++)
+    if (r->fees.v[i].year <= year)
+      best = &r->fees.v[i]; /* rows ascend by year: the last one at or before the DOS year */
+  const slp__cf_row_t *cf = NULL;
+  for (size_t j = 0; j < r->cfs.n; j++)
+    if (r->cfs.v[j].year <= year)
+      cf = &r->cfs.v[j];
+  if (best == NULL || cf == NULL)
+    return -1;
+  int64_t milli = facility ? best->fac_milli : best->nf_milli;
+  /* RVU x 1000 times CF x 10000 = dollars x 10^7 = cents x 10^5; round half up. */
+  return (milli * cf->cf_e4 + 50000) / 100000;
+}
+
+typedef struct charge_key {
+  const char *org;
+  char code[SLP__CODE];
+} charge_key_t;
+
+static int cmp_charge_key(const void *key, const void *e) {
+  const charge_key_t *k = key;
+  const slp__charge_row_t *c = e;
+  int d = strcmp(k->org, c->org);
+  return d ? d : memcmp(k->code, c->code, SLP__CODE);
+}
+
+int64_t slp__rules_charge_cents(const slp_rules_t *r, const char *org, const char *code) {
+  charge_key_t k = {org && org[0] ? org : "*", {0}};
+  slp__key(k.code, SLP__CODE, code);
+  for (int pass = 0; pass < 2; pass++) {
+    size_t i = lower_bound(r->charges.v, r->charges.n, sizeof *r->charges.v, &k, cmp_charge_key);
+    if (i < r->charges.n && cmp_charge_key(&k, &r->charges.v[i]) == 0)
+      return r->charges.v[i].cents;
+    k.org = "*";
+  }
+  return -1;
+}
