@@ -158,7 +158,7 @@ typedef struct slp_session {
 #define SLP_MAX_LINE_RULES 8
 #define SLP_CODE_LEN 8         /* 5-character HCPCS plus NUL, with room */
 #define SLP_DIAG_LEN 8         /* ICD-10-CM without dot: at most 7 characters plus NUL */
-#define SLP_FIELD_LEN 48
+#define SLP_FIELD_LEN 64       /* fits "plan_of_care.treatment_days_since_progress_report" */
 #define SLP_MESSAGE_LEN 160
 
 typedef struct slp_finding {

@@ -1,0 +1,212 @@
+/* assign.c -- code assignment: activities -> procedure codes through the bundle's code table, then
+ * units by each code's scheme (untimed, 8-minute rule, hour codes with add-ons). */
+#include <string.h>
+
+#include "engine/internal.h"
+
+static const slp__code_row_t *effective(const slp__code_row_t *rows, size_t n, int32_t dos) {
+  for (size_t i = 0; i < n; i++)
+    if (dos >= rows[i].from && dos <= rows[i].to)
+      return &rows[i];
+  return NULL;
+}
+
+static slp__wline_t *line_for(slp__ctx_t *c, const char *code, bool *created) {
+  *created = false;
+  for (size_t i = 0; i < c->n_lines; i++)
+    if (memcmp(c->lines[i].code, code, SLP__CODE) == 0)
+      return &c->lines[i];
+  if (c->n_lines == SLP_MAX_LINES)
+    return NULL;
+  slp__wline_t *l = &c->lines[c->n_lines++];
+  memset(l, 0, sizeof *l);
+  memcpy(l->code, code, SLP__CODE);
+  *created = true;
+  return l;
+}
+
+static void sort_lines(slp__ctx_t *c) {
+  for (size_t i = 1; i < c->n_lines; i++) {
+    slp__wline_t tmp = c->lines[i];
+    size_t j = i;
+    while (j > 0 && memcmp(c->lines[j - 1].code, tmp.code, SLP__CODE) > 0) {
+      c->lines[j] = c->lines[j - 1];
+      j--;
+    }
+    c->lines[j] = tmp;
+  }
+}
+
+/* Move units beyond the first onto the row's add-on code (its own line), with their minutes. */
+static void split_addon(slp__ctx_t *c, size_t i, uint32_t addon_units, uint32_t base_minutes) {
+  slp__wline_t *base = &c->lines[i];
+  if (addon_units == 0)
+    return;
+  if (memcmp(base->row->addon, base->code, SLP__CODE) == 0) {
+    base->units += addon_units; /* hour codes billed per hour: same code, more units */
+    return;
+  }
+  bool created;
+  slp__wline_t *a = line_for(c, base->row->addon, &created);
+  base = &c->lines[i]; /* line_for may not move lines, but keep the pointer honest */
+  if (a == NULL)
+    return;
+  if (created) {
+    a->row = base->row;
+    a->scheme = base->scheme;
+    a->addon = true;
+    a->first_activity = base->first_activity;
+  }
+  a->families |= base->families;
+  a->distinct |= base->distinct;
+  a->units += addon_units;
+  a->minutes += base->minutes - base_minutes;
+  base->minutes = base_minutes;
+}
+
+/* The Medicare 8-minute rule over the day's total timed minutes: units = (T + 7) / 15 from 8
+ * minutes on; each code first gets its whole 15s, the rest go to the largest remainders. */
+static void timed_units(slp__ctx_t *c) {
+  uint32_t total = 0, assigned = 0;
+  bool given[SLP_MAX_LINES] = {false};
+  size_t n = c->n_lines;
+  for (size_t i = 0; i < n; i++) {
+    slp__wline_t *l = &c->lines[i];
+    if (l->scheme != SLP__TIMED15 || l->addon)
+      continue;
+    total += l->minutes;
+    l->units = l->minutes / 15;
+    assigned += l->units;
+  }
+  uint32_t units = total < 8 ? 0 : (total + 7) / 15;
+  for (uint32_t extra = units > assigned ? units - assigned : 0; extra > 0; extra--) {
+    size_t best = SLP_MAX_LINES;
+    for (size_t i = 0; i < n; i++) {
+      const slp__wline_t *l = &c->lines[i];
+      if (l->scheme != SLP__TIMED15 || l->addon || given[i])
+        continue;
+      if (best == SLP_MAX_LINES || l->minutes % 15 > c->lines[best].minutes % 15)
+        best = i;
+    }
+    if (best == SLP_MAX_LINES)
+      break;
+    given[best] = true;
+    c->lines[best].units++;
+  }
+  for (size_t i = 0; i < n; i++) {
+    slp__wline_t *l = &c->lines[i];
+    if (l->scheme != SLP__TIMED15 || l->addon || l->units <= 1 || l->row->addon[0] == '\0')
+      continue;
+    uint32_t extra_units = l->units - 1;
+    l->units = 1;
+    split_addon(c, i, extra_units, 15);
+  }
+}
+
+static void hour_units(slp__ctx_t *c, size_t i) {
+  slp__wline_t *l = &c->lines[i];
+  const slp__code_row_t *row = l->row;
+  l->units = l->minutes >= row->min_minutes ? 1 : 0;
+  if (l->units == 0 || row->addon[0] == '\0' || l->minutes <= row->block_minutes)
+    return;
+  uint32_t rest = l->minutes - row->block_minutes;
+  uint32_t more = rest / row->addon_block + (rest % row->addon_block >= row->addon_min ? 1 : 0);
+  if (more > 0)
+    split_addon(c, i, more, row->block_minutes);
+}
+
+void slp__assign_codes(slp__ctx_t *c) {
+  const slp_session_t *s = c->s;
+  const slp__manifest_t *m = &c->rules->manifest;
+  if (c->dos < m->effective_from || c->dos > m->effective_to) {
+    slp__field(slp__emit(c, SLP__R_CODE_NOT_EFFECTIVE, SLP_ERROR,
+                         "The rules bundle does not cover this date of service."),
+               "date_of_service");
+    return;
+  }
+  uint32_t present[2] = {0, 0}; /* areas seen per class */
+  for (size_t i = 0; i < s->n_activities; i++)
+    present[s->activities[i].kind == SLP_TREATMENT] |= 1u << s->activities[i].area;
+
+  for (size_t i = 0; i < s->n_activities; i++) {
+    const slp_activity_t *a = &s->activities[i];
+    int cls = a->kind == SLP_TREATMENT ? SLP__TREAT : SLP__EVAL;
+    int group = a->group_size >= 2;
+    if (cls == SLP__TREAT)
+      c->any_treatment = true;
+    else
+      c->any_evaluation = true;
+    size_t n;
+    const slp__code_row_t *rows = slp__rules_code_rows(c->rules, a->area, cls, group, &n);
+    if (n == 0) {
+      if (group)
+        slp__field(slp__emit(c, SLP__R_GROUP_UNSUPPORTED, SLP_ERROR,
+                             "Group sessions are not billable for %s %s.", slp_area_name(a->area),
+                             cls ? "treatment" : "evaluation"),
+                   "activities[%zu].group_size", i);
+      else
+        slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR,
+                             "The rules bundle has no code for this activity."),
+                   "activities[%zu].area", i);
+      continue;
+    }
+    const slp__code_row_t *row = effective(rows, n, c->dos);
+    if (row == NULL) {
+      slp__field(slp__emit(c, SLP__R_CODE_NOT_EFFECTIVE, SLP_ERROR,
+                           "Code %s is not effective on the date of service.", rows[0].code),
+                 "activities[%zu]", i);
+      continue;
+    }
+    bool full = false;
+    if (row->combine != 0 && (present[cls] & (1u << row->combine))) {
+      size_t n2;
+      const slp__code_row_t *rows2 = slp__rules_code_rows(c->rules, row->combine, cls, group, &n2);
+      const slp__code_row_t *row2 = effective(rows2, n2, c->dos);
+      if (row2 != NULL) {
+        row = row2;
+        full = true;
+      }
+    }
+    bool created;
+    slp__wline_t *l = line_for(c, row->code, &created);
+    if (l == NULL)
+      continue;
+    if (created) {
+      const slp__unit_override_t *ov =
+          slp__rules_unit_override(c->rules, s->coverage.payer_id, row->code);
+      l->row = row;
+      l->scheme = ov ? ov->scheme : row->scheme;
+      l->max_per_day = ov ? ov->max_per_day : 0;
+      l->first_activity = (int)i;
+    }
+    l->minutes += a->minutes;
+    l->families |= 1u << row->family;
+    l->full |= full;
+    l->distinct |= a->distinct_encounter;
+  }
+
+  sort_lines(c); /* code order first, so unit distribution ties break the same way every time */
+  size_t n_base = c->n_lines;
+  for (size_t i = 0; i < n_base; i++) {
+    slp__wline_t *l = &c->lines[i];
+    if (l->scheme == SLP__UNTIMED)
+      l->units = l->minutes >= l->row->min_minutes ? 1 : 0;
+    else if (l->scheme == SLP__HOUR)
+      hour_units(c, i);
+  }
+  timed_units(c);
+  sort_lines(c);
+
+  size_t live = 0;
+  for (size_t i = 0; i < c->n_lines; i++)
+    live += c->lines[i].units > 0;
+  for (size_t i = 0; i < c->n_lines; i++) {
+    slp__wline_t *l = &c->lines[i];
+    if (l->units > 0)
+      continue;
+    l->removed = true;
+    slp__field(slp__emit(c, SLP__R_INSUFFICIENT_TIME, live == 0 ? SLP_ERROR : SLP_WARNING,
+                         "%u minutes are too few to bill %s.", l->minutes, l->code),
+               "activities[%d].minutes", l->first_activity);
+  }
+}

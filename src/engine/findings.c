@@ -1,0 +1,78 @@
+/* findings.c -- recording findings: bounded, deterministic when there are too many, errors first. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/internal.h"
+
+slp_finding_t *slp__emit(slp__ctx_t *c, slp__rule_t rule, slp_severity_t sev, const char *fmt, ...) {
+  slp_result_t *out = c->out;
+  if (out->n_findings == SLP_MAX_FINDINGS) {
+    /* Full: the latest finding of the lowest severity makes room, if it ranks below this one. */
+    size_t victim = SLP_MAX_FINDINGS;
+    for (size_t i = 0; i < out->n_findings; i++)
+      if (victim == SLP_MAX_FINDINGS || out->findings[i].severity <= out->findings[victim].severity)
+        victim = i;
+    out->n_findings_omitted++;
+    if (out->findings[victim].severity >= sev)
+      return NULL;
+    memmove(&out->findings[victim], &out->findings[victim + 1],
+            (out->n_findings - victim - 1) * sizeof out->findings[0]);
+    out->n_findings--;
+  }
+  slp_finding_t *f = &out->findings[out->n_findings++];
+  const slp__rule_info_t *info = &slp__rules_info[rule];
+  f->rule_id = info->id;
+  f->severity = sev;
+  f->group_code = info->group_code;
+  f->carc = info->carc;
+  f->rarc = info->rarc;
+  memset(f->field, 0, sizeof f->field);
+  memset(f->message, 0, sizeof f->message);
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(f->message, sizeof f->message, fmt, ap);
+  va_end(ap);
+  return f;
+}
+
+void slp__field(slp_finding_t *f, const char *fmt, ...) {
+  if (f == NULL)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(f->field, sizeof f->field, fmt, ap);
+  va_end(ap);
+}
+
+void slp__findings_order(slp_result_t *out) {
+  /* Stable insertion sort by severity, highest first: at most SLP_MAX_FINDINGS elements. */
+  for (size_t i = 1; i < out->n_findings; i++) {
+    if (out->findings[i].severity <= out->findings[i - 1].severity)
+      continue;
+    slp_finding_t tmp = out->findings[i];
+    size_t j = i;
+    while (j > 0 && out->findings[j - 1].severity < tmp.severity) {
+      out->findings[j] = out->findings[j - 1];
+      j--;
+    }
+    out->findings[j] = tmp;
+  }
+}
+
+bool slp__has_error(const slp_result_t *out) {
+  for (size_t i = 0; i < out->n_findings; i++)
+    if (out->findings[i].severity == SLP_ERROR)
+      return true;
+  return out->n_findings_omitted > 0 && out->n_findings == SLP_MAX_FINDINGS &&
+         out->findings[0].severity == SLP_ERROR;
+}
+
+void slp__line_rule(slp__wline_t *l, slp__rule_t rule) {
+  const char *id = slp__rules_info[rule].id;
+  for (uint32_t i = 0; i < l->n_rule_ids; i++)
+    if (l->rule_ids[i] == id)
+      return;
+  if (l->n_rule_ids < SLP_MAX_LINE_RULES)
+    l->rule_ids[l->n_rule_ids++] = id;
+}

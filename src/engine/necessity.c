@@ -1,0 +1,34 @@
+/* necessity.c -- medical necessity: each line needs a supporting diagnosis from the bundle's
+ * crosswalk (necessity.diagnosis); its pointers are those diagnoses, in claim order, at most 4. */
+#include "engine/internal.h"
+
+void slp__check_necessity(slp__ctx_t *c) {
+  const slp_result_t *out = c->out;
+  if (out->n_diagnoses == 0)
+    return; /* diagnosis.invalid already says there is nothing to point at */
+  for (size_t i = 0; i < c->n_lines; i++) {
+    slp__wline_t *l = &c->lines[i];
+    if (l->removed)
+      continue;
+    bool supported = false;
+    for (size_t d = 0; d < out->n_diagnoses && !supported; d++)
+      for (int f = 0; f < SLP__MAX_FAMILIES && !supported; f++)
+        supported = (l->families & (1u << f)) && slp__rules_supports(c->rules, f, out->diagnoses[d]);
+    if (!supported)
+      slp__field(slp__emit(c, SLP__R_NECESSITY_DIAGNOSIS, SLP_ERROR,
+                           "No diagnosis on the claim supports %s.", l->code),
+                 "diagnoses");
+  }
+}
+
+void slp__line_pointers(const slp__ctx_t *c, const slp__wline_t *l, slp_line_t *ol) {
+  const slp_result_t *out = c->out;
+  ol->n_diagnosis_pointers = 0;
+  for (size_t d = 0; d < out->n_diagnoses && ol->n_diagnosis_pointers < SLP_MAX_POINTERS; d++) {
+    bool ok = false;
+    for (int f = 0; f < SLP__MAX_FAMILIES && !ok; f++)
+      ok = (l->families & (1u << f)) && slp__rules_supports(c->rules, f, out->diagnoses[d]);
+    if (ok)
+      ol->diagnosis_pointers[ol->n_diagnosis_pointers++] = (uint32_t)(d + 1);
+  }
+}

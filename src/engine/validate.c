@@ -1,0 +1,116 @@
+/* validate.c -- event.invalid (required fields, real dates, DOS not after the note) and provider.npi. */
+#include <string.h>
+
+#include "common/date.h"
+#include "engine/internal.h"
+
+static bool empty(const char *s) {
+  return s == NULL || s[0] == '\0';
+}
+
+/* A plan-of-care date: empty is allowed here (the plan checks judge it), malformed is not. */
+static bool bad_optional_date(const char *s) {
+  int32_t d;
+  return !empty(s) && slp_date_parse(s, &d) != 0;
+}
+
+int slp__validate_event(slp__ctx_t *c) {
+  const slp_session_t *s = c->s;
+  size_t before = c->out->n_findings;
+  if (empty(s->event_id))
+    slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR, "The event id is missing."), "event_id");
+  if (empty(s->encounter_id))
+    slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR, "The encounter id is missing."),
+               "encounter_id");
+  if (s->reported_at_ms <= 0)
+    slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR,
+                         "The signing time must be a positive Unix time in milliseconds."),
+               "reported_at_ms");
+  c->now = slp_days_from_unix_ms(s->reported_at_ms);
+  if (slp_date_parse(s->date_of_service, &c->dos) != 0)
+    slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR,
+                         "The date of service is not a real YYYY-MM-DD date."),
+               "date_of_service");
+  else if (s->reported_at_ms > 0 && c->dos > c->now)
+    slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR,
+                         "The date of service is after the day the note was signed."),
+               "date_of_service");
+  if (s->n_activities == 0 || s->activities == NULL)
+    slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR, "The session has no activity."),
+               "activities");
+  for (size_t i = 0; s->activities != NULL && i < s->n_activities; i++) {
+    const slp_activity_t *a = &s->activities[i];
+    if (a->kind < SLP_EVALUATION || a->kind > SLP_TREATMENT)
+      slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR, "An activity has no known kind."),
+                 "activities[%zu].kind", i);
+    if (a->area < SLP_AREA_FLUENCY || a->area > SLP_AREA_AURAL_REHAB)
+      slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR,
+                           "An activity has no known service area."),
+                 "activities[%zu].area", i);
+  }
+  if (empty(s->rendering_provider.npi))
+    slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR, "The rendering NPI is missing."),
+               "rendering_provider.npi");
+  if (empty(s->billing_npi))
+    slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR, "The billing NPI is missing."),
+               "billing_npi");
+  if (s->coverage.payer_kind < SLP_MEDICARE_PART_B || s->coverage.payer_kind > SLP_SELF_PAY)
+    slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR, "The payer kind is missing or unknown."),
+               "coverage.payer_kind");
+  const char *pos = s->place_of_service;
+  if (empty(pos) || strlen(pos) != 2 || pos[0] < '0' || pos[0] > '9' || pos[1] < '0' || pos[1] > '9')
+    slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR,
+                         "The place of service is not a two-digit CMS code."),
+               "place_of_service");
+  if (s->delivery < SLP_DELIVERY_UNSPECIFIED || s->delivery > SLP_TELEHEALTH_AUDIO_ONLY)
+    slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR, "The delivery mode is unknown."),
+               "delivery");
+  if (s->has_plan_of_care) {
+    if (bad_optional_date(s->plan_of_care.start_date))
+      slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR,
+                           "The plan of care start date is not a real YYYY-MM-DD date."),
+                 "plan_of_care.start_date");
+    if (bad_optional_date(s->plan_of_care.certified_date))
+      slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR,
+                           "The plan of care certification date is not a real YYYY-MM-DD date."),
+                 "plan_of_care.certified_date");
+    if (bad_optional_date(s->plan_of_care.end_date))
+      slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR,
+                           "The plan of care end date is not a real YYYY-MM-DD date."),
+                 "plan_of_care.end_date");
+  }
+  return c->out->n_findings > before || c->out->n_findings_omitted > 0 ? -1 : 0;
+}
+
+bool slp__npi_valid(const char *npi) {
+  if (npi == NULL || strlen(npi) != 10)
+    return false;
+  /* Luhn over "80840" + the 10 digits; the prefix's contribution is the constant 24. */
+  int sum = 24;
+  for (int i = 9; i >= 0; i--) {
+    if (npi[i] < '0' || npi[i] > '9')
+      return false;
+    int d = npi[i] - '0';
+    if ((9 - i) % 2 == 1) {
+      d *= 2;
+      if (d > 9)
+        d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 == 0;
+}
+
+void slp__check_npis(slp__ctx_t *c) {
+  if (!slp__npi_valid(c->s->rendering_provider.npi))
+    slp__field(slp__emit(c, SLP__R_PROVIDER_NPI, SLP_ERROR,
+                         "The rendering NPI is not 10 digits with a valid check digit."),
+               "rendering_provider.npi");
+  if (!slp__npi_valid(c->s->billing_npi)) {
+    slp_finding_t *f = slp__emit(c, SLP__R_PROVIDER_NPI, SLP_ERROR,
+                                 "The billing NPI is not 10 digits with a valid check digit.");
+    slp__field(f, "billing_npi");
+    if (f != NULL)
+      f->rarc = "N257";
+  }
+}
