@@ -102,17 +102,24 @@ int slp_codec_session_from_event(slp_decoder_t *dec, const Slpcoder__V1__Session
   return 0;
 }
 
-/* proto3 strings must be UTF-8; protobuf-c does not check. Names the first bad field. */
-static int check_utf8(const ProtobufCMessage *msg, const char *prefix, int depth, char *err, size_t errlen) {
+/* proto3 strings must be UTF-8; protobuf-c does not check. On the hot path this
+ * only scans bytes; the field path is spelled out only for the error message. */
+typedef struct utf8_frame {
+  const char *name; /* field name */
+  long index;       /* element index, -1 for a singular field */
+} utf8_frame_t;
+
+static int check_utf8(const ProtobufCMessage *msg, utf8_frame_t *stack, int depth, char *err, size_t errlen) {
   const ProtobufCMessageDescriptor *desc = msg->descriptor;
-  if (depth > 32) return 0; /* unpack already bounds nesting */
+  if (depth >= 32) return 0; /* unpack already bounds nesting */
   for (unsigned i = 0; i < desc->n_fields; i++) {
     const ProtobufCFieldDescriptor *f = &desc->fields[i];
     if (f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_MESSAGE) continue;
     const char *member = (const char *)msg + f->offset;
     size_t n = 1;
     void *const *items = (void *const *)member;
-    if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+    bool repeated = f->label == PROTOBUF_C_LABEL_REPEATED;
+    if (repeated) {
       n = *(const size_t *)((const char *)msg + f->quantifier_offset);
       items = *(void *const *const *)member;
     } else if ((f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
@@ -122,17 +129,27 @@ static int check_utf8(const ProtobufCMessage *msg, const char *prefix, int depth
     for (size_t k = 0; k < n; k++) {
       const void *item = items[k];
       if (!item) continue;
-      char path[192];
-      if (f->label == PROTOBUF_C_LABEL_REPEATED)
-        snprintf(path, sizeof path, "%s%s%s[%zu]", prefix, prefix[0] ? "." : "", f->name, k);
-      else
-        snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "." : "", f->name);
+      stack[depth].name = f->name;
+      stack[depth].index = repeated ? (long)k : -1;
       if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
-        if (check_utf8(item, path, depth + 1, err, errlen) < 0) return -1;
-      } else if (!slp_utf8_valid(item, strlen(item))) {
-        snprintf(err, errlen, "protobuf: field \"%s\": invalid UTF-8", path);
-        return -1;
+        if (check_utf8(item, stack, depth + 1, err, errlen) < 0) return -1;
+        continue;
       }
+      const unsigned char *p = item;
+      while (*p && *p < 0x80) p++; /* ASCII fast path */
+      if (!*p || slp_utf8_valid((const char *)p, strlen((const char *)p))) continue;
+      char path[192];
+      size_t used = 0;
+      path[0] = '\0';
+      for (int d = 0; d <= depth && used < sizeof path; d++) {
+        int w = stack[d].index < 0
+                    ? snprintf(path + used, sizeof path - used, "%s%s", d ? "." : "", stack[d].name)
+                    : snprintf(path + used, sizeof path - used, "%s%s[%ld]", d ? "." : "", stack[d].name, stack[d].index);
+        if (w < 0) break;
+        used += (size_t)w;
+      }
+      snprintf(err, errlen, "protobuf: field \"%s\": invalid UTF-8", path);
+      return -1;
     }
   }
   return 0;
@@ -164,7 +181,8 @@ int slp_decode_session(slp_decoder_t *dec, const uint8_t *buf, size_t len, slp_s
                            errlen);
     return -EBADMSG;
   }
-  if (check_utf8(&ev->base, "", 0, err, errlen) < 0) return -EBADMSG;
+  utf8_frame_t stack[32];
+  if (check_utf8(&ev->base, stack, 0, err, errlen) < 0) return -EBADMSG;
   dec->event = ev;
   rc = slp_codec_session_from_event(dec, ev, session, err, errlen);
   if (rc < 0) memset(session, 0, sizeof *session);

@@ -373,6 +373,29 @@ static void test_json_decode_errors(void **state) {
   slp_decoder_free(dec);
 }
 
+static void test_json_fuzz(void **state) {
+  (void)state;
+  size_t n = strlen(sample_json);
+  char *buf = malloc(n + 1);
+  slp_decoder_t *dec = slp_decoder_new();
+  uint64_t seed = 0xfeedfacecafeULL;
+  static const char alphabet[] = "{}[]\",:0123456789-.eEtruefalsn \\";
+  unsigned ok = 0;
+  for (int i = 0; i < 5000; i++) {
+    memcpy(buf, sample_json, n + 1);
+    for (int m = (int)(rng_next(&seed) % 3); m >= 0; m--)
+      buf[rng_next(&seed) % n] = alphabet[rng_next(&seed) % (sizeof alphabet - 1)];
+    size_t len = rng_next(&seed) % 8 == 0 ? rng_next(&seed) % (n + 1) : n;
+    slp_session_t s;
+    char err[SLP_CODEC_ERR_LEN];
+    if (slp_decode_session_json(dec, buf, len, &s, err, sizeof err) == 0) ok++;
+    else assert_true(strlen(err) > 0 && !strchr(err, '\n'));
+  }
+  assert_true(ok > 0);
+  free(buf);
+  slp_decoder_free(dec);
+}
+
 /* ---- encode + JSON out ------------------------------------------------------------- */
 
 static void sample_result(slp_result_t *r, bool rejected) {
@@ -561,7 +584,7 @@ int main(void) {
       cmocka_unit_test(test_decode_plain_and_framed), cmocka_unit_test(test_decode_errors),
       cmocka_unit_test(test_decode_fuzz),        cmocka_unit_test(test_json_decode),
       cmocka_unit_test(test_json_decode_errors), cmocka_unit_test(test_encode_json),
-      cmocka_unit_test(test_encode_pb),
+      cmocka_unit_test(test_encode_pb),          cmocka_unit_test(test_json_fuzz),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,9 @@
 #include "slpcoder/codec.h"
 #include "slpcoder/v1/claim.pb-c.h"
 
+/* Paths built here are short; the truncation analysis cannot know that. */
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+
 #define MAX_BYTES (1 << 16)
 
 static const char *env_or(const char *name, const char *dflt) {
@@ -53,8 +56,10 @@ static void problem(const char *name, const char *fmt, ...) {
   snprintf(problems + used, sizeof problems - used, "\n");
 }
 
-#define CMP_STR(what, a, b) \
-  do { if (strcmp((a) ? (a) : "", (b) ? (b) : "")) problem(name, "%s: expected \"%s\", got \"%s\"", what, a, b); } while (0)
+static void cmp_str(const char *name, const char *what, const char *a, const char *b) {
+  if (strcmp(a ? a : "", b ? b : "")) problem(name, "%s: expected \"%s\", got \"%s\"", what, a ? a : "", b ? b : "");
+}
+#define CMP_STR(what, a, b) cmp_str(name, what, a, b)
 #define CMP_INT(what, a, b) \
   do { if ((long long)(a) != (long long)(b)) problem(name, "%s: expected %lld, got %lld", what, (long long)(a), (long long)(b)); } while (0)
 
@@ -234,7 +239,6 @@ static void test_golden_cases(void **state) {
     slp_rules_unref(rules);
     if (dir == bundle) {
       char cmd[4200];
-      snprintf(cmd, sizeof cmd, "rm -rf '%s'/..", bundle);
       snprintf(cmd, sizeof cmd, "rm -rf '%.*s'", (int)(strrchr(bundle, '/') - bundle), bundle);
       if (system(cmd) != 0) print_message("could not remove %s\n", bundle);
     }
