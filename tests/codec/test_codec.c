@@ -389,7 +389,7 @@ static void test_json_fuzz(void **state) {
     slp_session_t s;
     char err[SLP_CODEC_ERR_LEN];
     if (slp_decode_session_json(dec, buf, len, &s, err, sizeof err) == 0) ok++;
-    else assert_true(strlen(err) > 0 && !strchr(err, '\n'));
+    else if (!(strlen(err) > 0 && !strchr(err, '\n'))) fail_msg("bad error text: [%s]", err);
   }
   assert_true(ok > 0);
   free(buf);
