@@ -1,9 +1,15 @@
-/* main.c -- slpcoder: the one-shot command line (code, rules check; later gen, replay). */
+/* main.c -- slpcoder: the one-shot command line (code, rules check, gen; later replay). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+
+/* `slpcoder gen` lives in src/gen; CMake defines SLPCODER_HAVE_GEN when it links
+ * slpcoder_gen (and its librdkafka) into this executable. */
+#ifdef SLPCODER_HAVE_GEN
+#include "gen/gen_cli.h"
+#endif
 
 #ifndef SLPCODER_VERSION
 #define SLPCODER_VERSION "0.1.0"
@@ -12,6 +18,9 @@
 static const char usage_text[] =
     "usage: slpcoder code [--in=json|pb] [--out=json|pb] [--rules=DIR] [FILE]\n"
     "       slpcoder rules check DIR\n"
+#ifdef SLPCODER_HAVE_GEN
+    "       slpcoder gen ...   (synthetic sessions; slpcoder gen --help)\n"
+#endif
     "       slpcoder --help | --version\n"
     "\n"
     "  code         read one SessionEvent (FILE or standard input), write one CodingResult\n"
@@ -47,5 +56,8 @@ int main(int argc, char **argv) {
   }
   if (!strcmp(cmd, "code")) return cli_cmd_code(argc - 1, argv + 1);
   if (!strcmp(cmd, "rules")) return cli_cmd_rules(argc - 1, argv + 1);
+#ifdef SLPCODER_HAVE_GEN
+  if (!strcmp(cmd, "gen")) return slp_gen_cli_main(argc - 1, argv + 1);
+#endif
   return cli_usage_error("unknown command \"%s\"", cmd);
 }
