@@ -14,7 +14,7 @@ static const slp__code_row_t *effective(const slp__code_row_t *rows, size_t n, i
 static slp__wline_t *line_for(slp__ctx_t *c, const char *code, bool *created) {
   *created = false;
   for (size_t i = 0; i < c->n_lines; i++)
-    if (memcmp(c->lines[i].code, code, SLP__CODE) == 0)
+    if (slp__code_cmp(c->lines[i].code, code) == 0)
       return &c->lines[i];
   if (c->n_lines == SLP_MAX_LINES)
     return NULL;
@@ -29,7 +29,7 @@ static void sort_lines(slp__ctx_t *c) {
   for (size_t i = 1; i < c->n_lines; i++) {
     slp__wline_t tmp = c->lines[i];
     size_t j = i;
-    while (j > 0 && memcmp(c->lines[j - 1].code, tmp.code, SLP__CODE) > 0) {
+    while (j > 0 && slp__code_cmp(c->lines[j - 1].code, tmp.code) > 0) {
       c->lines[j] = c->lines[j - 1];
       j--;
     }
@@ -42,7 +42,7 @@ static void split_addon(slp__ctx_t *c, size_t i, uint32_t addon_units, uint32_t 
   slp__wline_t *base = &c->lines[i];
   if (addon_units == 0)
     return;
-  if (memcmp(base->row->addon, base->code, SLP__CODE) == 0) {
+  if (slp__code_cmp(base->row->addon, base->code) == 0) {
     base->units += addon_units; /* hour codes billed per hour: same code, more units */
     return;
   }

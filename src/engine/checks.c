@@ -38,12 +38,12 @@ static void check_plan(slp__ctx_t *c) {
   const slp__manifest_t *m = &c->rules->manifest;
   if (!c->policy->poc || !c->any_treatment)
     return;
-  int32_t start, end, cert;
-  if (!s->has_plan_of_care || slp_date_parse(s->plan_of_care.start_date, &start) != 0) {
+  int32_t start = c->poc_start, end = c->poc_end, cert = c->poc_cert;
+  if (!s->has_plan_of_care || !c->has_start) {
     slp__field(slp__emit(c, SLP__R_POC_MISSING, SLP_ERROR, "Treatment needs a plan of care."),
                s->has_plan_of_care ? "plan_of_care.start_date" : "plan_of_care");
   } else {
-    bool certified = slp_date_parse(s->plan_of_care.certified_date, &cert) == 0;
+    bool certified = c->has_cert;
     bool exception = s->plan_of_care.referral_on_file && c->dos >= m->poc_referral_exception_from;
     if (!certified && !exception) {
       if (c->dos - start > m->poc_cert_days)
@@ -62,7 +62,7 @@ static void check_plan(slp__ctx_t *c) {
                            "The plan of care was certified more than %d days after its start.",
                            (int)m->poc_cert_days),
                  "plan_of_care.certified_date");
-    if (slp_date_parse(s->plan_of_care.end_date, &end) != 0) {
+    if (!c->has_end) {
       slp__field(slp__emit(c, SLP__R_POC_MISSING, SLP_ERROR, "The plan of care has no end date."),
                  "plan_of_care.end_date");
     } else {

@@ -83,10 +83,13 @@ typedef struct slp__ctx {
   int32_t dos;         /* day number of the date of service */
   int32_t now;         /* day of reported_at_ms */
   int32_t year;
+  int32_t poc_start, poc_cert, poc_end; /* plan dates, valid when the has_ flag is set */
+  bool has_start, has_cert, has_end;
   bool telehealth;
   bool any_treatment;
   bool any_evaluation;
   bool dx_ok;          /* diagnoses present and every one valid */
+  uint32_t dx_families[SLP_MAX_DIAGNOSES]; /* per kept diagnosis: the families it supports */
   slp__wline_t lines[SLP_MAX_LINES];
   size_t n_lines;
 } slp__ctx_t;

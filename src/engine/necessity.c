@@ -12,8 +12,7 @@ void slp__check_necessity(slp__ctx_t *c) {
       continue;
     bool supported = false;
     for (size_t d = 0; d < out->n_diagnoses && !supported; d++)
-      for (int f = 0; f < SLP__MAX_FAMILIES && !supported; f++)
-        supported = (l->families & (1u << f)) && slp__rules_supports(c->rules, f, out->diagnoses[d]);
+      supported = (l->families & c->dx_families[d]) != 0;
     if (!supported)
       slp__field(slp__emit(c, SLP__R_NECESSITY_DIAGNOSIS, SLP_ERROR,
                            "No diagnosis on the claim supports %s.", l->code),
@@ -25,10 +24,7 @@ void slp__line_pointers(const slp__ctx_t *c, const slp__wline_t *l, slp_line_t *
   const slp_result_t *out = c->out;
   ol->n_diagnosis_pointers = 0;
   for (size_t d = 0; d < out->n_diagnoses && ol->n_diagnosis_pointers < SLP_MAX_POINTERS; d++) {
-    bool ok = false;
-    for (int f = 0; f < SLP__MAX_FAMILIES && !ok; f++)
-      ok = (l->families & (1u << f)) && slp__rules_supports(c->rules, f, out->diagnoses[d]);
-    if (ok)
+    if (l->families & c->dx_families[d])
       ol->diagnosis_pointers[ol->n_diagnosis_pointers++] = (uint32_t)(d + 1);
   }
 }

@@ -57,11 +57,17 @@ void slp__normalize_diagnoses(slp__ctx_t *c) {
     }
     bool dup = false;
     for (size_t j = 0; j < out->n_diagnoses && !dup; j++)
-      dup = memcmp(out->diagnoses[j], dx, SLP_DIAG_LEN) == 0;
+      dup = slp__code_cmp(out->diagnoses[j], dx) == 0;
     if (dup || out->n_diagnoses == SLP_MAX_DIAGNOSES)
       continue;
     if (out->n_diagnoses == 0)
       first_index = (int)i;
+    /* Which line families this diagnosis supports, once, so lines only AND bit masks. */
+    uint32_t fam = 0;
+    for (size_t f = 0; f < c->rules->n_families; f++)
+      if (slp__rules_supports(c->rules, (int)f, dx))
+        fam |= 1u << f;
+    c->dx_families[out->n_diagnoses] = fam;
     memcpy(out->diagnoses[out->n_diagnoses++], dx, SLP_DIAG_LEN);
   }
   if (s->n_diagnoses == 0) {

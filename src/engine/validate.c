@@ -8,10 +8,11 @@ static bool empty(const char *s) {
   return s == NULL || s[0] == '\0';
 }
 
-/* A plan-of-care date: empty is allowed here (the plan checks judge it), malformed is not. */
-static bool bad_optional_date(const char *s) {
-  int32_t d;
-  return !empty(s) && slp_date_parse(s, &d) != 0;
+/* A plan-of-care date: empty is allowed here (the plan checks judge it), malformed is not.
+ * Parsed once; the plan checks read the day number from the context. */
+static bool bad_optional_date(const char *s, int32_t *day, bool *has) {
+  *has = !empty(s) && slp_date_parse(s, day) == 0;
+  return !empty(s) && !*has;
 }
 
 int slp__validate_event(slp__ctx_t *c) {
@@ -65,16 +66,17 @@ int slp__validate_event(slp__ctx_t *c) {
   if (s->delivery < SLP_DELIVERY_UNSPECIFIED || s->delivery > SLP_TELEHEALTH_AUDIO_ONLY)
     slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR, "The delivery mode is unknown."),
                "delivery");
+  c->has_start = c->has_cert = c->has_end = false;
   if (s->has_plan_of_care) {
-    if (bad_optional_date(s->plan_of_care.start_date))
+    if (bad_optional_date(s->plan_of_care.start_date, &c->poc_start, &c->has_start))
       slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR,
                            "The plan of care start date is not a real YYYY-MM-DD date."),
                  "plan_of_care.start_date");
-    if (bad_optional_date(s->plan_of_care.certified_date))
+    if (bad_optional_date(s->plan_of_care.certified_date, &c->poc_cert, &c->has_cert))
       slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR,
                            "The plan of care certification date is not a real YYYY-MM-DD date."),
                  "plan_of_care.certified_date");
-    if (bad_optional_date(s->plan_of_care.end_date))
+    if (bad_optional_date(s->plan_of_care.end_date, &c->poc_end, &c->has_end))
       slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR,
                            "The plan of care end date is not a real YYYY-MM-DD date."),
                  "plan_of_care.end_date");

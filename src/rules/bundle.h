@@ -176,6 +176,18 @@ struct slp_rules {
   uint32_t seq;                         /* next load-order number */
 };
 
+/* Order two NUL-padded 8-byte codes as memcmp would, without a libc call (the hot comparison). */
+static inline int slp__code_cmp(const char *a, const char *b) {
+  uint64_t x, y;
+  __builtin_memcpy(&x, a, 8);
+  __builtin_memcpy(&y, b, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  x = __builtin_bswap64(x);
+  y = __builtin_bswap64(y);
+#endif
+  return (x > y) - (x < y);
+}
+
 /* ---- lookups (all pure, all O(log n) or over a handful of rows) ---------- */
 
 /* Copy s into a NUL-padded fixed key (truncating). */

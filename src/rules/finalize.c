@@ -26,7 +26,7 @@ static int cmp_payer(const void *a, const void *b) {
 static int cmp_unit(const void *a, const void *b) {
   const slp__unit_override_t *x = a, *y = b;
   int c = strcmp(x->payer_id, y->payer_id);
-  return c ? c : memcmp(x->code, y->code, SLP__CODE);
+  return c ? c : slp__code_cmp(x->code, y->code);
 }
 
 static int cmp_kx(const void *a, const void *b) {
@@ -35,9 +35,9 @@ static int cmp_kx(const void *a, const void *b) {
 
 static int cmp_ptp(const void *a, const void *b) {
   const slp__ptp_row_t *x = a, *y = b;
-  int c = memcmp(x->col1, y->col1, SLP__CODE);
+  int c = slp__code_cmp(x->col1, y->col1);
   if (c == 0)
-    c = memcmp(x->col2, y->col2, SLP__CODE);
+    c = slp__code_cmp(x->col2, y->col2);
   if (c == 0)
     c = x->from < y->from ? -1 : x->from > y->from;
   if (c == 0)
@@ -47,19 +47,19 @@ static int cmp_ptp(const void *a, const void *b) {
 
 static int cmp_mue(const void *a, const void *b) {
   const slp__mue_row_t *x = a, *y = b;
-  int c = memcmp(x->code, y->code, SLP__CODE);
+  int c = slp__code_cmp(x->code, y->code);
   if (c == 0)
     c = x->from_cms - y->from_cms;
   return c ? c : (x->seq < y->seq ? -1 : x->seq > y->seq);
 }
 
 static int cmp_icd(const void *a, const void *b) {
-  return memcmp(a, b, SLP__CODE);
+  return slp__code_cmp(a, b);
 }
 
 static int cmp_fee(const void *a, const void *b) {
   const slp__fee_row_t *x = a, *y = b;
-  int c = memcmp(x->code, y->code, SLP__CODE);
+  int c = slp__code_cmp(x->code, y->code);
   if (c == 0)
     c = x->year - y->year;
   if (c == 0)
@@ -78,7 +78,7 @@ static int cmp_cf(const void *a, const void *b) {
 static int cmp_charge(const void *a, const void *b) {
   const slp__charge_row_t *x = a, *y = b;
   int c = strcmp(x->org, y->org);
-  return c ? c : memcmp(x->code, y->code, SLP__CODE);
+  return c ? c : slp__code_cmp(x->code, y->code);
 }
 
 #define SORT(vec, cmp)                                                                            \
@@ -100,20 +100,20 @@ static int cmp_charge(const void *a, const void *b) {
   } while (0)
 
 static bool same_code(const slp__mue_row_t *a, const slp__mue_row_t *b) {
-  return memcmp(a->code, b->code, SLP__CODE) == 0;
+  return slp__code_cmp(a->code, b->code) == 0;
 }
 static bool same_icd(const slp__icd_row_t *a, const slp__icd_row_t *b) {
-  return memcmp(a->code, b->code, SLP__CODE) == 0;
+  return slp__code_cmp(a->code, b->code) == 0;
 }
 static bool same_fee(const slp__fee_row_t *a, const slp__fee_row_t *b) {
-  return memcmp(a->code, b->code, SLP__CODE) == 0 && a->year == b->year;
+  return slp__code_cmp(a->code, b->code) == 0 && a->year == b->year;
 }
 static bool same_cf(const slp__cf_row_t *a, const slp__cf_row_t *b) {
   return a->year == b->year;
 }
 
 static bool same_pair(const slp__ptp_row_t *a, const slp__ptp_row_t *b) {
-  return memcmp(a->col1, b->col1, SLP__CODE) == 0 && memcmp(a->col2, b->col2, SLP__CODE) == 0;
+  return slp__code_cmp(a->col1, b->col1) == 0 && slp__code_cmp(a->col2, b->col2) == 0;
 }
 
 /* A CMS PTP file replaces the project's rows for every pair it lists. */

@@ -58,7 +58,7 @@ static int cmp_unit_key(const void *key, const void *e) {
   const unit_key_t *k = key;
   const slp__unit_override_t *u = e;
   int c = strcmp(k->payer, u->payer_id);
-  return c ? c : memcmp(k->code, u->code, SLP__CODE);
+  return c ? c : slp__code_cmp(k->code, u->code);
 }
 
 const slp__unit_override_t *slp__rules_unit_override(const slp_rules_t *r, const char *payer_id,
@@ -93,8 +93,8 @@ const slp__kx_row_t *slp__rules_kx(const slp_rules_t *r, int32_t year) {
 
 static int cmp_pair_key(const void *key, const void *e) {
   const slp__ptp_row_t *k = key, *p = e;
-  int c = memcmp(k->col1, p->col1, SLP__CODE);
-  return c ? c : memcmp(k->col2, p->col2, SLP__CODE);
+  int c = slp__code_cmp(k->col1, p->col1);
+  return c ? c : slp__code_cmp(k->col2, p->col2);
 }
 
 int slp__rules_ptp(const slp_rules_t *r, const char *col1, const char *col2, int32_t dos) {
@@ -117,21 +117,21 @@ int slp__rules_ptp(const slp_rules_t *r, const char *col1, const char *col2, int
 }
 
 static int cmp_code_key(const void *key, const void *e) {
-  return memcmp(key, e, SLP__CODE); /* every keyed row starts with its code */
+  return slp__code_cmp(key, e); /* every keyed row starts with its code */
 }
 
 const slp__mue_row_t *slp__rules_mue(const slp_rules_t *r, const char *code) {
   char k[SLP__CODE];
   slp__key(k, SLP__CODE, code);
   size_t i = lower_bound(r->mue.v, r->mue.n, sizeof *r->mue.v, k, cmp_code_key);
-  return i < r->mue.n && memcmp(r->mue.v[i].code, k, SLP__CODE) == 0 ? &r->mue.v[i] : NULL;
+  return i < r->mue.n && slp__code_cmp(r->mue.v[i].code, k) == 0 ? &r->mue.v[i] : NULL;
 }
 
 bool slp__rules_icd_header(const slp_rules_t *r, const char *dx) {
   char k[SLP__CODE];
   slp__key(k, SLP__CODE, dx);
   size_t i = lower_bound(r->icd_headers.v, r->icd_headers.n, sizeof *r->icd_headers.v, k, cmp_code_key);
-  return i < r->icd_headers.n && memcmp(r->icd_headers.v[i].code, k, SLP__CODE) == 0;
+  return i < r->icd_headers.n && slp__code_cmp(r->icd_headers.v[i].code, k) == 0;
 }
 
 bool slp__prefix_match(const char *pattern, const char *dx) {
@@ -164,7 +164,7 @@ int64_t slp__rules_fee_cents(const slp_rules_t *r, const char *code, int32_t yea
   slp__key(k, SLP__CODE, code);
   size_t i = lower_bound(r->fees.v, r->fees.n, sizeof *r->fees.v, k, cmp_code_key);
   const slp__fee_row_t *best = NULL;
-  for (; i < r->fees.n && memcmp(r->fees.v[i].code, k, SLP__CODE) == 0; i++)
+  for (; i < r->fees.n && slp__code_cmp(r->fees.v[i].code, k) == 0; i++)
     if (r->fees.v[i].year <= year)
       best = &r->fees.v[i]; /* rows ascend by year: the last one at or before the DOS year */
   const slp__cf_row_t *cf = NULL;
@@ -187,7 +187,7 @@ static int cmp_charge_key(const void *key, const void *e) {
   const charge_key_t *k = key;
   const slp__charge_row_t *c = e;
   int d = strcmp(k->org, c->org);
-  return d ? d : memcmp(k->code, c->code, SLP__CODE);
+  return d ? d : slp__code_cmp(k->code, c->code);
 }
 
 int64_t slp__rules_charge_cents(const slp_rules_t *r, const char *org, const char *code) {
