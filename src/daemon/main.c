@@ -53,6 +53,7 @@ static void usage(FILE *out) {
           "  -X key=value        set a key (beats the environment, which beats the file)\n"
           "  --embedded-kafka    host librdkafka's mock cluster in-process, create the topics and\n"
           "                      print bootstrap.servers=<list> on stdout once ready\n"
+          "  --embedded-kafka-only  host the mock cluster only (for other workers, kcat ...)\n"
           "  --demo              embedded cluster, 10000 generated sessions, code them, print a\n"
           "                      summary and 3 claims as JSON, exit when idle\n"
           "  --check-config      validate everything (including librdkafka's view), print the\n"
@@ -74,6 +75,8 @@ static char *default_rules_dir(void) {
 
 /* ---- loop callbacks ---------------------------------------------------------------- */
 
+static void on_worker_closed(slp_worker_t *w, int rc, void *arg);
+
 static void on_hard_deadline(uv_timer_t *t) {
   (void)t;
   SLP_ERROR("shutdown hard deadline passed (a Kafka call ignored its timeout); exiting");
@@ -87,6 +90,10 @@ static void on_signal(uv_signal_t *s, int signum) {
     return;
   }
   SLP_INFO("signal %s: graceful stop", signum == SIGTERM ? "SIGTERM" : "SIGINT");
+  if (!app->worker) { /* hosting the cluster only */
+    if (!uv_is_closing((uv_handle_t *)&app->sigterm)) on_worker_closed(NULL, 0, app);
+    return;
+  }
   if (!uv_is_active((uv_handle_t *)&app->hard))
     uv_timer_start(&app->hard, on_hard_deadline, (uint64_t)app->cfg.shutdown_deadline_ms + 60000, 0);
   slp_worker_stop(app->worker, "signal");
@@ -146,7 +153,7 @@ int main(int argc, char **argv) {
   const char *file = NULL;
   const char *xs[256];
   int n_x = 0;
-  bool check = false, embedded = false, demo = false;
+  bool check = false, embedded = false, demo = false, xs_only = false;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(stdout); return 0; }
@@ -157,6 +164,7 @@ int main(int argc, char **argv) {
     if (!strcmp(a, "--check-config")) { check = true; continue; }
     if (!strcmp(a, "--embedded-kafka")) { embedded = true; continue; }
     if (!strcmp(a, "--demo")) { demo = embedded = true; continue; }
+    if (!strcmp(a, "--embedded-kafka-only")) { embedded = true; xs_only = true; continue; }
     if ((!strcmp(a, "-c") || !strcmp(a, "--config")) && i + 1 < argc) { file = argv[++i]; continue; }
     if (!strncmp(a, "--config=", 9)) { file = a + 9; continue; }
     if (!strcmp(a, "-X") && i + 1 < argc) {
@@ -175,6 +183,7 @@ int main(int argc, char **argv) {
   slp_config_t *cfg = &app.cfg;
   slp_config_init(cfg);
   if (embedded && slp_config_set(cfg, "embedded.kafka", "true", "--embedded-kafka", err, sizeof err)) return EX_CONFIG;
+  if (xs_only && slp_config_set(cfg, "embedded.worker", "false", "--embedded-kafka-only", err, sizeof err)) return EX_CONFIG;
   if (demo) {
     const char *d[] = {"embedded.generate=10000", "exit.when.idle.ms=1500", "print.claims=3", "summary=true",
                        "kafka.session.timeout.ms=6000", "kafka.heartbeat.interval.ms=500", "kafka.fetch.wait.max.ms=10"};
@@ -251,7 +260,8 @@ int main(int argc, char **argv) {
       return EX_CONFIG;
     }
   }
-  if (slp_worker_new(&app.loop, &app.jobs, cfg, bootstrap, rules, &app.worker, err, sizeof err) != 0) {
+  if (cfg->embedded_worker &&
+      slp_worker_new(&app.loop, &app.jobs, cfg, bootstrap, rules, &app.worker, err, sizeof err) != 0) {
     fprintf(stderr, "slpcoderd: %s\n", err);
     return EX_CONFIG;
   }
@@ -276,13 +286,19 @@ int main(int argc, char **argv) {
       slp_jobs_submit(&app.jobs, &app.gen_job);
     }
   }
-  if (slp_worker_start(app.worker, on_worker_closed, &app) != 0) {
+  if (app.worker && slp_worker_start(app.worker, on_worker_closed, &app) != 0) {
     SLP_ERROR("cannot start the worker: %s", strerror(errno));
     return EX_SOFTWARE;
   }
   uv_run(&app.loop, UV_RUN_DEFAULT);
 
   double seconds = (double)(uv_hrtime() - app.t_start) / 1e9;
+  if (!app.worker) {
+    if (uv_loop_close(&app.loop) != 0) SLP_WARN("loop closed with handles open");
+    slp_embedded_destroy(app.emb);
+    slp_config_free(cfg);
+    return 0;
+  }
   const slp_worker_counters_t *n = slp_worker_counters(app.worker);
   SLP_INFO("stopped consumed=%llu coded=%llu rejected=%llu dlq=%llu delivered=%llu retried=%llu dropped=%llu "
            "txn_commits=%llu txn_aborts=%llu",

@@ -16,7 +16,7 @@ static void usage(FILE *out) {
           "usage: slpcoder gen [--count N] [--seed S] [--rate R] [--defects F] [--garbage F]\n"
           "                    [--framed F] [--start I]\n"
           "                    (--brokers LIST --topic T [-X kafka.prop=value ...] | --out FILE|-)\n"
-          "                    [--format delimited|hex]\n"
+          "                    [--format delimited|hex|manifest]\n"
           "  --count N     sessions to write (default 1000)\n"
           "  --seed S      stream seed; item i depends only on (S, i) (default 1)\n"
           "  --start I     first item index (default 0), to continue a stream\n"
@@ -26,7 +26,8 @@ static void usage(FILE *out) {
           "  --framed F    share in Confluent Schema Registry framing (default 0)\n"
           "  --brokers L   produce to Kafka (key = patient id, acks=all, idempotent)\n"
           "  --out FILE    write to FILE (- = stdout): delimited = varint length + bytes\n"
-          "                (protobuf writeDelimited), hex = \"key<TAB>hex\" lines\n"
+          "                (protobuf writeDelimited), hex = \"key<TAB>hex\" lines, manifest =\n"
+          "                \"event_id<TAB>expected outcome<TAB>key\" lines (no payloads)\n"
           "A summary (count per kind, i.e. the rule id each defect should trigger) goes to stderr.\n");
 }
 
@@ -110,7 +111,7 @@ int slp_gen_cli_main(int argc, char **argv) {
     }
   }
   if (bad || optind != argc || (!brokers == !outpath) || (brokers && !topic) ||
-      (strcmp(format, "delimited") != 0 && strcmp(format, "hex") != 0)) {
+      (strcmp(format, "delimited") != 0 && strcmp(format, "hex") != 0 && strcmp(format, "manifest") != 0)) {
     usage(stderr);
     return 64;
   }
@@ -181,6 +182,8 @@ int slp_gen_cli_main(int argc, char **argv) {
         break;
       }
       rd_kafka_poll(rk, 0);
+    } else if (strcmp(format, "manifest") == 0) {
+      fprintf(out, "%s\t%s\t%s\n", it.event_id, slp_gen_kind_name(it.kind), it.key);
     } else if (strcmp(format, "hex") == 0) {
       fprintf(out, "%s\t", it.key);
       for (size_t k = 0; k < it.len; k++) fprintf(out, "%02x", it.bytes[k]);

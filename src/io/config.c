@@ -42,6 +42,7 @@ static const cfg_row_t rows[] = {
     {"embedded.partitions", CFG_INT, "6", 1, 1000, NULL, OFF(embedded_partitions), "embedded: partitions per topic"},
     {"embedded.faults", CFG_STR, "", 0, 0, NULL, OFF(embedded_faults), "embedded: fault plan, e.g. \"2000:produce:6:5;3000:down:1;5000:up:1\""},
     {"exit.when.idle.ms", CFG_INT, "0", 0, 86400000, NULL, OFF(exit_when_idle_ms), "stop gracefully after this long without input (0 = never)"},
+    {"embedded.worker", CFG_BOOL, "true", 0, 0, NULL, OFF(embedded_worker), "embedded: also run the worker (false: only host the cluster until signalled)"},
     {"embedded.generate", CFG_INT, "0", 0, 100000000, NULL, OFF(embedded_generate), "embedded: synthetic sessions to put on topic.input at start"},
     {"embedded.seed", CFG_INT, "1", 0, INT64_MAX, NULL, OFF(embedded_seed), "embedded: generator seed"},
     {"print.claims", CFG_INT, "0", 0, 1000, NULL, OFF(print_claims), "print the first N coded claims as JSON on stdout"},

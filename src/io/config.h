@@ -54,6 +54,7 @@ typedef struct slp_config {
   char *embedded_faults;     /* fault plan for tests, see worker.h */
   int64_t exit_when_idle_ms; /* 0 = run until signalled */
   int64_t max_messages;      /* stop after this many inputs are done (0 = no limit) */
+  bool embedded_worker;      /* embedded: also run the worker (false: only host the cluster) */
   int64_t embedded_generate; /* embedded: sessions generated into topic.input at start */
   int64_t embedded_seed;
   int64_t print_claims;      /* print the first N claims as JSON on stdout */
