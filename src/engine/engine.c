@@ -1,5 +1,12 @@
 /* engine.c -- slp_engine_code: runs the coding passes over one session in a fixed order and
- * decides between a coded claim and a rejection. */
+ * decides between a coded claim and a rejection.
+ *
+ * Decisions where the spec is silent:
+ * - event.invalid stops coding: the other passes need a real DOS, known kinds and areas.
+ * - A rejection keeps every finding, INFO included, ordered ERROR, WARNING, INFO and within a
+ *   severity in evaluation order (the pass order below); it carries no lines or amounts.
+ * - A DOS outside the bundle manifest's span is code.not_effective on date_of_service.
+ * - Lines are in procedure-code order; line numbers follow that order. */
 #include <errno.h>
 #include <string.h>
 

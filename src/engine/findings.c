@@ -60,14 +60,6 @@ void slp__findings_order(slp_result_t *out) {
   }
 }
 
-bool slp__has_error(const slp_result_t *out) {
-  for (size_t i = 0; i < out->n_findings; i++)
-    if (out->findings[i].severity == SLP_ERROR)
-      return true;
-  return out->n_findings_omitted > 0 && out->n_findings == SLP_MAX_FINDINGS &&
-         out->findings[0].severity == SLP_ERROR;
-}
-
 void slp__line_rule(slp__wline_t *l, slp__rule_t rule) {
   const char *id = slp__rules_info[rule].id;
   for (uint32_t i = 0; i < l->n_rule_ids; i++)

@@ -101,7 +101,6 @@ slp_finding_t *slp__emit(slp__ctx_t *c, slp__rule_t rule, slp_severity_t sev, co
 void slp__field(slp_finding_t *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Errors first, then warnings, then info, each in the order they were found. */
 void slp__findings_order(slp_result_t *out);
-bool slp__has_error(const slp_result_t *out);
 void slp__line_rule(slp__wline_t *l, slp__rule_t rule);
 
 /* The passes, in the order engine.c runs them. */

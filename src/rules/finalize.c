@@ -161,8 +161,17 @@ static void index_codes(slp_rules_t *r, slp_rules_errors_t *errs) {
   }
 }
 
-static bool has_default_charge(const slp_rules_t *r, const char *code) {
-  return code[0] == '\0' || slp__rules_charge_cents(r, "*", code) >= 0;
+/* Report a code without a default price once, however many rows name it. */
+static void need_default_charge(const slp_rules_t *r, const char *code, slp_rules_errors_t *errs,
+                                char (*seen)[SLP__CODE], size_t *n_seen, size_t cap) {
+  if (code[0] == '\0' || slp__rules_charge_cents(r, "*", code) >= 0)
+    return;
+  for (size_t i = 0; i < *n_seen; i++)
+    if (slp__code_cmp(seen[i], code) == 0)
+      return;
+  if (*n_seen < cap)
+    memcpy(seen[(*n_seen)++], code, SLP__CODE);
+  slp_rules_errorf(errs, "charges.tsv", 0, "no default (*) price for %s", code);
 }
 
 void slp__finalize(slp_rules_t *r, slp_rules_errors_t *errs) {
@@ -216,14 +225,12 @@ void slp__finalize(slp_rules_t *r, slp_rules_errors_t *errs) {
   }
 
   /* Every billable code needs a default price: a claim line must never go out at $0. */
+  char seen[64][SLP__CODE];
+  size_t n_seen = 0;
   for (size_t i = 0; i < r->codes.n; i++) {
-    const slp__code_row_t *c = &r->codes.v[i];
-    if (!has_default_charge(r, c->code))
-      slp_rules_errorf(errs, "charges.tsv", 0, "no default (*) price for %s", c->code);
-    if (!has_default_charge(r, c->addon))
-      slp_rules_errorf(errs, "charges.tsv", 0, "no default (*) price for %s", c->addon);
+    need_default_charge(r, r->codes.v[i].code, errs, seen, &n_seen, 64);
+    need_default_charge(r, r->codes.v[i].addon, errs, seen, &n_seen, 64);
   }
   for (size_t i = 0; i < r->units.n; i++)
-    if (!has_default_charge(r, r->units.v[i].code))
-      slp_rules_errorf(errs, "charges.tsv", 0, "no default (*) price for %s", r->units.v[i].code);
+    need_default_charge(r, r->units.v[i].code, errs, seen, &n_seen, 64);
 }

@@ -58,7 +58,9 @@ void slp__load_necessity(slp_rules_t *r, const char *dir, slp_rules_errors_t *er
     return;
   while (slp__tsv_next(&t)) {
     char name[SLP__ID], prefix[SLP__CODE];
-    if (slp__tsv_id(&t, 0, name, sizeof name) | dx_pattern(&t, 1, prefix))
+    int bad = slp__tsv_id(&t, 0, name, sizeof name);
+    bad |= dx_pattern(&t, 1, prefix);
+    if (bad)
       continue;
     int f = family_index(r, name);
     if (f < 0) {
@@ -87,7 +89,9 @@ void slp__load_icd(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
   while (slp__tsv_next(&t)) {
     char code[SLP__CODE];
     int st;
-    if (dx_pattern(&t, 0, code) | slp__tsv_enum(&t, 1, status, 2, &st))
+    int bad = dx_pattern(&t, 0, code);
+    bad |= slp__tsv_enum(&t, 1, status, 2, &st);
+    if (bad)
       continue;
     if (st == 0 && strchr(code, '?') != NULL) {
       slp__tsv_error(&t, "column code: a header is one code, not a pattern");

@@ -14,8 +14,10 @@ void slp__load_kx(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
   while (slp__tsv_next(&t)) {
     int32_t year;
     int64_t kx, review;
-    if (slp__tsv_int(&t, 0, 1900, 9999, &year) | slp__tsv_decimal(&t, 1, 2, &kx) |
-        slp__tsv_decimal(&t, 2, 2, &review))
+    int bad = slp__tsv_int(&t, 0, 1900, 9999, &year);
+    bad |= slp__tsv_decimal(&t, 1, 2, &kx);
+    bad |= slp__tsv_decimal(&t, 2, 2, &review);
+    if (bad)
       continue;
     slp__kx_row_t *k = SLP__PUSH(r->kx);
     if (k == NULL)
@@ -34,8 +36,10 @@ void slp__load_telehealth(slp_rules_t *r, const char *dir, slp_rules_errors_t *e
     return;
   while (slp__tsv_next(&t)) {
     slp__window_t w;
-    if (slp__tsv_id(&t, 0, w.name, sizeof w.name) | slp__tsv_date(&t, 1, false, &w.from) |
-        slp__tsv_date(&t, 2, true, &w.to))
+    int bad = slp__tsv_id(&t, 0, w.name, sizeof w.name);
+    bad |= slp__tsv_date(&t, 1, false, &w.from);
+    bad |= slp__tsv_date(&t, 2, true, &w.to);
+    if (bad)
       continue;
     if (strcmp(w.name, "always") == 0 || strcmp(w.name, "never") == 0) {
       slp__tsv_error(&t, "column window: \"%s\" is reserved", w.name);
@@ -134,7 +138,9 @@ void slp__load_payer_kinds(slp_rules_t *r, const char *dir, slp_rules_errors_t *
   while (slp__tsv_next(&t)) {
     int kind;
     slp__policy_t p;
-    if (slp__tsv_enum(&t, 0, slp__kind_names, 6, &kind) | parse_policy(r, &t, 1, NULL, &p))
+    int bad = slp__tsv_enum(&t, 0, slp__kind_names, 6, &kind);
+    bad |= parse_policy(r, &t, 1, NULL, &p);
+    if (bad)
       continue;
     if (r->kind_policy_set[kind]) {
       slp__tsv_error(&t, "payer kind %s listed twice", slp__kind_names[kind]);
@@ -158,7 +164,9 @@ void slp__load_payers(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs)
   while (slp__tsv_next(&t)) {
     char id[SLP__ID];
     int kind;
-    if (slp__tsv_id(&t, 0, id, sizeof id) | slp__tsv_enum(&t, 1, slp__kind_names, 6, &kind))
+    int bad = slp__tsv_id(&t, 0, id, sizeof id);
+    bad |= slp__tsv_enum(&t, 1, slp__kind_names, 6, &kind);
+    if (bad)
       continue;
     slp__policy_t p;
     if (parse_policy(r, &t, 2, &r->kind_policy[kind], &p) != 0)
@@ -180,8 +188,11 @@ void slp__load_payer_units(slp_rules_t *r, const char *dir, slp_rules_errors_t *
     return;
   while (slp__tsv_next(&t)) {
     slp__unit_override_t u;
-    if (slp__tsv_id(&t, 0, u.payer_id, sizeof u.payer_id) | slp__tsv_code(&t, 1, false, u.code) |
-        slp__scheme_parse(&t, 2, &u.scheme) | slp__tsv_uint(&t, 3, 1000, &u.max_per_day))
+    int bad = slp__tsv_id(&t, 0, u.payer_id, sizeof u.payer_id);
+    bad |= slp__tsv_code(&t, 1, false, u.code);
+    bad |= slp__scheme_parse(&t, 2, &u.scheme);
+    bad |= slp__tsv_uint(&t, 3, 1000, &u.max_per_day);
+    if (bad)
       continue;
     if (u.scheme == SLP__HOUR) {
       slp__tsv_error(&t, "column scheme: a payer override is untimed or timed15");
