@@ -32,6 +32,17 @@ void slp__load_fees(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
 void slp__load_conversion(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
 void slp__load_charges(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
 
+/* A sorted list of bundle-relative file names. */
+typedef struct slp__names {
+  char **v;
+  size_t n, cap;
+} slp__names_t;
+/* Append the regular files of dir/sub (sub "" = the top) as bundle-relative paths. */
+void slp__list_files(const char *dir, const char *sub, slp__names_t *ns);
+void slp__names_free(slp__names_t *ns);
+int slp__cmp_str(const void *a, const void *b); /* for qsort over char * */
+extern const char *const slp__cms_dirs[4];      /* ncci, mue, icd10cm, pfs */
+
 /* CMS folders: every file of ncci/, mue/, icd10cm/, pfs/ CMS's way, in name order. */
 void slp__load_cms(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
 

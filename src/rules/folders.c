@@ -1,0 +1,176 @@
+/* folders.c -- the bundle's directory: sorted file lists, and the CMS folders (ncci/, mue/,
+ * icd10cm/, pfs/) whose files are read with the parsers of cms.h exactly as CMS publishes them. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "common/date.h"
+#include "rules/load.h"
+#include "slpcoder/cms.h"
+
+int slp__cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void slp__names_free(slp__names_t *ns) {
+  for (size_t i = 0; i < ns->n; i++)
+    free(ns->v[i]);
+  free(ns->v);
+  memset(ns, 0, sizeof *ns);
+}
+
+/* Regular files of dir/sub (sub "" = the top), as bundle-relative paths, appended to ns. */
+void slp__list_files(const char *dir, const char *sub, slp__names_t *ns) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s%s%s", dir, *sub ? "/" : "", sub);
+  DIR *d = opendir(path);
+  if (d == NULL)
+    return;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.')
+      continue;
+    char rel[1024], full[4096 + 1024];
+    snprintf(rel, sizeof rel, "%s%s%s", sub, *sub ? "/" : "", e->d_name);
+    snprintf(full, sizeof full, "%s/%s", dir, rel);
+    struct stat st;
+    if (stat(full, &st) != 0 || !S_ISREG(st.st_mode))
+      continue;
+    char *copy = strdup(rel);
+    char **slot = copy ? slp__vec_push((void **)&ns->v, &ns->n, &ns->cap, sizeof *ns->v) : NULL;
+    if (slot == NULL) {
+      free(copy);
+      break;
+    }
+    *slot = copy;
+  }
+  closedir(d);
+}
+
+const char *const slp__cms_dirs[4] = {"ncci", "mue", "icd10cm", "pfs"};
+
+/* ---- CMS folders ------------------------------------------------------------ */
+
+static bool ends_with_ci(const char *s, const char *suffix) {
+  size_t a = strlen(s), b = strlen(suffix);
+  return a >= b && strcasecmp(s + a - b, suffix) == 0;
+}
+
+static int on_ptp(void *ctx, const slp_cms_ptp_row_t *row) {
+  slp_rules_t *r = ctx;
+  int32_t from, to = SLP__NO_END;
+  if (slp_date_from_yyyymmdd(row->effective, &from) != 0)
+    return 0;
+  if (row->deletion != SLP_CMS_NO_DATE && slp_date_from_yyyymmdd(row->deletion, &to) != 0)
+    return 0;
+  slp__ptp_row_t *p = SLP__PUSH(r->ptp);
+  if (p == NULL)
+    return -1;
+  slp__key(p->col1, SLP__CODE, row->column1);
+  slp__key(p->col2, SLP__CODE, row->column2);
+  p->from = from;
+  p->to = to;
+  p->indicator = (int8_t)row->modifier_indicator;
+  p->from_cms = 1;
+  return 0;
+}
+
+static int on_mue(void *ctx, const slp_cms_mue_row_t *row) {
+  slp_rules_t *r = ctx;
+  slp__mue_row_t *m = SLP__PUSH(r->mue);
+  if (m == NULL)
+    return -1;
+  slp__key(m->code, SLP__CODE, row->code);
+  m->max_units = row->max_units;
+  m->mai = (uint8_t)row->adjudication;
+  m->from_cms = 1;
+  m->seq = r->seq++;
+  return 0;
+}
+
+static int on_icd(void *ctx, const slp_cms_icd10_row_t *row) {
+  slp_rules_t *r = ctx;
+  r->n_icd_cms++;
+  if (row->billable)
+    return 0;
+  slp__icd_row_t *h = SLP__PUSH(r->icd_headers);
+  if (h == NULL)
+    return -1;
+  slp__key(h->code, SLP__CODE, row->code);
+  return 0;
+}
+
+typedef struct pfs_ctx {
+  slp_rules_t *r;
+  int32_t year;
+  bool have_cf;
+} pfs_ctx_t;
+
+static int on_pfs(void *ctx, const slp_cms_pfs_row_t *row) {
+  pfs_ctx_t *c = ctx;
+  if (row->modifier[0] != '\0')
+    return 0; /* professional/technical component rows: the therapy codes bill globally */
+  if (!c->have_cf && row->conv_factor_e4 > 0) {
+    slp__cf_row_t *cf = SLP__PUSH(c->r->cfs);
+    if (cf == NULL)
+      return -1;
+    cf->year = c->year;
+    cf->cf_e4 = row->conv_factor_e4;
+    cf->from_cms = 1;
+    cf->seq = c->r->seq++;
+    c->have_cf = true;
+  }
+  slp__fee_row_t *f = SLP__PUSH(c->r->fees);
+  if (f == NULL)
+    return -1;
+  slp__key(f->code, SLP__CODE, row->code);
+  f->year = c->year;
+  f->nf_milli = row->nonfac_total_milli;
+  f->fac_milli = row->fac_total_milli;
+  f->from_cms = 1;
+  f->seq = c->r->seq++;
+  return 0;
+}
+
+/* Which files of each folder are CMS data: the rest (README, PDFs, notices) is carried, hashed, unread. */
+static bool cms_wanted(int folder, const char *name) {
+  switch (folder) {
+  case 0: return ends_with_ci(name, ".txt");
+  case 1: return ends_with_ci(name, ".csv");
+  case 2: return ends_with_ci(name, ".txt") && strncasecmp(name, "icd10cm_order", 13) == 0;
+  default: return ends_with_ci(name, ".csv") && strncasecmp(name, "PPRRVU", 6) == 0;
+  }
+}
+
+void slp__load_cms(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
+  for (int folder = 0; folder < 4; folder++) {
+    slp__names_t ns = {0};
+    slp__list_files(dir, slp__cms_dirs[folder], &ns);
+    qsort(ns.v, ns.n, sizeof *ns.v, slp__cmp_str);
+    for (size_t i = 0; i < ns.n; i++) {
+      const char *name = strchr(ns.v[i], '/') + 1;
+      if (!cms_wanted(folder, name))
+        continue;
+      char full[4096];
+      snprintf(full, sizeof full, "%s/%s", dir, ns.v[i]);
+      switch (folder) {
+      case 0: slp_cms_ptp_parse(full, ns.v[i], on_ptp, r, errs); break;
+      case 1: slp_cms_mue_parse(full, ns.v[i], on_mue, r, errs); break;
+      case 2: slp_cms_icd10_parse(full, ns.v[i], on_icd, r, errs); break;
+      default: {
+        pfs_ctx_t c = {r, slp_cms_pfs_year_from_name(name), false};
+        if (c.year < 0) {
+          slp_rules_errorf(errs, ns.v[i], 0, "the file name does not say which year it covers");
+          break;
+        }
+        slp_cms_pfs_parse(full, ns.v[i], on_pfs, &c, errs);
+      }
+      }
+    }
+    slp__names_free(&ns);
+  }
+}
+
