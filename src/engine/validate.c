@@ -66,6 +66,11 @@ int slp__validate_event(slp__ctx_t *c) {
   if (s->delivery < SLP_DELIVERY_UNSPECIFIED || s->delivery > SLP_TELEHEALTH_AUDIO_ONLY)
     slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR, "The delivery mode is unknown."),
                "delivery");
+  int32_t birth;
+  if (!empty(s->patient.birth_date) && slp_date_parse(s->patient.birth_date, &birth) != 0)
+    slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR,
+                         "The patient's birth date is not a real YYYY-MM-DD date."),
+               "patient.birth_date");
   c->has_start = c->has_cert = c->has_end = false;
   if (s->has_plan_of_care) {
     if (bad_optional_date(s->plan_of_care.start_date, &c->poc_start, &c->has_start))

@@ -123,6 +123,11 @@ static int on_pfs(void *ctx, const slp_cms_pfs_row_t *row) {
     cf->seq = c->r->seq++;
     c->have_cf = true;
   }
+  /* Only codes Medicare pays on the fee schedule carry an amount: A active, R restricted,
+   * T paid only without other services. B bundled, I not valid, N non-covered and the rest
+   * add nothing to the expected allowed amount (fact sheet C2). */
+  if (row->status != 'A' && row->status != 'R' && row->status != 'T')
+    return 0;
   slp__fee_row_t *f = SLP__PUSH(c->r->fees);
   if (f == NULL)
     return -1;

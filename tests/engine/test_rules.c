@@ -40,6 +40,7 @@ static void add_dx(fx_t *f, const char *dx) {
 /* ---- mutators: each makes the base session differ in one way ---------------- */
 M(m_none) { (void)f; }
 M(m_no_event_id) { f->s.event_id = ""; }
+M(m_bad_birth_date) { f->s.patient.birth_date = "1950-02-30"; }
 M(m_dos_after_note) { f->s.reported_at_ms -= 86400000LL; }
 M(m_dx_bad_shape) { f->dx[0] = "F8"; }
 M(m_dx_header) { f->dx[0] = "R13.1"; }
@@ -133,6 +134,7 @@ static const rule_case_t cases[] = {
     MISS("event.invalid", 0, m_none),
     FIRE("event.invalid", 0, m_no_event_id, SLP_ERROR, "event_id"),
     FIRE("event.invalid", 0, m_dos_after_note, SLP_ERROR, "date_of_service"),
+    FIRE("event.invalid", 0, m_bad_birth_date, SLP_ERROR, "patient.birth_date"),
     FIRE("diagnosis.invalid", 0, m_dx_bad_shape, SLP_ERROR, "diagnoses[0]"),
     FIRE("diagnosis.invalid", 0, m_dx_header, SLP_ERROR, "diagnoses[0]"),
     FIRE("diagnosis.invalid", 0, m_no_dx, SLP_ERROR, "diagnoses"),

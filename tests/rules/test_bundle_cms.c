@@ -48,6 +48,7 @@ static void test_cms_files_change_lookups(void **state) {
   assert_true(slp__rules_icd_header(r, "F02"));
   /* PFS: 2025 amounts from the CMS file equal the project's */
   assert_int_equal(slp__rules_fee_cents(r, "92507", 2025, false), 7504);
+  assert_int_equal(slp__rules_fee_cents(r, "92605", 2025, false), -1); /* status B: not paid */
   char buf[512];
   slp_rules_describe(r, buf, sizeof buf);
   assert_null(strstr(buf, " 0 ICD-10-CM codes read"));
