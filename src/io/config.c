@@ -29,6 +29,7 @@ static const cfg_row_t rows[] = {
     {"topic.dlq", CFG_STR, "slp.sessions.dlq", 0, 0, NULL, OFF(topic_dlq), "dead-letter topic (input bytes unchanged)"},
     {"rules.dir", CFG_STR, "", 0, 0, NULL, OFF(rules_dir), "rules bundle directory (default: the bundle installed with the binary)"},
     {"delivery", CFG_ENUM, "at-least-once", 0, 0, "at-least-once|exactly-once", OFF(delivery), "delivery guarantee"},
+    {"mode", CFG_ENUM, "code", 0, 0, "code|relay", OFF(mode), "relay: produce each input's bytes unchanged to topic.coded (a baseline for benchmarks)"},
     {"transactional.id", CFG_STR, "", 0, 0, NULL, OFF(transactional_id), "exactly-once: stable id of this instance (default slpcoderd-<group.id>-<hostname>)"},
     {"max.in.flight", CFG_INT, "20000", 1, 10000000, NULL, OFF(max_in_flight), "inputs in flight before input partitions pause"},
     {"batch.messages", CFG_INT, "5000", 1, 10000000, NULL, OFF(batch_messages), "exactly-once: inputs per transaction"},
@@ -196,9 +197,17 @@ int slp_config_set(slp_config_t *cfg, const char *key, const char *value, const 
 typedef struct file_ctx {
   slp_config_t *cfg;
   const char *path;
-  char err[512]; /* first error, without its line number */
-  int n_lines_seen;
+  FILE *fp;
+  int line; /* the line inih is parsing: it reads one, then calls the handler */
+  char err[512]; /* first error, source included */
 } file_ctx_t;
+
+static char *cfg_ini_reader(char *str, int num, void *stream) {
+  file_ctx_t *fc = stream;
+  char *r = fgets(str, num, fc->fp);
+  if (r) fc->line++;
+  return r;
+}
 
 static int cfg_ini_handler(void *user, const char *section, const char *name, const char *value) {
   file_ctx_t *fc = user;
@@ -208,23 +217,21 @@ static int cfg_ini_handler(void *user, const char *section, const char *name, co
     snprintf(key, sizeof key, "%s.%s", section, name);
   else
     snprintf(key, sizeof key, "%s", name);
-  char e[400];
-  /* The line is not known here (inih reports it as the return value): the
-   * source is the file and the line is prefixed afterwards. */
-  if (slp_config_set(fc->cfg, key, value, "", e, sizeof e) != 0) {
-    snprintf(fc->err, sizeof fc->err, "%s", e + 2); /* drop the empty source's ": " */
-    return 0;
-  }
+  char source[200];
+  snprintf(source, sizeof source, "%s:%d", fc->path, fc->line);
+  if (slp_config_set(fc->cfg, key, value, source, fc->err, sizeof fc->err) != 0) return 0;
   return 1;
 }
 
 int slp_config_load_file(slp_config_t *cfg, const char *path, char *err, size_t errlen) {
   file_ctx_t fc = {.cfg = cfg, .path = path};
-  int rc = ini_parse(path, cfg_ini_handler, &fc);
+  fc.fp = fopen(path, "r");
+  if (!fc.fp) return snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)), -1;
+  int rc = ini_parse_stream(cfg_ini_reader, &fc, cfg_ini_handler, &fc);
+  fclose(fc.fp);
   if (rc == 0) return 0;
-  if (rc == -1) snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-  else if (rc < 0) snprintf(err, errlen, "%s: out of memory", path);
-  else if (fc.err[0]) snprintf(err, errlen, "%s:%d: %s", path, rc, fc.err);
+  if (rc < 0) snprintf(err, errlen, "%s: out of memory", path);
+  else if (fc.err[0]) snprintf(err, errlen, "%s", fc.err);
   else snprintf(err, errlen, "%s:%d: syntax error (expected key = value or [section])", path, rc);
   return -1;
 }

@@ -40,6 +40,7 @@ typedef struct slp_config {
   char *topic_dlq;
   char *rules_dir;           /* "" = the bundle next to the binary */
   int delivery;              /* slp_delivery_mode_t */
+  int mode;                  /* 0 code, 1 relay (pass-through baseline for benchmarks) */
   char *transactional_id;    /* "" = slpcoderd-<group.id>-<hostname> */
   int64_t max_in_flight;
   int64_t batch_messages;

@@ -344,7 +344,16 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm) {
   p->next_offset = rkm->offset + 1;
 
   slp_processed_t pr;
-  int rc = slp_process_payload(w->proc, w->rules, rkm->payload ? rkm->payload : (const void *)"", rkm->len, &pr);
+  int rc = 0;
+  if (w->cfg->mode == 1) { /* relay: the same bytes, the same client settings, no coding */
+    memset(&pr, 0, sizeof pr);
+    pr.kind = SLP_OUTPUT_CLAIM;
+    pr.bytes = rkm->payload;
+    pr.len = rkm->len;
+    pr.event_id = "";
+  } else {
+    rc = slp_process_payload(w->proc, w->rules, rkm->payload ? rkm->payload : (const void *)"", rkm->len, &pr);
+  }
   if (rc != 0) {
     SLP_ERROR("processing failed (%s) partition=%d offset=%" PRId64, strerror(-rc), p->id, rkm->offset);
     abort(); /* out of memory: let the supervisor restart us; nothing is stored */
@@ -360,7 +369,7 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm) {
   case SLP_OUTPUT_CLAIM:
     out = OUT_CODED;
     w->n.coded++;
-    if (w->printed < w->cfg->print_claims) {
+    if (w->printed < w->cfg->print_claims && w->cfg->mode == 0) {
       w->printed++;
       print_claim(w, rkm);
     }
