@@ -5,6 +5,8 @@ PY=/usr/bin/python3 # Debian's, with python3-confluent-kafka
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 WORK=$(mktemp -d /tmp/slpcoderd-test.XXXXXX)
 PIDS=()
+# Topic names (the broker tier uses fresh ones per run).
+T_IN=${T_IN:-slp.sessions} T_CODED=${T_CODED:-claims.coded} T_REJ=${T_REJ:-claims.rejected} T_DLQ=${T_DLQ:-slp.sessions.dlq}
 # Mock-cluster timings from kafka-notes.md: joins and rebalances in seconds, not minutes.
 TEST_KAFKA=(-X kafka.session.timeout.ms=3000 -X kafka.heartbeat.interval.ms=500 -X kafka.fetch.wait.max.ms=10
             -X log.level=info)
@@ -48,7 +50,8 @@ start_host() {
 start_worker() {
   local name=$1
   shift
-  "$BIN/slpcoderd" -X kafka.bootstrap.servers="$BS" "${TEST_KAFKA[@]}" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+  "$BIN/slpcoderd" -X kafka.bootstrap.servers="$BS" "${TEST_KAFKA[@]}" -X topic.input="$T_IN" \
+    -X topic.coded="$T_CODED" -X topic.rejected="$T_REJ" -X topic.dlq="$T_DLQ" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
   WPID=$!
   PIDS+=("$WPID")
 }
@@ -72,12 +75,13 @@ wait_exit() {
 gen() {
   local count=$1 seed=$2
   shift 2
-  "$BIN/slpcoderd" gen --brokers "$BS" --topic slp.sessions --count "$count" --seed "$seed" "$@" 2>>"$WORK/gen.err"
+  "$BIN/slpcoderd" gen --brokers "$BS" --topic "$T_IN" --count "$count" --seed "$seed" "$@" 2>>"$WORK/gen.err"
   "$BIN/slpcoderd" gen --out - --format manifest --count "$count" --seed "$seed" "$@" >>"$WORK/manifest" 2>/dev/null
 }
 
 check() { # [check_outputs.py args...]
-  "$PY" "$HERE/check_outputs.py" --bootstrap "$BS" --manifest "$WORK/manifest" "$@"
+  "$PY" "$HERE/check_outputs.py" --bootstrap "$BS" --manifest "$WORK/manifest" --input "$T_IN" \
+    --coded "$T_CODED" --rejected "$T_REJ" --dlq "$T_DLQ" "$@"
 }
 
 count_in() { grep -c -- "$2" "$1" 2>/dev/null || true; }

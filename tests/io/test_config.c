@@ -124,7 +124,7 @@ static void test_env_and_precedence(void **state) {
   write_file(path, "max.in.flight = 100\nbatch.ms = 50\nstats.interval.ms = 9\n[kafka]\nlinger.ms = 1\n");
   char *envp[] = {"SLPCODER_MAX_IN_FLIGHT=200", "SLPCODER_BATCH_MS=60", "SLPCODER_KAFKA_LINGER_MS=2",
                   "SLPCODER_KAFKA_SOCKET_KEEPALIVE_ENABLE=true", "SLPCODER_BIN=/ignored",
-                  "SLPCODER_RULES=/r", "OTHER=1", NULL};
+                  "SLPCODER_RULES=/r", "OTHER=1", "SLPCODER_KAFKA_DIR=/tmp/k", "SLPCODER_KAFKA_HEAP=-Xmx1g", NULL};
   slp_config_t c;
   slp_config_init(&c);
   assert_int_equal(slp_config_load_file(&c, path, err, sizeof err), 0);
@@ -136,6 +136,8 @@ static void test_env_and_precedence(void **state) {
   assert_string_equal(c.rules_dir, "/r");
   assert_string_equal(slp_config_kafka_get(&c, "linger.ms"), "2");
   assert_string_equal(slp_config_kafka_get(&c, "socket.keepalive.enable"), "true");
+  assert_null(slp_config_kafka_get(&c, "dir")); /* scripts/kafka-broker's, not librdkafka's */
+  assert_null(slp_config_kafka_get(&c, "heap"));
   slp_config_free(&c);
 
   char *bad[] = {"SLPCODER_DELIVERY=sometimes", NULL};

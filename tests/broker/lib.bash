@@ -1,0 +1,30 @@
+# lib.bash -- real-broker tier helpers: the daemon helpers plus scripts/kafka-broker (sourced).
+source "$(dirname "${BASH_SOURCE[0]}")/../daemon/lib.bash"
+SRC=${SLPCODER_SOURCE_DIR:-$(cd "$HERE/../.." && pwd)}
+KDIR=${SLPCODER_KAFKA_DIR:-/tmp/slpcoder-kafka}
+# A real broker: its own minimum session timeout is 6 s.
+TEST_KAFKA=(-X kafka.session.timeout.ms=6000 -X kafka.heartbeat.interval.ms=1000 -X kafka.fetch.wait.max.ms=50
+            -X log.level=info)
+
+# Start (or reuse) the broker; skip loudly where Java or Maven is missing. Sets BS.
+start_broker() {
+  local rc=0 out
+  out=$("$SRC/scripts/kafka-broker" start --dir "$KDIR" 2>"$WORK/broker-start.err") || rc=$?
+  if ((rc == 77)); then
+    echo "SKIP: no Java 17 / Maven for a real Kafka broker ($(tail -n 1 "$WORK/broker-start.err")); broker tier NOT run"
+    trap - EXIT
+    rm -rf "$WORK"
+    exit 0
+  fi
+  ((rc == 0)) || die "kafka-broker start failed ($rc): $(tail -n 5 "$WORK/broker-start.err")"
+  BS=${out#bootstrap.servers=}
+}
+
+# fresh_topics PREFIX: a new set of the four topics (6 partitions each) in T_*.
+fresh_topics() {
+  local p="$1.$RANDOM$RANDOM"
+  T_IN=$p.sessions T_CODED=$p.coded T_REJ=$p.rejected T_DLQ=$p.dlq
+  "$SRC/scripts/kafka-broker" topics --dir "$KDIR" "$T_IN:6" "$T_CODED:6" "$T_REJ:6" "$T_DLQ:6" >/dev/null 2>>"$WORK/broker-start.err" \
+    || die "cannot create topics"
+  : >"$WORK/manifest"
+}
