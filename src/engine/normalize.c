@@ -63,11 +63,7 @@ void slp__normalize_diagnoses(slp__ctx_t *c) {
     if (out->n_diagnoses == 0)
       first_index = (int)i;
     /* Which line families this diagnosis supports, once, so lines only AND bit masks. */
-    uint32_t fam = 0;
-    for (size_t f = 0; f < c->rules->n_families; f++)
-      if (slp__rules_supports(c->rules, (int)f, dx))
-        fam |= 1u << f;
-    c->dx_families[out->n_diagnoses] = fam;
+    c->dx_families[out->n_diagnoses] = slp__rules_dx_families(c->rules, dx);
     memcpy(out->diagnoses[out->n_diagnoses++], dx, SLP_DIAG_LEN);
   }
   if (s->n_diagnoses == 0) {

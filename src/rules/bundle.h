@@ -169,6 +169,8 @@ struct slp_rules {
   SLP__VEC(slp__icd_row_t) icd_manifest;/* prefix patterns */
   SLP__VEC(slp__xwalk_row_t) xwalk;     /* sorted family, file order */
   uint16_t xwalk_index[SLP__MAX_FAMILIES][2];
+  SLP__VEC(slp__xwalk_row_t) xwalk_alpha; /* the same rows by first letter (patterns start with one) */
+  uint16_t xwalk_letter[26][2];         /* [letter] -> {first, count} into xwalk_alpha */
   SLP__VEC(slp__fee_row_t) fees;        /* sorted (code, year), one row per pair */
   SLP__VEC(slp__cf_row_t) cfs;          /* sorted year */
   SLP__VEC(slp__charge_row_t) charges;  /* sorted (org, code) */
@@ -212,6 +214,8 @@ const slp__mue_row_t *slp__rules_mue(const slp_rules_t *r, const char *code);
 /* ICD-10-CM: a non-billable header / a manifestation code (normalised, no dot). */
 bool slp__rules_icd_header(const slp_rules_t *r, const char *dx);
 bool slp__rules_icd_manifestation(const slp_rules_t *r, const char *dx);
+/* Bit f set when diagnosis dx supports a line of family f (one pass over its letter's rows). */
+uint32_t slp__rules_dx_families(const slp_rules_t *r, const char *dx);
 /* Whether diagnosis dx supports a line of the given family. */
 bool slp__rules_supports(const slp_rules_t *r, int family, const char *dx);
 /* The national fee for one unit of code in a DOS year, in cents (RVU x CF rounded

@@ -224,6 +224,19 @@ void slp__finalize(slp_rules_t *r, slp_rules_errors_t *errs) {
     free(sorted);
   }
 
+  /* The same rows bucketed by first letter, for one pass per diagnosis in the engine. */
+  for (unsigned letter = 0; letter < 26; letter++) {
+    r->xwalk_letter[letter][0] = (uint16_t)r->xwalk_alpha.n;
+    for (size_t i = 0; i < r->xwalk.n; i++) {
+      if ((unsigned char)r->xwalk.v[i].prefix[0] != 'A' + letter)
+        continue;
+      slp__xwalk_row_t *x = SLP__PUSH(r->xwalk_alpha);
+      if (x != NULL)
+        *x = r->xwalk.v[i];
+    }
+    r->xwalk_letter[letter][1] = (uint16_t)(r->xwalk_alpha.n - r->xwalk_letter[letter][0]);
+  }
+
   /* Every billable code needs a default price: a claim line must never go out at $0. */
   char seen[64][SLP__CODE];
   size_t n_seen = 0;

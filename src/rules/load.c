@@ -186,6 +186,7 @@ static void rules_free(slp_rules_t *r) {
   free(r->icd_headers.v);
   free(r->icd_manifest.v);
   free(r->xwalk.v);
+  free(r->xwalk_alpha.v);
   free(r->fees.v);
   free(r->cfs.v);
   free(r->charges.v);

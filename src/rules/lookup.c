@@ -159,6 +159,18 @@ bool slp__rules_supports(const slp_rules_t *r, int family, const char *dx) {
   return false;
 }
 
+uint32_t slp__rules_dx_families(const slp_rules_t *r, const char *dx) {
+  unsigned letter = (unsigned char)dx[0] - 'A';
+  if (letter >= 26)
+    return 0;
+  const slp__xwalk_row_t *x = r->xwalk_alpha.v + r->xwalk_letter[letter][0];
+  uint32_t fam = 0;
+  for (size_t i = 0; i < r->xwalk_letter[letter][1]; i++)
+    if (slp__prefix_match(x[i].prefix, dx))
+      fam |= 1u << x[i].family;
+  return fam;
+}
+
 int64_t slp__rules_fee_cents(const slp_rules_t *r, const char *code, int32_t year, bool facility) {
   char k[SLP__CODE];
   slp__key(k, SLP__CODE, code);

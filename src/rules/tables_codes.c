@@ -34,11 +34,11 @@ static int family_index(const slp_rules_t *r, const char *name) {
   return -1;
 }
 
-/* A diagnosis prefix pattern: 1-7 upper-case letters, digits or '?', no dot. */
+/* A diagnosis prefix pattern: a letter, then up to 6 upper-case letters, digits or '?'; no dot. */
 static int dx_pattern(slp__tsv_t *t, size_t col, char out[SLP__CODE]) {
   const char *s = t->cell[col];
   size_t l = strlen(s);
-  bool ok = l >= 1 && l < SLP__CODE;
+  bool ok = l >= 1 && l < SLP__CODE && isupper((unsigned char)s[0]);
   for (size_t i = 0; ok && i < l; i++)
     ok = isdigit((unsigned char)s[i]) || isupper((unsigned char)s[i]) || s[i] == '?';
   if (!ok) {
