@@ -85,3 +85,26 @@ check() { # [check_outputs.py args...]
 }
 
 count_in() { grep -c -- "$2" "$1" 2>/dev/null || true; }
+
+# bench_table COUNT: the worker's throughput in both delivery modes beside the pass-through
+# relay (the same client settings, the same bytes, no coding), each over the same COUNT
+# inputs already on $T_IN, each with a group of its own. Rates count from the first input
+# consumed to the last output acknowledged. Prints a table; dies on a short count.
+bench_table() {
+  local count=$1 mode delivery name rate line
+  printf '%-10s %-14s %10s %10s\n' run delivery inputs rate/s
+  for delivery in at-least-once exactly-once; do
+    for mode in relay code; do
+      name="bench-$mode-$delivery"
+      start_worker "$name" -X mode="$mode" -X delivery="$delivery" -X kafka.group.id="$T_IN.$name.$RANDOM" \
+        -X transactional.id="$T_IN.$name.tx" -X exit.when.idle.ms=2500 -X summary=true -X log.level=warn \
+        -X max.in.flight=50000
+      wait_exit "$WPID" 300
+      [[ $RC == 0 ]] || die "$name exited $RC"
+      line=$(grep '^summary:' "$WORK/$name.out") || die "$name printed no summary"
+      [[ $line == *" consumed=$count "* ]] || die "$name: $line"
+      rate=$(sed -n 's/.* rate=\([0-9]*\)\/s.*/\1/p' <<<"$line")
+      printf '%-10s %-14s %10s %10s\n' "$mode" "$delivery" "$count" "$rate"
+    done
+  done
+}
