@@ -317,6 +317,26 @@ static void test_rejection_order_and_determinism(void **state) {
   assert_memory_equal(&a, &b, sizeof a);
 }
 
+static void test_too_many_findings(void **state) {
+  (void)state;
+  fx_t f;
+  fx_base(&f);
+  static const char *bad[50];
+  for (int i = 0; i < 50; i++)
+    bad[i] = "9X";
+  f.s.diagnoses = bad;
+  f.s.n_diagnoses = 50;
+  f.s.plan_of_care.treatment_days_since_progress_report = 7; /* one WARNING after the errors */
+  static slp_result_t res;
+  code(g_default, &f, &res);
+  assert_true(res.rejected);
+  assert_int_equal(res.n_findings, SLP_MAX_FINDINGS);
+  assert_int_equal(res.n_findings_omitted, 51 - SLP_MAX_FINDINGS);
+  for (size_t i = 0; i < res.n_findings; i++)
+    assert_int_equal(res.findings[i].severity, SLP_ERROR); /* the lowest severity made room */
+  assert_string_equal(res.findings[47].field, "diagnoses[47]");
+}
+
 static void test_throughput(void **state) {
   (void)state;
   fx_t f;
@@ -350,6 +370,7 @@ int main(void) {
       cmocka_unit_test(test_pointers),
       cmocka_unit_test(test_money),
       cmocka_unit_test(test_rejection_order_and_determinism),
+      cmocka_unit_test(test_too_many_findings),
       cmocka_unit_test(test_throughput),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
