@@ -63,6 +63,11 @@ int slp__validate_event(slp__ctx_t *c) {
     slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR,
                          "The place of service is not a two-digit CMS code."),
                "place_of_service");
+  if (s->rendering_provider.credential < SLP_CREDENTIAL_UNSPECIFIED ||
+      s->rendering_provider.credential > SLP_CREDENTIAL_STUDENT)
+    slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR,
+                         "The rendering provider's credential is unknown."),
+               "rendering_provider.credential");
   if (s->delivery < SLP_DELIVERY_UNSPECIFIED || s->delivery > SLP_TELEHEALTH_AUDIO_ONLY)
     slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR, "The delivery mode is unknown."),
                "delivery");

@@ -174,6 +174,28 @@ static void load_manifest(slp_rules_t *r, const char *dir, slp_rules_errors_t *e
   free(text);
 }
 
+/* A .tsv at the top that no loader reads is most likely a misspelt table: refuse it. */
+static void check_unknown_tables(const char *dir, slp_rules_errors_t *errs) {
+  static const char *const known[] = {"codes.tsv", "necessity.tsv", "icd10cm.tsv", "kx.tsv",
+                                      "telehealth.tsv", "payer_kinds.tsv", "payers.tsv",
+                                      "payer_units.tsv", "mue.tsv", "ptp.tsv", "fees.tsv",
+                                      "conversion.tsv", "charges.tsv"};
+  slp__names_t ns = {0};
+  slp__list_files(dir, "", &ns);
+  qsort(ns.v, ns.n, sizeof *ns.v, slp__cmp_str);
+  for (size_t i = 0; i < ns.n; i++) {
+    size_t l = strlen(ns.v[i]);
+    if (l < 4 || strcmp(ns.v[i] + l - 4, ".tsv") != 0)
+      continue;
+    bool ok = false;
+    for (size_t k = 0; k < sizeof known / sizeof known[0] && !ok; k++)
+      ok = strcmp(ns.v[i], known[k]) == 0;
+    if (!ok)
+      slp_rules_errorf(errs, ns.v[i], 0, "not a table this bundle format knows");
+  }
+  slp__names_free(&ns);
+}
+
 /* ---- public API ----------------------------------------------------------- */
 
 static void rules_free(slp_rules_t *r) {
@@ -227,6 +249,7 @@ int slp_rules_load(const char *dir, slp_rules_t **out, slp_rules_errors_t *errs)
   slp__load_charges(r, dir, errs);
   slp__load_cms(r, dir, errs);
   slp__finalize(r, errs);
+  check_unknown_tables(dir, errs);
   uint64_t h = 0;
   hash_bundle(dir, &h, errs);
   if (errs->n_total > 0) {

@@ -41,6 +41,8 @@ static void add_dx(fx_t *f, const char *dx) {
 M(m_none) { (void)f; }
 M(m_no_event_id) { f->s.event_id = ""; }
 M(m_bad_birth_date) { f->s.patient.birth_date = "1950-02-30"; }
+M(m_unknown_credential) { f->s.rendering_provider.credential = 9; }
+M(m_unknown_delivery) { f->s.delivery = 7; }
 M(m_dos_after_note) { f->s.reported_at_ms -= 86400000LL; }
 M(m_dx_bad_shape) { f->dx[0] = "F8"; }
 M(m_dx_header) { f->dx[0] = "R13.1"; }
@@ -135,6 +137,8 @@ static const rule_case_t cases[] = {
     FIRE("event.invalid", 0, m_no_event_id, SLP_ERROR, "event_id"),
     FIRE("event.invalid", 0, m_dos_after_note, SLP_ERROR, "date_of_service"),
     FIRE("event.invalid", 0, m_bad_birth_date, SLP_ERROR, "patient.birth_date"),
+    FIRE("event.invalid", 0, m_unknown_credential, SLP_ERROR, "rendering_provider.credential"),
+    FIRE("event.invalid", 0, m_unknown_delivery, SLP_ERROR, "delivery"),
     FIRE("diagnosis.invalid", 0, m_dx_bad_shape, SLP_ERROR, "diagnoses[0]"),
     FIRE("diagnosis.invalid", 0, m_dx_header, SLP_ERROR, "diagnoses[0]"),
     FIRE("diagnosis.invalid", 0, m_no_dx, SLP_ERROR, "diagnoses"),

@@ -102,12 +102,14 @@ static void test_bad_header_and_missing_table(void **state) {
   fclose(fp);
   snprintf(path, sizeof path, "%s/mue.tsv", dir);
   remove(path);
+  fx_append(dir, "payer_unit.tsv", "payer_id\tcode\tscheme\tmax_per_day\n");
   slp_rules_t *r = NULL;
   slp_rules_errors_t errs;
   assert_int_equal(slp_rules_load(dir, &r, &errs), -1);
   assert_true(has_line(&errs, "kx.tsv:2: header must name the tab-separated columns year, "
                               "kx_threshold, review_threshold"));
   assert_true(has_line(&errs, "mue.tsv:0: cannot read the table: No such file or directory"));
+  assert_true(has_line(&errs, "payer_unit.tsv:0: not a table this bundle format knows"));
   fx_remove(dir);
 }
 
