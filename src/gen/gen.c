@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/date.h"
 #include "slpcoder/codec.h"
 #include "slpcoder/v1/session.pb-c.h"
 
@@ -62,31 +63,6 @@ void slp_gen_free(slp_gen_t *g) {
   free(g);
 }
 
-static void add_days(int *y, int *m, int *d, int delta) {
-  static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  while (delta > 0) {
-    int md = mdays[*m - 1] + (*m == 2 && *y % 4 == 0 && (*y % 100 != 0 || *y % 400 == 0));
-    if (++*d > md) { *d = 1; if (++*m > 12) { *m = 1; ++*y; } }
-    delta--;
-  }
-  while (delta < 0) {
-    if (--*d < 1) {
-      if (--*m < 1) { *m = 12; --*y; }
-      *d = mdays[*m - 1] + (*m == 2 && *y % 4 == 0 && (*y % 100 != 0 || *y % 400 == 0));
-    }
-    delta++;
-  }
-}
-
-static int64_t days_from_civil(int y, int m, int d) { /* Howard Hinnant's algorithm */
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  int64_t yoe = y - era * 400;
-  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 typedef struct area_dx { int area; const char *dx[3]; } area_dx_t;
 static const area_dx_t area_dx[] = {
     {SLPCODER__V1__SERVICE_AREA__LANGUAGE, {"F80.1", "F80.2", "R47.01"}},
@@ -124,20 +100,14 @@ int slp_gen_item(slp_gen_t *g, uint64_t index, slp_gen_item_t *out) {
   if (kind == SLP_GEN_KX_NO_NECESSITY || kind == SLP_GEN_MISSING_POC) payer = 1;
   if (kind == SLP_GEN_NO_PRIOR_AUTH) payer = 3;
 
-  int y = 2026, m = 1 + (int)rnd(&s, 10), d = 1 + (int)rnd(&s, 28);
+  const int32_t dos_day = slp_days_from_civil(2026, 1 + (int32_t)rnd(&s, 10), 1 + (int32_t)rnd(&s, 28));
+  const int32_t start_day = dos_day - (1 + (int32_t)rnd(&s, 40));
   char dos[11], start[11], cert[11], end[11];
-  snprintf(dos, sizeof dos, "%04d-%02d-%02d", y, m, d);
-  int sy = y, sm = m, sd = d;
-  int into_episode = 1 + (int)rnd(&s, 40);
-  add_days(&sy, &sm, &sd, -into_episode);
-  snprintf(start, sizeof start, "%04d-%02d-%02d", sy, sm, sd);
-  int cy = sy, cm = sm, cd = sd;
-  add_days(&cy, &cm, &cd, 2 + (int)rnd(&s, 10));
-  snprintf(cert, sizeof cert, "%04d-%02d-%02d", cy, cm, cd);
-  int ey = sy, em = sm, ed = sd;
-  add_days(&ey, &em, &ed, 89);
-  snprintf(end, sizeof end, "%04d-%02d-%02d", ey, em, ed);
-  int64_t reported = (days_from_civil(y, m, d) * 86400 + 17 * 3600 + (int64_t)rnd(&s, 3600)) * 1000;
+  slp_date_format(dos_day, dos);
+  slp_date_format(start_day, start);
+  slp_date_format(start_day + 2 + (int32_t)rnd(&s, 10), cert);
+  slp_date_format(start_day + 89, end);
+  int64_t reported = ((int64_t)dos_day * 86400 + 17 * 3600 + (int64_t)rnd(&s, 3600)) * 1000;
 
   snprintf(g->key, sizeof g->key, "pt-%07u", rnd(&s, 5000000));
   char encounter[40], org[16], member[20], birth[11], rnpi[11], bnpi[11], pa[16];
