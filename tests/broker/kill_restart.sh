@@ -20,16 +20,15 @@ wait_exit "$W" 60
 kill_cycles() {
   local name=$1 kills=$2 i
   shift 2
-  gen 30000 "$((60 + kills))" --garbage 0.02 --rate 6000 &
+  gen 30000 "$((60 + kills))" --garbage 0.02 --rate 2000 &
   local gpid=$!
   for ((i = 1; i <= kills; i++)); do
-    start_worker "$name$i" "$@"
+    start_worker "$name$i" -X stats.interval.ms=200 "$@"
     wait_for "$WORK/$name$i.err" 'assigned' 60
     sleep "0.$((RANDOM % 9 + 1))"
-    sleep 1
     kill -9 "$WPID"
     wait_exit "$WPID" 10
-    echo "killed $name$i (SIGKILL)"
+    echo "killed $name$i (SIGKILL) at: $(grep 'msg="stats' "$WORK/$name$i.err" | tail -n 1 | sed 's/.*msg="stats //; s/ rejected.*//; s/"$//')"
   done
   wait "$gpid" || die "generator failed"
   start_worker "${name}last" -X exit.when.idle.ms=5000 "$@"

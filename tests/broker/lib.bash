@@ -2,8 +2,9 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../daemon/lib.bash"
 SRC=${SLPCODER_SOURCE_DIR:-$(cd "$HERE/../.." && pwd)}
 KDIR=${SLPCODER_KAFKA_DIR:-/tmp/slpcoder-kafka}
-# A real broker: its own minimum session timeout is 6 s.
-TEST_KAFKA=(-X kafka.session.timeout.ms=6000 -X kafka.heartbeat.interval.ms=1000 -X kafka.fetch.wait.max.ms=50
+# tools/kafka-broker allows 1 s sessions (group.min.session.timeout.ms): a killed member
+# is noticed within 3 s.
+TEST_KAFKA=(-X kafka.session.timeout.ms=3000 -X kafka.heartbeat.interval.ms=500 -X kafka.fetch.wait.max.ms=50
             -X log.level=info)
 
 # Start (or reuse) the broker; skip loudly where Java or Maven is missing. Sets BS.
