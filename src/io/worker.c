@@ -875,6 +875,8 @@ static rd_kafka_conf_t *build_conf(slp_worker_t *w, bool consumer, const char *b
     rc |= conf_set(conf, "group.id", "slpcoder", err, errlen);
     rc |= conf_set(conf, "auto.offset.reset", "earliest", err, errlen);
     rc |= conf_set(conf, "partition.assignment.strategy", "cooperative-sticky", err, errlen);
+    /* The prefetch queue is the only buffer that could grow with a backlog: bound it. */
+    rc |= conf_set(conf, "queued.max.messages.kbytes", "16384", err, errlen);
     if (w->eos) rc |= conf_set(conf, "isolation.level", "read_committed", err, errlen);
   } else {
     rc |= conf_set(conf, "acks", "all", err, errlen);

@@ -26,6 +26,8 @@ printf 'topic.input = in\nmax.in.flight = 0\n' >"$WORK/bad2.conf"
 expect78 "bad2.conf:2: max.in.flight: bad value" -c "$WORK/bad2.conf" --embedded-kafka
 expect78 'rules.dir' --embedded-kafka -X rules.dir=/nonexistent
 
+"$D" --check-config -c "${SLPCODER_SOURCE_DIR:-$HERE/../..}/config/slpcoderd.conf.example" >"$WORK/example.out" \
+  || die "config/slpcoderd.conf.example does not pass --check-config"
 "$D" --help >"$WORK/help.out" || die "--help failed"
 grep -q 'shutdown.deadline.ms' "$WORK/help.out" || die "--help lacks the settings table"
 "$D" --version >"$WORK/version.out" || die "--version failed"
