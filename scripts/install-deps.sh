@@ -2,16 +2,18 @@
 # install-deps.sh -- install the Debian packages slpcoder's build and tests need.
 # Idempotent: packages already present are left alone; apt runs only when one is missing.
 # Works on Debian 12 (bookworm) and 13 (trixie); run as root (or with sudo on PATH).
+# Usage: scripts/install-deps.sh [--no-java]
 set -euo pipefail
 
 pkgs=(
   build-essential cmake pkg-config git
   protobuf-compiler protobuf-c-compiler libprotobuf-c-dev
   librdkafka-dev libuv1-dev libcmocka-dev libjansson-dev libinih-dev
-  clang kcat valgrind
+  clang kcat valgrind python3-confluent-kafka python3-protobuf
 )
-# The real-broker test tier (issue: daemon) needs a JDK and Maven; opt in with --with-java.
-if [[ "${1:-}" == "--with-java" ]]; then
+# The real-broker test tier runs Apache Kafka from its Maven Central jars: a JDK and Maven.
+# --no-java leaves them out (that tier then says loudly that it is skipped).
+if [[ "${1:-}" != "--no-java" ]]; then
   pkgs+=(default-jdk-headless maven)
 fi
 
