@@ -86,8 +86,9 @@ static void check_plan(slp__ctx_t *c) {
                "plan_of_care.treatment_days_since_progress_report");
   else if (days >= m->progress_warn_from)
     slp__field(slp__emit(c, SLP__R_PROGRESS_REPORT_DUE, SLP_WARNING,
-                         "A progress report will be due within %u treatment days.",
-                         (unsigned)(m->progress_report_days - days)),
+                         "A progress report is due within %u more treatment day%s.",
+                         (unsigned)(m->progress_report_days - days),
+                         m->progress_report_days - days == 1 ? "" : "s"),
                "plan_of_care.treatment_days_since_progress_report");
 }
 
