@@ -75,7 +75,9 @@ struct slp_worker {
   part_t **parts;
   int32_t n_parts;
   int64_t in_flight;
-  bool bp_paused;
+  bool held;          /* in-flight limit reached: the consumer queue is not served */
+  uint64_t held_since;
+  bool bp_paused;     /* held too long (or producer queue full): partitions paused */
   bool has_assignment;
   pend_t *pend_head, *pend_tail;
   rd_kafka_topic_partition_list_t *revoking; /* waiting to drain before incremental_unassign */
@@ -394,10 +396,14 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm) {
   size_t vlen = out == OUT_DLQ ? rkm->len : pr.len;
   produce_out(w, out, rkm->key, rkm->key_len, val ? val : "", vlen, h, rec);
 
-  if (w->in_flight >= w->cfg->max_in_flight && !w->bp_paused) {
-    w->bp_paused = true;
+  if (w->in_flight >= w->cfg->max_in_flight && !w->held) {
+    /* Back-pressure, first step: stop serving the consumer queue. librdkafka's
+     * prefetch (queued.max.messages.kbytes) then fills and fetching stops by
+     * itself. Pausing the partitions right away would cost about a second per
+     * resume in librdkafka 2.0; that happens only if the hold lasts (on_tick). */
+    w->held = true;
+    w->held_since = now_ms(w);
     w->n.pauses++;
-    set_paused_all(w, true);
   }
   if (w->eos && ++w->batch_count >= w->cfg->batch_messages) txn_start_commit(w);
   if (w->cfg->max_messages && (int64_t)w->n.consumed >= w->cfg->max_messages) slp_worker_stop(w, "max.messages reached");
@@ -639,12 +645,13 @@ static void read_eventfd(int fd) {
 
 static void drain_consumer(slp_worker_t *w) {
   if (w->state >= W_CLOSING || w->committing) return; /* committing: resumed in txn_done */
+  if (w->held && !w->bp_paused) return;                /* resumed in after_progress */
   for (int i = 0; i < 10000; i++) {
     rd_kafka_message_t *rkm = rd_kafka_consumer_poll(w->consumer, 0);
     if (!rkm) break;
     handle_message(w, rkm);
     rd_kafka_message_destroy(rkm);
-    if (w->committing || w->state >= W_CLOSING) break;
+    if (w->committing || w->state >= W_CLOSING || (w->held && !w->bp_paused)) break;
   }
   after_progress(w);
 }
@@ -723,10 +730,15 @@ static void on_ppoll(uv_poll_t *h, int status, int events) {
 
 /* Back-pressure release, revoke and shutdown progress after any change. */
 static void after_progress(slp_worker_t *w) {
-  if (w->bp_paused && !w->pend_head && w->in_flight <= w->cfg->max_in_flight / 2 && w->state == W_RUNNING &&
-      !w->committing) {
-    w->bp_paused = false;
-    set_paused_all(w, false);
+  if ((w->held || w->bp_paused) && !w->pend_head && w->in_flight <= w->cfg->max_in_flight / 2 &&
+      w->state == W_RUNNING) {
+    bool was_held = w->held;
+    w->held = false;
+    if (w->bp_paused) {
+      w->bp_paused = false;
+      set_paused_all(w, false);
+    }
+    if (was_held) drain_consumer(w);
   }
   check_revoke(w);
   if (w->state == W_DRAINING && !w->committing) {
@@ -748,6 +760,13 @@ static void on_tick(uv_timer_t *t) {
   drain_producer(w);
   drain_consumer(w); /* keeps the member alive within max.poll.interval.ms */
   uint64_t now = now_ms(w);
+  if (w->held && !w->bp_paused && w->state == W_RUNNING && now - w->held_since >= 1000) {
+    /* Outputs are not being acknowledged: pause the inputs for real, and keep
+     * serving the consumer queue (rebalances, max.poll.interval.ms). */
+    SLP_WARN("back-pressure: %" PRId64 " outputs unacknowledged for 1 s; pausing input partitions", w->in_flight);
+    w->bp_paused = true;
+    set_paused_all(w, true);
+  }
   if (w->eos && w->txn_open && !w->committing && now - w->txn_started >= (uint64_t)w->cfg->batch_ms)
     txn_start_commit(w);
   if (w->cfg->exit_when_idle_ms && w->state == W_RUNNING && w->has_assignment && w->in_flight == 0 &&
@@ -772,6 +791,15 @@ static void on_handle_closed(uv_handle_t *h) {
   }
 }
 
+/* librdkafka < 2.3 asserts in rd_kafka_sticky_assignor_state_destroy when a
+ * cooperative-sticky consumer is closed or destroyed before its first
+ * assignment (librdkafka #4312). Such a consumer has consumed nothing and has
+ * nothing to commit: it is left to the process exit, and the group notices
+ * the member gone after session.timeout.ms. */
+static bool consumer_unsafe_to_close(const slp_worker_t *w) {
+  return !w->has_assignment && rd_kafka_version() < 0x020300ff;
+}
+
 static void destroy_run(slp_job_t *job) {
   slp_worker_t *w = job->arg;
   if (w->producer) {
@@ -780,7 +808,7 @@ static void destroy_run(slp_job_t *job) {
       if (w->rkt_out[i]) rd_kafka_topic_destroy(w->rkt_out[i]);
     rd_kafka_destroy(w->producer);
   }
-  if (w->consumer) rd_kafka_destroy(w->consumer);
+  if (w->consumer && !consumer_unsafe_to_close(w)) rd_kafka_destroy(w->consumer);
 }
 
 static void destroy_done(slp_job_t *job) {
@@ -795,6 +823,10 @@ static void destroy_done(slp_job_t *job) {
 
 static void close_run(slp_job_t *job) {
   slp_worker_t *w = job->arg;
+  if (consumer_unsafe_to_close(w)) {
+    job->rc = 0;
+    return;
+  }
   rd_kafka_resp_err_t e = rd_kafka_consumer_close(w->consumer);
   job->rc = (int)e;
 }
@@ -849,6 +881,7 @@ void slp_worker_stop(slp_worker_t *w, const char *why) {
            w->cfg->shutdown_deadline_ms);
   w->state = W_DRAINING;
   w->drain_deadline = now_ms(w) + (uint64_t)w->cfg->shutdown_deadline_ms;
+  w->held = false; /* paused below; what is still polled is dropped, not stored */
   set_paused_all(w, true);
   after_progress(w);
 }

@@ -1,11 +1,21 @@
 #!/usr/bin/env bash
-# faults.sh -- mock tier: injected Produce, Fetch and OffsetCommit errors, a leader move and
-# a broker down and up while a stream flows; nothing is lost, duplicates are identical.
+# faults.sh -- mock tier: injected Fetch and OffsetCommit errors, delivery timeouts, a leader move and
+# a broker down and up while a stream flows, with a small in-flight bound so back-pressure
+# holds and pauses the input; nothing is lost, duplicates are identical.
 source "$(dirname "$0")/lib.bash"
 
 # Times count from the cluster's start; the worker joins ~3.5 s in, the stream lasts ~6 s.
-start_host -X embedded.faults="4000:produce:40:6;4300:produce:10:7;4600:fetch:30:6;5000:commit:10:15;5500:down:2;6000:leader:1:3;8000:up:2;8500:fetch:20:7"
-start_worker w1 -X kafka.auto.commit.interval.ms=300 -X stats.interval.ms=1000
+# Broker 2 is down for 3.5 s while the worker's message.timeout.ms is 1.5 s: its outputs to
+# partitions led there fail delivery, and the worker must produce them again before it
+# stores their inputs' offsets.
+# No Produce errors are injected: librdkafka 2.0.2's mock then acknowledges some of an
+# idempotent producer's retried batches without storing them. Measured with no worker at all
+# (the generator alone, 12000 sessions, Produce errors 6, 7 or 19 pushed): 2-5 sessions lost
+# in 6 of 9 runs. Fetch/commit errors, a leader move and a broker down/up lose nothing there.
+FAULTS=${FAULTS:-"4200:down:2;4500:commit:10:15;5000:leader:1:3;7500:up:2;8000:fetch:30:6;8500:fetch:20:7;9000:commit:5:16"}
+start_host -X embedded.faults="$FAULTS"
+start_worker w1 -X kafka.auto.commit.interval.ms=300 -X stats.interval.ms=1000 -X max.in.flight=500 \
+  -X kafka.message.timeout.ms=1500
 W1=$WPID
 gen 12000 31 --garbage 0.02 --rate 2000
 check --expect 12000 --timeout 120
@@ -13,4 +23,5 @@ kill -TERM "$W1"
 wait_exit "$W1" 40
 [[ $RC == 0 ]] || die "worker exited $RC"
 grep -q 'fault injected: broker 2 down' "$WORK/host.err" || die "the fault plan did not run"
-echo "PASS faults ($(grep -c 'fault injected' "$WORK/host.err") faults injected)"
+retried=$(sed -n 's/.*msg="stopped .* retried=\([0-9]*\).*/\1/p' "$WORK/w1.err")
+echo "PASS faults ($(grep -c 'fault injected' "$WORK/host.err") faults injected, $retried outputs produced again after failed deliveries)"

@@ -23,8 +23,10 @@ cleanup() {
         tail -n 25 "$f"
       fi
     done
-  else
+  elif [[ -z ${SLPCODER_TEST_KEEP:-} ]]; then
     rm -rf "$WORK"
+  else
+    echo "kept $WORK"
   fi
 }
 trap cleanup EXIT

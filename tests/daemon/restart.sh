@@ -12,13 +12,16 @@ wait_exit "$W1" 60
 [[ $RC == 0 ]] || die "w1 exited $RC"
 grep -q 'max.messages reached' "$WORK/w1.err" || die "w1 did not stop on max.messages"
 
-gen 4000 12 --garbage 0.02
-start_worker w2 -X kafka.auto.commit.interval.ms=200 -X max.in.flight=500
+start_worker w2 -X kafka.auto.commit.interval.ms=200 -X max.in.flight=500 -X stats.interval.ms=200
 W2=$WPID
 wait_for "$WORK/w2.err" 'assigned' 20
-sleep 0.3
+gen 4000 12 --garbage 0.02 --rate 2000 & # a stream, so the kill lands mid-way
+GEN=$!
+sleep 1
 kill -9 "$W2"
 wait_exit "$W2" 10
+echo "killed w2 at: $(grep 'msg="stats' "$WORK/w2.err" | tail -n 1 | sed 's/.*msg="stats //; s/ rejected.*//')"
+wait "$GEN" || die "generator failed"
 
 start_worker w3 -X kafka.auto.commit.interval.ms=200
 W3=$WPID
@@ -28,5 +31,5 @@ wait_exit "$W3" 30
 [[ $RC == 0 ]] || die "w3 exited $RC"
 # w3 must not have started from the beginning: w1's committed work is not redone.
 consumed3=$(sed -n 's/.*msg="stopped consumed=\([0-9]*\).*/\1/p' "$WORK/w3.err")
-((consumed3 < 10000)) || die "w3 re-read everything ($consumed3): committed offsets were not used"
+((consumed3 > 0 && consumed3 < 10000)) || die "w3 consumed $consumed3: expected the rest after the kill, not all"
 echo "PASS restart (w3 consumed $consumed3 of 10000)"
