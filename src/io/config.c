@@ -263,17 +263,10 @@ int slp_config_load_env(slp_config_t *cfg, char *const *envp, char *err, size_t 
     snprintf(source, sizeof source, "env %s", name);
     if (slp_config_set(cfg, rows[i].name, v, source, err, errlen) != 0) return -1;
   }
-  /* scripts/kafka-broker's own variables share the prefix: not librdkafka properties. */
-  static const char *const harness[] = {"DIR", "HEAP", "START_TIMEOUT", "CACHE", "PYTHON", "MVN_OPTS", NULL};
   for (char *const *e = envp; e && *e; e++) {
     if (strncmp(*e, "SLPCODER_KAFKA_", 15) != 0) continue;
     const char *eq = strchr(*e, '=');
     if (!eq) continue;
-    bool skip = false;
-    for (int i = 0; harness[i]; i++)
-      if ((size_t)(eq - (*e + 15)) == strlen(harness[i]) && strncmp(*e + 15, harness[i], strlen(harness[i])) == 0)
-        skip = true;
-    if (skip) continue;
     char key[256];
     size_t n = 0;
     for (const char *p = *e + 15; p < eq && n + 1 < sizeof key; p++)

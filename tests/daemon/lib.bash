@@ -93,8 +93,8 @@ count_in() { grep -c -- "$2" "$1" 2>/dev/null || true; }
 # inputs already on $T_IN, each with a group of its own. Rates count from the first input
 # consumed to the last output acknowledged. Prints a table; dies on a short count.
 bench_table() {
-  local count=$1 mode delivery name rate line
-  printf '%-10s %-14s %10s %10s\n' run delivery inputs rate/s
+  local count=$1 mode delivery name rate line relay
+  printf '%-10s %-14s %10s %10s %14s\n' run delivery inputs rate/s "x relay"
   for delivery in at-least-once exactly-once; do
     for mode in relay code; do
       name="bench-$mode-$delivery"
@@ -106,7 +106,9 @@ bench_table() {
       line=$(grep '^summary:' "$WORK/$name.out") || die "$name printed no summary"
       [[ $line == *" consumed=$count "* ]] || die "$name: $line"
       rate=$(sed -n 's/.* rate=\([0-9]*\)\/s.*/\1/p' <<<"$line")
-      printf '%-10s %-14s %10s %10s\n' "$mode" "$delivery" "$count" "$rate"
+      [[ $mode == relay ]] && relay=$rate
+      printf '%-10s %-14s %10s %10s %14s\n' "$mode" "$delivery" "$count" "$rate" \
+        "$(awk -v a="$rate" -v b="$relay" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
     done
   done
 }

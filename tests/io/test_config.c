@@ -124,7 +124,7 @@ static void test_env_and_precedence(void **state) {
   write_file(path, "max.in.flight = 100\nbatch.ms = 50\nstats.interval.ms = 9\n[kafka]\nlinger.ms = 1\n");
   char *envp[] = {"SLPCODER_MAX_IN_FLIGHT=200", "SLPCODER_BATCH_MS=60", "SLPCODER_KAFKA_LINGER_MS=2",
                   "SLPCODER_KAFKA_SOCKET_KEEPALIVE_ENABLE=true", "SLPCODER_BIN=/ignored",
-                  "SLPCODER_RULES=/r", "OTHER=1", "SLPCODER_KAFKA_DIR=/tmp/k", "SLPCODER_KAFKA_HEAP=-Xmx1g", NULL};
+                  "SLPCODER_RULES=/r", "OTHER=1", "SLPCODER_BROKER_DIR=/tmp/k", "SLPCODER_BROKER_HEAP=-Xmx1g", NULL};
   slp_config_t c;
   slp_config_init(&c);
   assert_int_equal(slp_config_load_file(&c, path, err, sizeof err), 0);

@@ -7,8 +7,8 @@
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 KB="$ROOT/scripts/kafka-broker"
-DIR=${SLPCODER_KAFKA_DIR:-/tmp/slpcoder-kafka-smoke}
-export SLPCODER_KAFKA_DIR=$DIR
+DIR=${SLPCODER_BROKER_DIR:-/tmp/slpcoder-kafka-smoke}
+export SLPCODER_BROKER_DIR=$DIR
 pass=0 fail=0
 ok()  { echo "ok: $*"; pass=$((pass + 1)); }
 bad() { echo "FAILED: $*"; fail=$((fail + 1)); }

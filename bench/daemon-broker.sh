@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# daemon-broker.sh -- real broker: sessions/s of the worker in both delivery modes beside a
+# pass-through relay, over the same inputs in the same run (figures, not thresholds).
+# Usage: bench/daemon-broker.sh [BUILD_DIR]   (default build/; SLPCODER_BENCH_COUNT sets the input count)
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+export SLPCODER_BIN=${SLPCODER_BIN:-${1:-$ROOT/build}/bin}
+export SLPCODER_SOURCE_DIR=${SLPCODER_SOURCE_DIR:-$ROOT}
+source "$ROOT/tests/broker/lib.bash"
+N=${SLPCODER_BENCH_COUNT:-100000}
+start_broker
+fresh_topics bench
+gen "$N" 91 --garbage 0.01
+bench_table "$N"
+echo "throughput figures (real broker, $(nproc) cores shared with the broker)"
