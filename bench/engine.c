@@ -21,7 +21,8 @@
 
 /* One generated session: its engine form (a) and the storage its strings live in. */
 typedef struct gen {
-  char event_id[24], encounter_id[24], patient_id[16], member_id[16], npi[12], pos[3], pa[12], payer_id[12];
+  char event_id[24], encounter_id[24], patient_id[16], member_id[16], npi[12], pos[3], pa[12],
+      payer_id[12];
   const char *dx[MAX_DX];
   slp_activity_t acts[MAX_ACTS];
   slp_session_t s;
@@ -35,7 +36,8 @@ static uint32_t rnd(uint32_t n) { /* xorshift64*, uniform enough for a mix */
   return (uint32_t)((rng_state * 0x2545F4914F6CDD1DULL) >> 32) % n;
 }
 
-static const char *const dx_speech[] = {"F80.0", "F80.1", "F80.2", "R47.01", "F80.81", "R49.0", "I69.320"};
+static const char *const dx_speech[] = {"F80.0",  "F80.1", "F80.2",  "R47.01",
+                                        "F80.81", "R49.0", "I69.320"};
 static const char *const dx_swallow[] = {"R13.12", "R13.11", "I69.391"};
 static const char *const dx_cog[] = {"R41.841", "I69.310", "G30.9"};
 
@@ -56,7 +58,11 @@ static void generate(gen_t *g, unsigned i) {
   s->patient.birth_date = "1951-07-04";
   s->patient.member_id = g->member_id;
   uint32_t p = rnd(100);
-  int32_t kind = p < 40 ? SLP_MEDICARE_PART_B : p < 50 ? SLP_MEDICARE_ADVANTAGE : p < 65 ? SLP_MEDICAID : p < 95 ? SLP_COMMERCIAL : SLP_SELF_PAY;
+  int32_t kind = p < 40   ? SLP_MEDICARE_PART_B
+                 : p < 50 ? SLP_MEDICARE_ADVANTAGE
+                 : p < 65 ? SLP_MEDICAID
+                 : p < 95 ? SLP_COMMERCIAL
+                          : SLP_SELF_PAY;
   s->coverage.payer_kind = kind;
   s->coverage.payer_id = (kind == SLP_MEDICAID && rnd(3) == 0) ? "TXMCD" : "";
   s->coverage.ytd_therapy_allowed_cents = kind == SLP_MEDICARE_PART_B ? (int64_t)rnd(260000) : 0;
@@ -74,16 +80,22 @@ static void generate(gen_t *g, unsigned i) {
   }
   size_t na = 2 + rnd(2), nd = 2 + rnd(2);
   bool cognition = rnd(5) == 0, swallow = !cognition && rnd(4) == 0;
-  static const int32_t speech_areas[] = {SLP_AREA_FLUENCY, SLP_AREA_SPEECH_SOUND, SLP_AREA_LANGUAGE, SLP_AREA_VOICE};
+  static const int32_t speech_areas[] = {SLP_AREA_FLUENCY, SLP_AREA_SPEECH_SOUND, SLP_AREA_LANGUAGE,
+                                         SLP_AREA_VOICE};
   for (size_t k = 0; k < na; k++) {
     slp_activity_t *a = &g->acts[k];
     a->kind = rnd(8) == 0 ? SLP_EVALUATION : SLP_TREATMENT;
-    a->area = cognition && k == 0 ? SLP_AREA_COGNITION : swallow && k == 0 ? SLP_AREA_SWALLOWING : speech_areas[rnd(4)];
-    if (a->area == SLP_AREA_COGNITION) a->kind = SLP_TREATMENT;
+    a->area = cognition && k == 0 ? SLP_AREA_COGNITION
+              : swallow && k == 0 ? SLP_AREA_SWALLOWING
+                                  : speech_areas[rnd(4)];
+    if (a->area == SLP_AREA_COGNITION)
+      a->kind = SLP_TREATMENT;
     a->minutes = 10 + rnd(40);
   }
   for (size_t k = 0; k < nd; k++) {
-    const char *const *pool = k == 0 && cognition ? dx_cog : k == 0 && swallow ? dx_swallow : dx_speech;
+    const char *const *pool = k == 0 && cognition ? dx_cog
+                              : k == 0 && swallow ? dx_swallow
+                                                  : dx_speech;
     size_t pn = k == 0 && cognition ? 3 : k == 0 && swallow ? 3 : 7;
     g->dx[k] = pool[rnd((uint32_t)pn)];
   }
@@ -106,13 +118,25 @@ static void generate(gen_t *g, unsigned i) {
   }
   /* About a fifth carry one mistake a biller would make. */
   switch (rnd(22)) {
-  case 0: strcpy(g->npi, "1234567890"); break;                              /* provider.npi */
-  case 1: strcpy(g->pos, "02"); s->delivery = SLP_IN_PERSON; break;          /* pos.inconsistent */
-  case 2: s->has_plan_of_care = false; s->coverage.payer_kind = SLP_MEDICARE_PART_B; break; /* poc.missing */
-  case 3: s->documentation.techniques = false; break;                        /* documentation.incomplete */
-  default: break;
+  case 0:
+    strcpy(g->npi, "1234567890");
+    break; /* provider.npi */
+  case 1:
+    strcpy(g->pos, "02");
+    s->delivery = SLP_IN_PERSON;
+    break; /* pos.inconsistent */
+  case 2:
+    s->has_plan_of_care = false;
+    s->coverage.payer_kind = SLP_MEDICARE_PART_B;
+    break; /* poc.missing */
+  case 3:
+    s->documentation.techniques = false;
+    break; /* documentation.incomplete */
+  default:
+    break;
   }
-  if (!s->has_plan_of_care) memset(&s->plan_of_care, 0, sizeof s->plan_of_care);
+  if (!s->has_plan_of_care)
+    memset(&s->plan_of_care, 0, sizeof s->plan_of_care);
 }
 
 /* Pack the engine form into SessionEvent bytes, as a producer would. */
@@ -171,7 +195,8 @@ static size_t pack(const slp_session_t *s, uint8_t *buf, size_t cap) {
   doc.medical_necessity = s->documentation.medical_necessity;
   ev.documentation = &doc;
   ev.prior_authorization = (char *)s->prior_authorization;
-  if (slpcoder__v1__session_event__get_packed_size(&ev) > cap) return 0;
+  if (slpcoder__v1__session_event__get_packed_size(&ev) > cap)
+    return 0;
   return slpcoder__v1__session_event__pack(&ev, buf);
 }
 
@@ -205,7 +230,8 @@ int main(int argc, char **argv) {
   if (!dir || !dir[0]) {
     char exe[PATH_MAX];
     ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (k <= 0) return 78;
+    if (k <= 0)
+      return 78;
     exe[k] = '\0';
     *strrchr(exe, '/') = '\0';
     snprintf(dirbuf, sizeof dirbuf, "%s/../share/slpcoder/rules/default", exe);
@@ -228,11 +254,12 @@ int main(int argc, char **argv) {
   for (unsigned i = 0; i < n; i++) {
     generate(&gens[i], i);
     size_t w = pack(&gens[i].s, bytes + off[i], cap - off[i]);
-    if (!w) return 70;
+    if (!w)
+      return 70;
     off[i + 1] = off[i] + w;
   }
-  printf("bench_engine: %u sessions (%.0f bytes avg), %d repetitions, rules %s\n", n, (double)off[n] / n, reps,
-         slp_rules_version(rules));
+  printf("bench_engine: %u sessions (%.0f bytes avg), %d repetitions, rules %s\n", n,
+         (double)off[n] / n, reps, slp_rules_version(rules));
 
   double ta[101], tb[101], tc[101];
   size_t rejected_a = 0, rejected_b = 0, undecodable = 0;
@@ -268,21 +295,25 @@ int main(int argc, char **argv) {
     uint8_t outbuf[4096];
     t0 = now_s();
     for (unsigned i = 0; i < n; i++) {
-      Slpcoder__V1__SessionEvent *ev = slpcoder__v1__session_event__unpack(NULL, off[i + 1] - off[i], bytes + off[i]);
-      if (!ev) return 70;
+      Slpcoder__V1__SessionEvent *ev =
+          slpcoder__v1__session_event__unpack(NULL, off[i + 1] - off[i], bytes + off[i]);
+      if (!ev)
+        return 70;
       sink += slpcoder__v1__session_event__pack(ev, outbuf);
       slpcoder__v1__session_event__free_unpacked(ev, NULL);
     }
     tc[r] = now_s() - t0;
   }
   double a = n / median(ta, reps), b = n / median(tb, reps), c = n / median(tc, reps);
-  printf("(a) engine alone              %12.0f sessions/s  (%.0f ns each)  goal 1,000,000/s: %s (%.2fx)\n", a,
-         1e9 / a, a >= 1e6 ? "met" : "MISSED", a / 1e6);
+  printf("(a) engine alone              %12.0f sessions/s  (%.0f ns each)  goal 1,000,000/s: %s "
+         "(%.2fx)\n",
+         a, 1e9 / a, a >= 1e6 ? "met" : "MISSED", a / 1e6);
   printf("(b) decode + code + encode    %12.0f sessions/s  (%.0f ns each)\n", b, 1e9 / b);
   printf("(c) bare protobuf-c unpack+pack %10.0f sessions/s  (%.0f ns each)\n", c, 1e9 / c);
-  printf("(b) takes %.2fx the time of (c): goal <= 2x: %s\n", c / b, c / b <= 2.0 ? "met" : "MISSED");
-  printf("rejected: %.1f%% (engine alone %.1f%%), undecodable: %zu\n", 100.0 * rejected_b / n, 100.0 * rejected_a / n,
-         undecodable);
+  printf("(b) takes %.2fx the time of (c): goal <= 2x: %s\n", c / b,
+         c / b <= 2.0 ? "met" : "MISSED");
+  printf("rejected: %.1f%% (engine alone %.1f%%), undecodable: %zu\n", 100.0 * rejected_b / n,
+         100.0 * rejected_a / n, undecodable);
   slp_processor_free(proc);
   slp_rules_unref(rules);
   free(gens);

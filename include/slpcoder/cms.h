@@ -22,7 +22,7 @@ extern "C" {
 #define SLP_CMS_NO_DATE 99991231
 
 typedef struct slp_cms_ptp_row {
-  char column1[8];        /* HCPCS/CPT, e.g. "92522" */
+  char column1[8]; /* HCPCS/CPT, e.g. "92522" */
   char column2[8];
   int32_t effective;      /* yyyymmdd */
   int32_t deletion;       /* yyyymmdd, SLP_CMS_NO_DATE when "*" */
@@ -31,8 +31,8 @@ typedef struct slp_cms_ptp_row {
 
 typedef struct slp_cms_mue_row {
   char code[8];
-  uint32_t max_units;     /* practitioner MUE value */
-  int adjudication;       /* MAI: 1 line, 2 date of service (policy), 3 date of service (clinical) */
+  uint32_t max_units; /* practitioner MUE value */
+  int adjudication;   /* MAI: 1 line, 2 date of service (policy), 3 date of service (clinical) */
 } slp_cms_mue_row_t;
 
 typedef struct slp_cms_icd10_row {
@@ -43,11 +43,11 @@ typedef struct slp_cms_icd10_row {
 
 typedef struct slp_cms_pfs_row {
   char code[8];
-  char modifier[4];       /* "" when none */
-  char status;            /* status code, e.g. 'A', 'B', 'I' */
-  int64_t nonfac_total_milli;  /* non-facility total RVU x 1000 (exact: CMS gives 2 decimals) */
-  int64_t fac_total_milli;     /* facility total RVU x 1000 */
-  int64_t conv_factor_e4;      /* CONV FACTOR in 1/10000 dollar (32.3465 -> 323465), CMS's precision */
+  char modifier[4];           /* "" when none */
+  char status;                /* status code, e.g. 'A', 'B', 'I' */
+  int64_t nonfac_total_milli; /* non-facility total RVU x 1000 (exact: CMS gives 2 decimals) */
+  int64_t fac_total_milli;    /* facility total RVU x 1000 */
+  int64_t conv_factor_e4; /* CONV FACTOR in 1/10000 dollar (32.3465 -> 323465), CMS's precision */
 } slp_cms_pfs_row_t;
 
 /* Each returns the number of data rows parsed, or -1 when the file cannot be

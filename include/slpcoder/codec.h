@@ -32,11 +32,11 @@ extern "C" {
 #define SLP_SR_MAX_INDEXES 16
 
 typedef struct slp_sr_frame {
-  bool framed;            /* the buffer started with the magic byte 0x00 */
-  uint32_t schema_id;     /* big-endian 4 bytes after the magic */
-  uint32_t n_indexes;     /* message-index path; a single 0 byte means [0] */
+  bool framed;        /* the buffer started with the magic byte 0x00 */
+  uint32_t schema_id; /* big-endian 4 bytes after the magic */
+  uint32_t n_indexes; /* message-index path; a single 0 byte means [0] */
   int32_t indexes[SLP_SR_MAX_INDEXES];
-  size_t payload_offset;  /* where the protobuf message starts (0 when not framed) */
+  size_t payload_offset; /* where the protobuf message starts (0 when not framed) */
 } slp_sr_frame_t;
 
 /* Parse the framing, if any, at the start of buf. A buffer not starting with
@@ -106,10 +106,10 @@ typedef struct slp_processor slp_processor_t;
 
 typedef struct slp_processed {
   slp_output_kind_t kind;
-  const uint8_t *bytes;    /* CLAIM/REJECTION: the packed message (borrowed from the
-                              processor until its next call); UNDECODABLE: the input */
+  const uint8_t *bytes; /* CLAIM/REJECTION: the packed message (borrowed from the
+                           processor until its next call); UNDECODABLE: the input */
   size_t len;
-  const char *event_id;    /* "" when undecodable; borrowed like bytes */
+  const char *event_id; /* "" when undecodable; borrowed like bytes */
   const char *rules_version;
   char error[SLP_CODEC_ERR_LEN]; /* UNDECODABLE: why, for the slpcoder.error header */
 } slp_processed_t;

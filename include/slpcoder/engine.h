@@ -83,10 +83,10 @@ typedef enum slp_severity {
 /* ---- input: a SessionEvent -------------------------------------------- */
 
 typedef struct slp_activity {
-  int32_t kind;       /* slp_activity_kind_t, possibly unknown */
-  int32_t area;       /* slp_area_t, possibly unknown */
-  uint32_t minutes;   /* face-to-face minutes */
-  uint32_t group_size;/* 0 or 1 = individual */
+  int32_t kind;        /* slp_activity_kind_t, possibly unknown */
+  int32_t area;        /* slp_area_t, possibly unknown */
+  uint32_t minutes;    /* face-to-face minutes */
+  uint32_t group_size; /* 0 or 1 = individual */
   bool distinct_encounter;
 } slp_activity_t;
 
@@ -105,7 +105,7 @@ typedef struct slp_session {
   } patient;
 
   struct {
-    int32_t payer_kind;  /* slp_payer_kind_t, possibly unknown */
+    int32_t payer_kind; /* slp_payer_kind_t, possibly unknown */
     const char *payer_id;
     int64_t ytd_therapy_allowed_cents;
     uint32_t visits_this_year;
@@ -113,14 +113,14 @@ typedef struct slp_session {
 
   struct {
     const char *npi;
-    int32_t credential;  /* slp_credential_t, possibly unknown */
+    int32_t credential; /* slp_credential_t, possibly unknown */
     const char *taxonomy;
   } rendering_provider;
 
   const char *billing_npi;
   const char *date_of_service;
   const char *place_of_service;
-  int32_t delivery;      /* slp_delivery_t, possibly unknown */
+  int32_t delivery; /* slp_delivery_t, possibly unknown */
 
   const slp_activity_t *activities;
   size_t n_activities;
@@ -150,29 +150,29 @@ typedef struct slp_session {
 
 /* ---- output ------------------------------------------------------------ */
 
-#define SLP_MAX_DIAGNOSES 12   /* an 837P carries 12 */
-#define SLP_MAX_LINES 24       /* one line per distinct code; the code table has fewer */
+#define SLP_MAX_DIAGNOSES 12 /* an 837P carries 12 */
+#define SLP_MAX_LINES 24     /* one line per distinct code; the code table has fewer */
 #define SLP_MAX_FINDINGS 48
 #define SLP_MAX_MODIFIERS 4
 #define SLP_MAX_POINTERS 4
 #define SLP_MAX_LINE_RULES 8
-#define SLP_CODE_LEN 8         /* 5-character HCPCS plus NUL, with room */
-#define SLP_DIAG_LEN 8         /* ICD-10-CM without dot: at most 7 characters plus NUL */
-#define SLP_FIELD_LEN 64       /* fits "plan_of_care.treatment_days_since_progress_report" */
+#define SLP_CODE_LEN 8   /* 5-character HCPCS plus NUL, with room */
+#define SLP_DIAG_LEN 8   /* ICD-10-CM without dot: at most 7 characters plus NUL */
+#define SLP_FIELD_LEN 64 /* fits "plan_of_care.treatment_days_since_progress_report" */
 #define SLP_MESSAGE_LEN 160
 
 typedef struct slp_finding {
-  const char *rule_id;     /* static string from the rule table, e.g. "medicare.kx_threshold" */
+  const char *rule_id; /* static string from the rule table, e.g. "medicare.kx_threshold" */
   slp_severity_t severity;
-  const char *group_code;  /* "CO", "PR", "OA", "PI" or "" */
-  const char *carc;        /* "" when none */
-  const char *rarc;        /* "" when none */
+  const char *group_code;        /* "CO", "PR", "OA", "PI" or "" */
+  const char *carc;              /* "" when none */
+  const char *rarc;              /* "" when none */
   char field[SLP_FIELD_LEN];     /* input field path, e.g. "activities[1].minutes" */
   char message[SLP_MESSAGE_LEN]; /* one sentence for a biller, no patient data */
 } slp_finding_t;
 
 typedef struct slp_line {
-  uint32_t line_number;    /* 1-based */
+  uint32_t line_number; /* 1-based */
   char procedure_code[SLP_CODE_LEN];
   const char *modifiers[SLP_MAX_MODIFIERS]; /* static strings, billing order */
   uint32_t n_modifiers;
@@ -186,7 +186,7 @@ typedef struct slp_line {
 } slp_line_t;
 
 typedef struct slp_result {
-  bool rejected;           /* true: a Rejection (findings hold >= 1 ERROR, errors first) */
+  bool rejected; /* true: a Rejection (findings hold >= 1 ERROR, errors first) */
 
   char diagnoses[SLP_MAX_DIAGNOSES][SLP_DIAG_LEN]; /* normalised: upper case, no dot */
   size_t n_diagnoses;

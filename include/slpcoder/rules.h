@@ -28,8 +28,8 @@ typedef struct slp_rules slp_rules_t;
 #define SLP_RULES_ERROR_LEN 256
 typedef struct slp_rules_errors {
   char lines[SLP_RULES_MAX_ERRORS][SLP_RULES_ERROR_LEN];
-  size_t n;         /* lines filled */
-  size_t n_total;   /* errors found, including those past SLP_RULES_MAX_ERRORS */
+  size_t n;       /* lines filled */
+  size_t n_total; /* errors found, including those past SLP_RULES_MAX_ERRORS */
 } slp_rules_errors_t;
 
 /* Load and validate the bundle in dir. On success returns 0 and *out holds a

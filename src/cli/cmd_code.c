@@ -13,9 +13,12 @@
 typedef enum { FMT_JSON, FMT_PB } fmt_t;
 
 static int parse_fmt(const char *v, fmt_t *out) {
-  if (!strcmp(v, "json")) *out = FMT_JSON;
-  else if (!strcmp(v, "pb")) *out = FMT_PB;
-  else return -1;
+  if (!strcmp(v, "json"))
+    *out = FMT_JSON;
+  else if (!strcmp(v, "pb"))
+    *out = FMT_PB;
+  else
+    return -1;
   return 0;
 }
 
@@ -23,7 +26,8 @@ static int parse_fmt(const char *v, fmt_t *out) {
 static int read_all(FILE *f, char **out, size_t *len) {
   size_t cap = 4096, n = 0;
   char *buf = malloc(cap + 1);
-  if (!buf) return -ENOMEM;
+  if (!buf)
+    return -ENOMEM;
   for (;;) {
     if (n == cap) {
       if (cap >= INPUT_MAX) {
@@ -40,7 +44,8 @@ static int read_all(FILE *f, char **out, size_t *len) {
     }
     size_t got = fread(buf + n, 1, cap - n, f);
     n += got;
-    if (got == 0) break;
+    if (got == 0)
+      break;
   }
   if (ferror(f)) {
     int e = errno ? errno : EIO;
@@ -67,26 +72,34 @@ int cli_cmd_code(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strncmp(a, "--in=", 5)) {
-      if (parse_fmt(a + 5, &in_fmt) < 0) return cli_usage_error("code: --in must be json or pb, not \"%s\"", a + 5);
+      if (parse_fmt(a + 5, &in_fmt) < 0)
+        return cli_usage_error("code: --in must be json or pb, not \"%s\"", a + 5);
     } else if (!strncmp(a, "--out=", 6)) {
-      if (parse_fmt(a + 6, &out_fmt) < 0) return cli_usage_error("code: --out must be json or pb, not \"%s\"", a + 6);
+      if (parse_fmt(a + 6, &out_fmt) < 0)
+        return cli_usage_error("code: --out must be json or pb, not \"%s\"", a + 6);
     } else if (!strncmp(a, "--rules=", 8)) {
       rules_dir = a + 8;
-      if (!rules_dir[0]) return cli_usage_error("code: --rules needs a directory");
+      if (!rules_dir[0])
+        return cli_usage_error("code: --rules needs a directory");
     } else if (!strcmp(a, "--")) {
-      if (i + 1 < argc) path = argv[++i];
-      if (i + 1 < argc) return cli_usage_error("code: more than one input file");
+      if (i + 1 < argc)
+        path = argv[++i];
+      if (i + 1 < argc)
+        return cli_usage_error("code: more than one input file");
     } else if (a[0] == '-' && a[1] != '\0') {
       return cli_usage_error("code: unknown option \"%s\"", a);
     } else {
-      if (path) return cli_usage_error("code: more than one input file");
+      if (path)
+        return cli_usage_error("code: more than one input file");
       path = a;
     }
   }
   char dirbuf[PATH_MAX];
-  if (!rules_dir) rules_dir = cli_default_rules_dir(dirbuf, sizeof dirbuf);
+  if (!rules_dir)
+    rules_dir = cli_default_rules_dir(dirbuf, sizeof dirbuf);
   if (!rules_dir) {
-    fprintf(stderr, "slpcoder: cannot locate the default rules bundle; pass --rules=DIR or set SLPCODER_RULES\n");
+    fprintf(stderr, "slpcoder: cannot locate the default rules bundle; pass --rules=DIR or set "
+                    "SLPCODER_RULES\n");
     return CLI_EX_CONFIG;
   }
 
@@ -100,7 +113,8 @@ int cli_cmd_code(int argc, char **argv) {
   char *data = NULL;
   size_t len = 0;
   int rc = read_all(f, &data, &len);
-  if (f != stdin) fclose(f);
+  if (f != stdin)
+    fclose(f);
   if (rc < 0) {
     fprintf(stderr, "slpcoder: %s: cannot read: %s\n", name, strerror(-rc));
     return CLI_EX_DATAERR;
@@ -117,8 +131,9 @@ int cli_cmd_code(int argc, char **argv) {
     status = CLI_EX_SOFTWARE;
     goto done;
   }
-  rc = in_fmt == FMT_PB ? slp_decode_session(dec, (const uint8_t *)data, len, &session, err, sizeof err)
-                        : slp_decode_session_json(dec, data, len, &session, err, sizeof err);
+  rc = in_fmt == FMT_PB
+           ? slp_decode_session(dec, (const uint8_t *)data, len, &session, err, sizeof err)
+           : slp_decode_session_json(dec, data, len, &session, err, sizeof err);
   if (rc < 0) {
     fprintf(stderr, "slpcoder: %s: %s\n", name, err);
     status = CLI_EX_DATAERR;
@@ -157,7 +172,8 @@ int cli_cmd_code(int argc, char **argv) {
     free(buf);
   }
 done:
-  if (rules) slp_rules_unref(rules);
+  if (rules)
+    slp_rules_unref(rules);
   free(result);
   slp_decoder_free(dec);
   free(data);

@@ -9,16 +9,20 @@
 
 const char *cli_default_rules_dir(char *buf, size_t len) {
   const char *env = getenv("SLPCODER_RULES");
-  if (env && env[0]) return env;
+  if (env && env[0])
+    return env;
   char exe[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n <= 0) return NULL;
+  if (n <= 0)
+    return NULL;
   exe[n] = '\0';
   char *slash = strrchr(exe, '/');
-  if (!slash) return NULL;
+  if (!slash)
+    return NULL;
   *slash = '\0'; /* <prefix>/bin */
   int w = snprintf(buf, len, "%s/../share/slpcoder/rules/default", exe);
-  if (w < 0 || (size_t)w >= len) return NULL;
+  if (w < 0 || (size_t)w >= len)
+    return NULL;
   return buf;
 }
 
@@ -31,9 +35,12 @@ slp_rules_t *cli_load_rules(const char *dir) {
   }
   if (slp_rules_load(dir, &rules, errs) < 0) {
     fprintf(stderr, "slpcoder: cannot load rules bundle %s:\n", dir);
-    for (size_t i = 0; i < errs->n; i++) fprintf(stderr, "%s\n", errs->lines[i]);
-    if (errs->n_total > errs->n) fprintf(stderr, "... and %zu more errors\n", errs->n_total - errs->n);
-    if (errs->n_total == 0) fprintf(stderr, "(no details)\n");
+    for (size_t i = 0; i < errs->n; i++)
+      fprintf(stderr, "%s\n", errs->lines[i]);
+    if (errs->n_total > errs->n)
+      fprintf(stderr, "... and %zu more errors\n", errs->n_total - errs->n);
+    if (errs->n_total == 0)
+      fprintf(stderr, "(no details)\n");
     rules = NULL;
   }
   free(errs);
@@ -41,11 +48,15 @@ slp_rules_t *cli_load_rules(const char *dir) {
 }
 
 int cli_cmd_rules(int argc, char **argv) {
-  if (argc < 2) return cli_usage_error("rules: missing subcommand (check)");
-  if (strcmp(argv[1], "check") != 0) return cli_usage_error("rules: unknown subcommand \"%s\"", argv[1]);
-  if (argc != 3) return cli_usage_error("rules check: expected exactly one DIR");
+  if (argc < 2)
+    return cli_usage_error("rules: missing subcommand (check)");
+  if (strcmp(argv[1], "check") != 0)
+    return cli_usage_error("rules: unknown subcommand \"%s\"", argv[1]);
+  if (argc != 3)
+    return cli_usage_error("rules check: expected exactly one DIR");
   slp_rules_t *rules = cli_load_rules(argv[2]);
-  if (!rules) return CLI_EX_CONFIG;
+  if (!rules)
+    return CLI_EX_CONFIG;
   char summary[512];
   slp_rules_describe(rules, summary, sizeof summary);
   printf("rules_version: %s\n%s\n", slp_rules_version(rules), summary);

@@ -44,7 +44,8 @@ int cli_usage_error(const char *fmt, ...) {
 }
 
 int main(int argc, char **argv) {
-  if (argc < 2) return cli_usage_error("missing command");
+  if (argc < 2)
+    return cli_usage_error("missing command");
   const char *cmd = argv[1];
   if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
     fputs(usage_text, stdout);
@@ -54,10 +55,13 @@ int main(int argc, char **argv) {
     printf("slpcoder %s\n", SLPCODER_VERSION);
     return CLI_EX_OK;
   }
-  if (!strcmp(cmd, "code")) return cli_cmd_code(argc - 1, argv + 1);
-  if (!strcmp(cmd, "rules")) return cli_cmd_rules(argc - 1, argv + 1);
+  if (!strcmp(cmd, "code"))
+    return cli_cmd_code(argc - 1, argv + 1);
+  if (!strcmp(cmd, "rules"))
+    return cli_cmd_rules(argc - 1, argv + 1);
 #ifdef SLPCODER_HAVE_GEN
-  if (!strcmp(cmd, "gen")) return slp_gen_cli_main(argc - 1, argv + 1);
+  if (!strcmp(cmd, "gen"))
+    return slp_gen_cli_main(argc - 1, argv + 1);
 #endif
   return cli_usage_error("unknown command \"%s\"", cmd);
 }

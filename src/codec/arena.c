@@ -13,7 +13,9 @@ struct slp_arena_chunk {
 
 #define ARENA_ALIGN 16
 
-static void *arena_pa_alloc(void *data, size_t size) { return slp_arena_alloc(data, size); }
+static void *arena_pa_alloc(void *data, size_t size) {
+  return slp_arena_alloc(data, size);
+}
 
 static void arena_pa_free(void *data, void *ptr) {
   (void)data; /* released wholesale at reset */
@@ -23,7 +25,8 @@ static void arena_pa_free(void *data, void *ptr) {
 int slp_arena_init(slp_arena_t *arena, size_t cap) {
   memset(arena, 0, sizeof *arena);
   arena->base = malloc(cap);
-  if (!arena->base) return -1;
+  if (!arena->base)
+    return -1;
   arena->cap = cap;
   arena->pa.alloc = arena_pa_alloc;
   arena->pa.free = arena_pa_free;
@@ -67,14 +70,17 @@ void slp_arena_reset(slp_arena_t *arena) {
 
 void *slp_arena_alloc(slp_arena_t *arena, size_t size) {
   size_t start = (arena->used + (ARENA_ALIGN - 1)) & ~(size_t)(ARENA_ALIGN - 1);
-  if (size == 0) size = 1;
+  if (size == 0)
+    size = 1;
   if (start <= arena->cap && size <= arena->cap - start) {
     arena->used = start + size;
     return arena->base + start;
   }
-  if (size > SIZE_MAX - sizeof(slp_arena_chunk_t)) return NULL;
+  if (size > SIZE_MAX - sizeof(slp_arena_chunk_t))
+    return NULL;
   slp_arena_chunk_t *c = malloc(sizeof *c + size);
-  if (!c) return NULL;
+  if (!c)
+    return NULL;
   c->next = arena->spill;
   c->size = size;
   arena->spill = c;
@@ -83,9 +89,11 @@ void *slp_arena_alloc(slp_arena_t *arena, size_t size) {
 }
 
 char *slp_arena_strndup(slp_arena_t *arena, const char *s, size_t n) {
-  if (n == SIZE_MAX) return NULL;
+  if (n == SIZE_MAX)
+    return NULL;
   char *p = slp_arena_alloc(arena, n + 1);
-  if (!p) return NULL;
+  if (!p)
+    return NULL;
   memcpy(p, s, n);
   p[n] = '\0';
   return p;

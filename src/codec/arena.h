@@ -16,12 +16,12 @@
 typedef struct slp_arena_chunk slp_arena_chunk_t;
 
 typedef struct slp_arena {
-  unsigned char *base;        /* main block */
-  size_t cap;                 /* its size */
-  size_t used;                /* bytes handed out from it */
-  slp_arena_chunk_t *spill;   /* overflow chunks since the last reset */
-  size_t spill_total;         /* their sizes, to grow base at reset */
-  ProtobufCAllocator pa;      /* points back at this arena */
+  unsigned char *base;      /* main block */
+  size_t cap;               /* its size */
+  size_t used;              /* bytes handed out from it */
+  slp_arena_chunk_t *spill; /* overflow chunks since the last reset */
+  size_t spill_total;       /* their sizes, to grow base at reset */
+  ProtobufCAllocator pa;    /* points back at this arena */
 } slp_arena_t;
 
 int slp_arena_init(slp_arena_t *arena, size_t cap);

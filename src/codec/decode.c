@@ -11,7 +11,8 @@
 
 slp_decoder_t *slp_decoder_new(void) {
   slp_decoder_t *dec = calloc(1, sizeof *dec);
-  if (!dec) return NULL;
+  if (!dec)
+    return NULL;
   if (slp_arena_init(&dec->arena, DECODER_ARENA_START) < 0) {
     free(dec);
     return NULL;
@@ -20,13 +21,16 @@ slp_decoder_t *slp_decoder_new(void) {
 }
 
 void slp_decoder_free(slp_decoder_t *dec) {
-  if (!dec) return;
+  if (!dec)
+    return;
   slp_arena_destroy(&dec->arena);
   free(dec->activities);
   free(dec);
 }
 
-static const char *str_or_empty(const char *s) { return s ? s : ""; }
+static const char *str_or_empty(const char *s) {
+  return s ? s : "";
+}
 
 int slp_codec_session_from_event(slp_decoder_t *dec, const Slpcoder__V1__SessionEvent *ev,
                                  slp_session_t *s, char *err, size_t errlen) {
@@ -59,7 +63,8 @@ int slp_codec_session_from_event(slp_decoder_t *dec, const Slpcoder__V1__Session
 
   if (ev->n_activities > dec->activities_cap) {
     size_t cap = dec->activities_cap ? dec->activities_cap : 8;
-    while (cap < ev->n_activities) cap *= 2;
+    while (cap < ev->n_activities)
+      cap *= 2;
     slp_activity_t *a = realloc(dec->activities, cap * sizeof *a);
     if (!a) {
       snprintf(err, errlen, "out of memory for %zu activities", ev->n_activities);
@@ -89,7 +94,8 @@ int slp_codec_session_from_event(slp_decoder_t *dec, const Slpcoder__V1__Session
   s->plan_of_care.certified_date = poc ? str_or_empty(poc->certified_date) : "";
   s->plan_of_care.end_date = poc ? str_or_empty(poc->end_date) : "";
   s->plan_of_care.referral_on_file = poc && poc->referral_on_file;
-  s->plan_of_care.treatment_days_since_progress_report = poc ? poc->treatment_days_since_progress_report : 0;
+  s->plan_of_care.treatment_days_since_progress_report =
+      poc ? poc->treatment_days_since_progress_report : 0;
   s->plan_of_care.progress_report_this_visit = poc && poc->progress_report_this_visit;
 
   const Slpcoder__V1__Documentation *doc = ev->documentation;
@@ -109,12 +115,15 @@ typedef struct utf8_frame {
   long index;       /* element index, -1 for a singular field */
 } utf8_frame_t;
 
-static int check_utf8(const ProtobufCMessage *msg, utf8_frame_t *stack, int depth, char *err, size_t errlen) {
+static int check_utf8(const ProtobufCMessage *msg, utf8_frame_t *stack, int depth, char *err,
+                      size_t errlen) {
   const ProtobufCMessageDescriptor *desc = msg->descriptor;
-  if (depth >= 32) return 0; /* unpack already bounds nesting */
+  if (depth >= 32)
+    return 0; /* unpack already bounds nesting */
   for (unsigned i = 0; i < desc->n_fields; i++) {
     const ProtobufCFieldDescriptor *f = &desc->fields[i];
-    if (f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_MESSAGE) continue;
+    if (f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_MESSAGE)
+      continue;
     const char *member = (const char *)msg + f->offset;
     size_t n = 1;
     void *const *items = (void *const *)member;
@@ -128,24 +137,30 @@ static int check_utf8(const ProtobufCMessage *msg, utf8_frame_t *stack, int dept
     }
     for (size_t k = 0; k < n; k++) {
       const void *item = items[k];
-      if (!item) continue;
+      if (!item)
+        continue;
       stack[depth].name = f->name;
       stack[depth].index = repeated ? (long)k : -1;
       if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
-        if (check_utf8(item, stack, depth + 1, err, errlen) < 0) return -1;
+        if (check_utf8(item, stack, depth + 1, err, errlen) < 0)
+          return -1;
         continue;
       }
       const unsigned char *p = item;
-      while (*p && *p < 0x80) p++; /* ASCII fast path */
-      if (!*p || slp_utf8_valid((const char *)p, strlen((const char *)p))) continue;
+      while (*p && *p < 0x80)
+        p++; /* ASCII fast path */
+      if (!*p || slp_utf8_valid((const char *)p, strlen((const char *)p)))
+        continue;
       char path[192];
       size_t used = 0;
       path[0] = '\0';
       for (int d = 0; d <= depth && used < sizeof path; d++) {
         int w = stack[d].index < 0
                     ? snprintf(path + used, sizeof path - used, "%s%s", d ? "." : "", stack[d].name)
-                    : snprintf(path + used, sizeof path - used, "%s%s[%ld]", d ? "." : "", stack[d].name, stack[d].index);
-        if (w < 0) break;
+                    : snprintf(path + used, sizeof path - used, "%s%s[%ld]", d ? "." : "",
+                               stack[d].name, stack[d].index);
+        if (w < 0)
+          break;
         used += (size_t)w;
       }
       snprintf(err, errlen, "protobuf: field \"%s\": invalid UTF-8", path);
@@ -158,13 +173,15 @@ static int check_utf8(const ProtobufCMessage *msg, utf8_frame_t *stack, int dept
 int slp_decode_session(slp_decoder_t *dec, const uint8_t *buf, size_t len, slp_session_t *session,
                        char *err, size_t errlen) {
   memset(session, 0, sizeof *session);
-  if (errlen) err[0] = '\0';
+  if (errlen)
+    err[0] = '\0';
   dec->event = NULL;
   slp_arena_reset(&dec->arena);
 
   slp_sr_frame_t frame;
   int rc = slp_sr_frame_parse(buf, len, &frame, err, errlen);
-  if (rc < 0) return rc;
+  if (rc < 0)
+    return rc;
   if (frame.framed && !(frame.n_indexes == 1 && frame.indexes[0] == 0)) {
     snprintf(err, errlen,
              "schema registry frame: message index path names message %d (depth %u) of the schema, "
@@ -175,16 +192,19 @@ int slp_decode_session(slp_decoder_t *dec, const uint8_t *buf, size_t len, slp_s
   const uint8_t *payload = buf + frame.payload_offset;
   size_t plen = len - frame.payload_offset;
 
-  Slpcoder__V1__SessionEvent *ev = slpcoder__v1__session_event__unpack(&dec->arena.pa, plen, payload);
+  Slpcoder__V1__SessionEvent *ev =
+      slpcoder__v1__session_event__unpack(&dec->arena.pa, plen, payload);
   if (!ev) {
-    slp_codec_explain_wire(&slpcoder__v1__session_event__descriptor, payload, plen, frame.payload_offset, err,
-                           errlen);
+    slp_codec_explain_wire(&slpcoder__v1__session_event__descriptor, payload, plen,
+                           frame.payload_offset, err, errlen);
     return -EBADMSG;
   }
   utf8_frame_t stack[32];
-  if (check_utf8(&ev->base, stack, 0, err, errlen) < 0) return -EBADMSG;
+  if (check_utf8(&ev->base, stack, 0, err, errlen) < 0)
+    return -EBADMSG;
   dec->event = ev;
   rc = slp_codec_session_from_event(dec, ev, session, err, errlen);
-  if (rc < 0) memset(session, 0, sizeof *session);
+  if (rc < 0)
+    memset(session, 0, sizeof *session);
   return rc;
 }

@@ -25,7 +25,9 @@ typedef struct out_msgs {
 } out_msgs_t;
 
 /* protobuf-c's structs hold char *; we only ever read through them. */
-static char *s_(const char *s) { return (char *)(s ? s : ""); }
+static char *s_(const char *s) {
+  return (char *)(s ? s : "");
+}
 
 static void build_findings(out_msgs_t *m, const slp_result_t *r, size_t *n_out) {
   size_t n = r->n_findings < SLP_MAX_FINDINGS ? r->n_findings : SLP_MAX_FINDINGS;
@@ -71,7 +73,8 @@ static ProtobufCMessage *build(out_msgs_t *m, const slp_session_t *s, const slp_
   c->date_of_service = s_(s->date_of_service);
   c->place_of_service = s_(s->place_of_service);
   size_t nd = r->n_diagnoses < SLP_MAX_DIAGNOSES ? r->n_diagnoses : SLP_MAX_DIAGNOSES;
-  for (size_t i = 0; i < nd; i++) m->diagnoses[i] = (char *)r->diagnoses[i];
+  for (size_t i = 0; i < nd; i++)
+    m->diagnoses[i] = (char *)r->diagnoses[i];
   c->n_diagnoses = nd;
   c->diagnoses = m->diagnoses;
   size_t nl = r->n_lines < SLP_MAX_LINES ? r->n_lines : SLP_MAX_LINES;
@@ -84,7 +87,8 @@ static ProtobufCMessage *build(out_msgs_t *m, const slp_session_t *s, const slp_
     l->n_modifiers = in->n_modifiers < SLP_MAX_MODIFIERS ? in->n_modifiers : SLP_MAX_MODIFIERS;
     l->modifiers = (char **)in->modifiers;
     l->units = in->units;
-    l->n_diagnosis_pointers = in->n_diagnosis_pointers < SLP_MAX_POINTERS ? in->n_diagnosis_pointers : SLP_MAX_POINTERS;
+    l->n_diagnosis_pointers =
+        in->n_diagnosis_pointers < SLP_MAX_POINTERS ? in->n_diagnosis_pointers : SLP_MAX_POINTERS;
     l->diagnosis_pointers = (uint32_t *)in->diagnosis_pointers;
     l->charge_cents = in->charge_cents;
     l->minutes = in->minutes;
@@ -117,19 +121,21 @@ static ProtobufCMessage *wrap(out_msgs_t *m, ProtobufCMessage *inner, bool rejec
 
 static ptrdiff_t pack(const ProtobufCMessage *msg, uint8_t *buf, size_t cap, size_t *needed) {
   size_t n = protobuf_c_message_get_packed_size(msg);
-  if (needed) *needed = n;
-  if (n > cap) return -ENOSPC;
+  if (needed)
+    *needed = n;
+  if (n > cap)
+    return -ENOSPC;
   return (ptrdiff_t)protobuf_c_message_pack(msg, buf);
 }
 
-ptrdiff_t slp_encode_result(const slp_session_t *session, const slp_result_t *result, uint8_t *buf, size_t cap,
-                            size_t *needed) {
+ptrdiff_t slp_encode_result(const slp_session_t *session, const slp_result_t *result, uint8_t *buf,
+                            size_t cap, size_t *needed) {
   out_msgs_t m;
   return pack(build(&m, session, result), buf, cap, needed);
 }
 
-ptrdiff_t slp_encode_coding_result(const slp_session_t *session, const slp_result_t *result, uint8_t *buf,
-                                   size_t cap, size_t *needed) {
+ptrdiff_t slp_encode_coding_result(const slp_session_t *session, const slp_result_t *result,
+                                   uint8_t *buf, size_t cap, size_t *needed) {
   out_msgs_t m;
   return pack(wrap(&m, build(&m, session, result), result->rejected), buf, cap, needed);
 }
@@ -137,10 +143,12 @@ ptrdiff_t slp_encode_coding_result(const slp_session_t *session, const slp_resul
 char *slp_encode_coding_result_json(const slp_session_t *session, const slp_result_t *result) {
   out_msgs_t m;
   json_t *j = slp_pbjson_from_message(wrap(&m, build(&m, session, result), result->rejected));
-  if (!j) return NULL;
+  if (!j)
+    return NULL;
   char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   json_decref(j);
-  if (!text) return NULL;
+  if (!text)
+    return NULL;
   size_t n = strlen(text);
   char *out = realloc(text, n + 2);
   if (!out) {

@@ -23,7 +23,8 @@ static int read_zigzag32(const uint8_t *buf, size_t len, size_t *pos, int64_t *o
     uint8_t b = buf[(*pos)++];
     v |= (uint64_t)(b & 0x7f) << shift;
     if (!(b & 0x80)) {
-      if (v > UINT32_MAX) break;
+      if (v > UINT32_MAX)
+        break;
       uint32_t u = (uint32_t)v;
       *out = (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
       return 0;
@@ -36,33 +37,39 @@ static int read_zigzag32(const uint8_t *buf, size_t len, size_t *pos, int64_t *o
 int slp_sr_frame_parse(const uint8_t *buf, size_t len, slp_sr_frame_t *frame, char *err,
                        size_t errlen) {
   memset(frame, 0, sizeof *frame);
-  if (len == 0 || buf[0] != 0x00) return 0; /* plain protobuf (or empty: all defaults) */
+  if (len == 0 || buf[0] != 0x00)
+    return 0; /* plain protobuf (or empty: all defaults) */
   frame->framed = true;
   if (len < 5) {
-    snprintf(err, errlen, "schema registry frame: truncated header (%zu bytes, need 5 for magic and schema id)",
+    snprintf(err, errlen,
+             "schema registry frame: truncated header (%zu bytes, need 5 for magic and schema id)",
              len);
     return -EBADMSG;
   }
-  frame->schema_id = (uint32_t)buf[1] << 24 | (uint32_t)buf[2] << 16 | (uint32_t)buf[3] << 8 | buf[4];
+  frame->schema_id =
+      (uint32_t)buf[1] << 24 | (uint32_t)buf[2] << 16 | (uint32_t)buf[3] << 8 | buf[4];
   size_t pos = 5;
   int64_t count;
-  if (read_zigzag32(buf, len, &pos, &count, "message-index", err, errlen) < 0) return -EBADMSG;
+  if (read_zigzag32(buf, len, &pos, &count, "message-index", err, errlen) < 0)
+    return -EBADMSG;
   if (count == 0) {
     frame->n_indexes = 1; /* abbreviation of [0] */
     frame->indexes[0] = 0;
   } else {
     if (count < 0 || count > SLP_SR_MAX_INDEXES) {
-      snprintf(err, errlen, "schema registry frame: message-index count %lld at byte 5 is out of range (1-%d)",
+      snprintf(err, errlen,
+               "schema registry frame: message-index count %lld at byte 5 is out of range (1-%d)",
                (long long)count, SLP_SR_MAX_INDEXES);
       return -EBADMSG;
     }
     for (int64_t i = 0; i < count; i++) {
       size_t at = pos;
       int64_t idx;
-      if (read_zigzag32(buf, len, &pos, &idx, "message-index", err, errlen) < 0) return -EBADMSG;
+      if (read_zigzag32(buf, len, &pos, &idx, "message-index", err, errlen) < 0)
+        return -EBADMSG;
       if (idx < 0) {
-        snprintf(err, errlen, "schema registry frame: negative message index %lld at byte %zu", (long long)idx,
-                 at);
+        snprintf(err, errlen, "schema registry frame: negative message index %lld at byte %zu",
+                 (long long)idx, at);
         return -EBADMSG;
       }
       frame->indexes[frame->n_indexes++] = (int32_t)idx;

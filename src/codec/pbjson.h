@@ -26,8 +26,8 @@ json_t *slp_pbjson_from_message(const ProtobufCMessage *msg);
 /* Build a message of type desc from a JSON object, allocating from arena.
  * Returns 0 and *out, or -1 with err naming the field, e.g.
  * field "activities[0].minutes": expected a number. */
-int slp_pbjson_to_message(const ProtobufCMessageDescriptor *desc, const json_t *obj, slp_arena_t *arena,
-                          ProtobufCMessage **out, char *err, size_t errlen);
+int slp_pbjson_to_message(const ProtobufCMessageDescriptor *desc, const json_t *obj,
+                          slp_arena_t *arena, ProtobufCMessage **out, char *err, size_t errlen);
 
 /* True when the NUL-terminated s is valid UTF-8. */
 int slp_utf8_valid(const char *s, size_t n);

@@ -16,7 +16,8 @@ struct slp_processor {
 
 slp_processor_t *slp_processor_new(void) {
   slp_processor_t *p = calloc(1, sizeof *p);
-  if (!p) return NULL;
+  if (!p)
+    return NULL;
   p->dec = slp_decoder_new();
   p->cap = 4096;
   p->buf = malloc(p->cap);
@@ -28,22 +29,26 @@ slp_processor_t *slp_processor_new(void) {
 }
 
 void slp_processor_free(slp_processor_t *p) {
-  if (!p) return;
+  if (!p)
+    return;
   slp_decoder_free(p->dec);
   free(p->buf);
   free(p);
 }
 
-const slp_result_t *slp_processor_result(const slp_processor_t *p) { return &p->result; }
+const slp_result_t *slp_processor_result(const slp_processor_t *p) {
+  return &p->result;
+}
 
-int slp_process_payload(slp_processor_t *p, const slp_rules_t *rules, const uint8_t *payload, size_t len,
-                        slp_processed_t *out) {
+int slp_process_payload(slp_processor_t *p, const slp_rules_t *rules, const uint8_t *payload,
+                        size_t len, slp_processed_t *out) {
   memset(out, 0, offsetof(slp_processed_t, error));
   out->error[0] = '\0';
   out->event_id = "";
   out->rules_version = slp_rules_version(rules);
   int rc = slp_decode_session(p->dec, payload, len, &p->session, out->error, sizeof out->error);
-  if (rc == -ENOMEM) return rc;
+  if (rc == -ENOMEM)
+    return rc;
   if (rc < 0) {
     out->kind = SLP_OUTPUT_UNDECODABLE;
     out->bytes = payload;
@@ -62,12 +67,14 @@ int slp_process_payload(slp_processor_t *p, const slp_rules_t *rules, const uint
   ptrdiff_t n = slp_encode_result(&p->session, &p->result, p->buf, p->cap, &needed);
   if (n == -ENOSPC) {
     uint8_t *bigger = realloc(p->buf, needed);
-    if (!bigger) return -ENOMEM;
+    if (!bigger)
+      return -ENOMEM;
     p->buf = bigger;
     p->cap = needed;
     n = slp_encode_result(&p->session, &p->result, p->buf, p->cap, NULL);
   }
-  if (n < 0) return (int)n;
+  if (n < 0)
+    return (int)n;
   out->kind = p->result.rejected ? SLP_OUTPUT_REJECTION : SLP_OUTPUT_CLAIM;
   out->bytes = p->buf;
   out->len = (size_t)n;

@@ -22,7 +22,8 @@ typedef struct wire_walk {
 static int read_varint(const uint8_t *buf, size_t end, size_t *pos, uint64_t *v) {
   uint64_t out = 0;
   for (unsigned shift = 0; shift < 70; shift += 7) {
-    if (*pos >= end) return -1;
+    if (*pos >= end)
+      return -1;
     uint8_t b = buf[(*pos)++];
     out |= (uint64_t)(b & 0x7f) << (shift < 64 ? shift : 63);
     if (!(b & 0x80)) {
@@ -34,9 +35,9 @@ static int read_varint(const uint8_t *buf, size_t end, size_t *pos, uint64_t *v)
 }
 
 static const char *type_name(ProtobufCType t) {
-  static const char *const names[] = {"int32", "sint32", "sfixed32", "int64", "sint64", "sfixed64",
-                                      "uint32", "fixed32", "uint64", "fixed64", "float", "double",
-                                      "bool", "enum", "string", "bytes", "message"};
+  static const char *const names[] = {
+      "int32",   "sint32", "sfixed32", "int64", "sint64", "sfixed64", "uint32", "fixed32", "uint64",
+      "fixed64", "float",  "double",   "bool",  "enum",   "string",   "bytes",  "message"};
   return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
 }
 
@@ -64,8 +65,8 @@ static int walk(wire_walk_t *w, const ProtobufCMessageDescriptor *desc, size_t s
   unsigned counts[64] = {0}; /* occurrences per field index, for "activities[1]" */
   size_t pos = start;
   if (depth > 32) {
-    snprintf(w->err, w->errlen, "protobuf: %s nested too deeply at byte %zu", prefix[0] ? prefix : "message",
-             w->base + start);
+    snprintf(w->err, w->errlen, "protobuf: %s nested too deeply at byte %zu",
+             prefix[0] ? prefix : "message", w->base + start);
     return -1;
   }
   while (pos < end) {
@@ -94,13 +95,15 @@ static int walk(wire_walk_t *w, const ProtobufCMessageDescriptor *desc, size_t s
       else
         snprintf(path, sizeof path, "%s%s%s", prefix, prefix[0] ? "." : "", f->name);
     } else {
-      snprintf(path, sizeof path, "%s%s#%llu", prefix, prefix[0] ? "." : "", (unsigned long long)number);
+      snprintf(path, sizeof path, "%s%s#%llu", prefix, prefix[0] ? "." : "",
+               (unsigned long long)number);
     }
     if (f) {
       int want = wire_type_of(f->type);
       bool packed_ok = f->label == PROTOBUF_C_LABEL_REPEATED && want != 2 && wt == 2;
       if (wt != want && !packed_ok) {
-        snprintf(w->err, w->errlen, "protobuf: field \"%s\" (%s) has wire type %d, expected %d, at byte %zu", path,
+        snprintf(w->err, w->errlen,
+                 "protobuf: field \"%s\" (%s) has wire type %d, expected %d, at byte %zu", path,
                  type_name(f->type), wt, want, w->base + at);
         return -1;
       }
@@ -110,7 +113,8 @@ static int walk(wire_walk_t *w, const ProtobufCMessageDescriptor *desc, size_t s
     switch (wt) {
     case 0:
       if (read_varint(w->buf, end, &pos, &v) < 0) {
-        snprintf(w->err, w->errlen, "protobuf: field \"%s\": truncated varint at byte %zu", path, w->base + vat);
+        snprintf(w->err, w->errlen, "protobuf: field \"%s\": truncated varint at byte %zu", path,
+                 w->base + vat);
         return -1;
       }
       break;
@@ -127,16 +131,20 @@ static int walk(wire_walk_t *w, const ProtobufCMessageDescriptor *desc, size_t s
     }
     case 2:
       if (read_varint(w->buf, end, &pos, &v) < 0) {
-        snprintf(w->err, w->errlen, "protobuf: field \"%s\": truncated length at byte %zu", path, w->base + vat);
+        snprintf(w->err, w->errlen, "protobuf: field \"%s\": truncated length at byte %zu", path,
+                 w->base + vat);
         return -1;
       }
       if (v > end - pos) {
-        snprintf(w->err, w->errlen, "protobuf: field \"%s\": length %llu at byte %zu runs past the end (%zu bytes left)",
-                 path, (unsigned long long)v, w->base + vat, end - pos);
+        snprintf(
+            w->err, w->errlen,
+            "protobuf: field \"%s\": length %llu at byte %zu runs past the end (%zu bytes left)",
+            path, (unsigned long long)v, w->base + vat, end - pos);
         return -1;
       }
       if (f && f->type == PROTOBUF_C_TYPE_MESSAGE) {
-        if (walk(w, f->descriptor, pos, pos + (size_t)v, path, depth + 1) < 0) return -1;
+        if (walk(w, f->descriptor, pos, pos + (size_t)v, path, depth + 1) < 0)
+          return -1;
       } else if (f && wire_type_of(f->type) != 2) { /* packed scalars */
         size_t p = pos, pend = pos + (size_t)v;
         while (p < pend) {
@@ -144,18 +152,20 @@ static int walk(wire_walk_t *w, const ProtobufCMessageDescriptor *desc, size_t s
           uint64_t x;
           int ew = wire_type_of(f->type);
           if (ew == 0 ? read_varint(w->buf, pend, &p, &x) < 0 : (pend - p < (ew == 1 ? 8u : 4u))) {
-            snprintf(w->err, w->errlen, "protobuf: field \"%s\": truncated packed element at byte %zu", path,
+            snprintf(w->err, w->errlen,
+                     "protobuf: field \"%s\": truncated packed element at byte %zu", path,
                      w->base + eat);
             return -1;
           }
-          if (ew != 0) p += ew == 1 ? 8 : 4;
+          if (ew != 0)
+            p += ew == 1 ? 8 : 4;
         }
       }
       pos += (size_t)v;
       break;
     default:
-      snprintf(w->err, w->errlen, "protobuf: field \"%s\": unsupported wire type %d at byte %zu", path, wt,
-               w->base + at);
+      snprintf(w->err, w->errlen, "protobuf: field \"%s\": unsupported wire type %d at byte %zu",
+               path, wt, w->base + at);
       return -1;
     }
   }

@@ -9,7 +9,7 @@
 int32_t slp_days_from_civil(int32_t y, int32_t m, int32_t d) {
   y -= m <= 2;
   const int32_t era = (y >= 0 ? y : y - 399) / 400;
-  const int32_t yoe = y - era * 400;                                    /* [0, 399] */
+  const int32_t yoe = y - era * 400;                                  /* [0, 399] */
   const int32_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1; /* [0, 365] */
   const int32_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;          /* [0, 146096] */
   return era * 146097 + doe - 719468;

@@ -22,9 +22,10 @@ static void check_delivery(slp__ctx_t *c) {
   bool tele_pos = strcmp(s->place_of_service, "02") == 0 || strcmp(s->place_of_service, "10") == 0;
   if (c->telehealth != tele_pos)
     slp__field(slp__emit(c, SLP__R_POS_INCONSISTENT, SLP_ERROR,
-                         c->telehealth ? "A telehealth session needs place of service 02 or 10, not %s."
-                                       : "Place of service %s is for telehealth but the session "
-                                         "was in person.",
+                         c->telehealth
+                             ? "A telehealth session needs place of service 02 or 10, not %s."
+                             : "Place of service %s is for telehealth but the session "
+                               "was in person.",
                          s->place_of_service),
                "place_of_service");
   if (c->telehealth && !slp__rules_telehealth_covered(c->rules, p, c->dos))
@@ -52,10 +53,11 @@ static void check_plan(slp__ctx_t *c) {
                              (int)m->poc_cert_days),
                    "plan_of_care.certified_date");
       else
-        slp__field(slp__emit(c, SLP__R_POC_CERTIFICATION_PENDING, SLP_WARNING,
-                             "The plan of care still needs certification within %d days of its start.",
-                             (int)m->poc_cert_days),
-                   "plan_of_care.certified_date");
+        slp__field(
+            slp__emit(c, SLP__R_POC_CERTIFICATION_PENDING, SLP_WARNING,
+                      "The plan of care still needs certification within %d days of its start.",
+                      (int)m->poc_cert_days),
+            "plan_of_care.certified_date");
     }
     if (certified && cert - start > m->poc_cert_days)
       slp__field(slp__emit(c, SLP__R_POC_DELAYED_CERTIFICATION, SLP_WARNING,
@@ -115,7 +117,8 @@ static void check_coverage(slp__ctx_t *c) {
   const slp__policy_t *p = c->policy;
   if (p->timely_days >= 0 && c->now - c->dos > p->timely_days)
     slp__field(slp__emit(c, SLP__R_TIMELY_FILING, SLP_ERROR,
-                         "The claim is past this payer's %d-day filing limit.", (int)p->timely_days),
+                         "The claim is past this payer's %d-day filing limit.",
+                         (int)p->timely_days),
                "reported_at_ms");
   if (p->prior_auth && empty(s->prior_authorization))
     slp__field(slp__emit(c, SLP__R_PRIOR_AUTH_MISSING, SLP_ERROR,

@@ -1,5 +1,5 @@
-/* edits.c -- NCCI edits on the built lines: procedure-to-procedure pairs (ncci.ptp, ncci.ptp_bypassed)
- * and medically unlikely edits (mue.units_capped). */
+/* edits.c -- NCCI edits on the built lines: procedure-to-procedure pairs (ncci.ptp,
+ * ncci.ptp_bypassed) and medically unlikely edits (mue.units_capped). */
 #include <string.h>
 
 #include "engine/internal.h"
@@ -27,13 +27,13 @@ static void ptp_edits(slp__ctx_t *c) {
         continue;
       }
       col2->removed = true;
-      slp__field(slp__emit(c, SLP__R_NCCI_PTP, SLP_WARNING,
-                           ind == 0 ? "%s is not payable beside %s on the same day (NCCI, not bypassable)."
-                                    : "%s is not payable beside %s on the same day without a "
-                                      "documented distinct encounter.",
-                           col2->code, col1->code),
-                 ind == 0 ? "activities[%d]" : "activities[%d].distinct_encounter",
-                 col2->first_activity);
+      slp__field(
+          slp__emit(c, SLP__R_NCCI_PTP, SLP_WARNING,
+                    ind == 0 ? "%s is not payable beside %s on the same day (NCCI, not bypassable)."
+                             : "%s is not payable beside %s on the same day without a "
+                               "documented distinct encounter.",
+                    col2->code, col1->code),
+          ind == 0 ? "activities[%d]" : "activities[%d].distinct_encounter", col2->first_activity);
     }
   }
 }

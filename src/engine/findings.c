@@ -1,11 +1,13 @@
-/* findings.c -- recording findings: bounded, deterministic when there are too many, errors first. */
+/* findings.c -- recording findings: bounded, deterministic when there are too many, errors first.
+ */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "engine/internal.h"
 
-slp_finding_t *slp__emit(slp__ctx_t *c, slp__rule_t rule, slp_severity_t sev, const char *fmt, ...) {
+slp_finding_t *slp__emit(slp__ctx_t *c, slp__rule_t rule, slp_severity_t sev, const char *fmt,
+                         ...) {
   slp_result_t *out = c->out;
   if (out->n_findings == SLP_MAX_FINDINGS) {
     /* Full: the latest finding of the lowest severity makes room, if it ranks below this one. */

@@ -60,17 +60,17 @@ typedef struct slp__wline {
   uint32_t families;          /* bit per crosswalk family of every activity mapped here */
   uint32_t minutes;
   uint32_t units;
-  uint32_t max_per_day;       /* payer unit override cap, 0 none */
+  uint32_t max_per_day; /* payer unit override cap, 0 none */
   uint8_t scheme;
-  bool addon;                 /* an add-on line split off a base code */
-  bool full;                  /* a combining area joined (92522 into 92523): no 52 */
-  bool distinct;              /* an activity here was documented as a distinct encounter */
-  bool removed;               /* dropped by an edit or for too little time */
+  bool addon;    /* an add-on line split off a base code */
+  bool full;     /* a combining area joined (92522 into 92523): no 52 */
+  bool distinct; /* an activity here was documented as a distinct encounter */
+  bool removed;  /* dropped by an edit or for too little time */
   bool kx;
-  int64_t charge_cents;       /* chargemaster price x units */
-  int64_t allowed_cents;      /* national fee x units */
-  const char *ncci_modifier;  /* bypass modifier, or NULL */
-  int first_activity;         /* the input activity the line's findings point at */
+  int64_t charge_cents;      /* chargemaster price x units */
+  int64_t allowed_cents;     /* national fee x units */
+  const char *ncci_modifier; /* bypass modifier, or NULL */
+  int first_activity;        /* the input activity the line's findings point at */
   const char *rule_ids[SLP_MAX_LINE_RULES];
   uint32_t n_rule_ids;
 } slp__wline_t;
@@ -80,15 +80,15 @@ typedef struct slp__ctx {
   const slp_session_t *s;
   slp_result_t *out;
   const slp__policy_t *policy;
-  int32_t dos;         /* day number of the date of service */
-  int32_t now;         /* day of reported_at_ms */
+  int32_t dos; /* day number of the date of service */
+  int32_t now; /* day of reported_at_ms */
   int32_t year;
   int32_t poc_start, poc_cert, poc_end; /* plan dates, valid when the has_ flag is set */
   bool has_start, has_cert, has_end;
   bool telehealth;
   bool any_treatment;
   bool any_evaluation;
-  bool dx_ok;          /* diagnoses present and every one valid */
+  bool dx_ok;                              /* diagnoses present and every one valid */
   uint32_t dx_families[SLP_MAX_DIAGNOSES]; /* per kept diagnosis: the families it supports */
   slp__wline_t lines[SLP_MAX_LINES];
   size_t n_lines;
@@ -104,16 +104,16 @@ void slp__findings_order(slp_result_t *out);
 void slp__line_rule(slp__wline_t *l, slp__rule_t rule);
 
 /* The passes, in the order engine.c runs them. */
-int slp__validate_event(slp__ctx_t *c);      /* event.invalid; -1 when coding cannot go on */
-void slp__check_npis(slp__ctx_t *c);         /* provider.npi */
-void slp__normalize_diagnoses(slp__ctx_t *c);/* diagnosis.* */
-void slp__assign_codes(slp__ctx_t *c);       /* activity.*, code.not_effective, units */
-void slp__apply_edits(slp__ctx_t *c);        /* ncci.*, mue.units_capped */
-void slp__check_necessity(slp__ctx_t *c);    /* necessity.diagnosis and pointers */
-void slp__compute_money(slp__ctx_t *c);      /* charges, expected allowed */
-void slp__check_kx(slp__ctx_t *c);           /* medicare.kx_*, targeted review */
-void slp__check_payer(slp__ctx_t *c);        /* the rest of section 7 */
-void slp__finish_lines(slp__ctx_t *c);       /* modifiers, output lines */
+int slp__validate_event(slp__ctx_t *c);       /* event.invalid; -1 when coding cannot go on */
+void slp__check_npis(slp__ctx_t *c);          /* provider.npi */
+void slp__normalize_diagnoses(slp__ctx_t *c); /* diagnosis.* */
+void slp__assign_codes(slp__ctx_t *c);        /* activity.*, code.not_effective, units */
+void slp__apply_edits(slp__ctx_t *c);         /* ncci.*, mue.units_capped */
+void slp__check_necessity(slp__ctx_t *c);     /* necessity.diagnosis and pointers */
+void slp__compute_money(slp__ctx_t *c);       /* charges, expected allowed */
+void slp__check_kx(slp__ctx_t *c);            /* medicare.kx_*, targeted review */
+void slp__check_payer(slp__ctx_t *c);         /* the rest of section 7 */
+void slp__finish_lines(slp__ctx_t *c);        /* modifiers, output lines */
 
 /* necessity.c: the diagnosis pointers of one output line, claim order, at most 4. */
 void slp__line_pointers(const slp__ctx_t *c, const slp__wline_t *l, slp_line_t *ol);

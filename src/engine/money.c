@@ -22,7 +22,8 @@ void slp__compute_money(slp__ctx_t *c) {
       continue;
     int64_t price = slp__rules_charge_cents(c->rules, c->s->organization_id, l->code);
     int64_t fee = slp__rules_fee_cents(c->rules, l->code, c->year, facility);
-    /* A code without a fee row (e.g. one Medicare does not pay) adds nothing to the allowed amount. */
+    /* A code without a fee row (e.g. one Medicare does not pay) adds nothing to the allowed amount.
+     */
     l->charge_cents = price > 0 ? price * l->units : 0;
     l->allowed_cents = fee > 0 ? fee * l->units : 0;
     charge += l->charge_cents;

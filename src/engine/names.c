@@ -1,4 +1,5 @@
-/* names.c -- the rule table (id, group code, CARC, RARC from coding-rules.md) and stable enum names. */
+/* names.c -- the rule table (id, group code, CARC, RARC from coding-rules.md) and stable enum
+ * names. */
 #include "engine/internal.h"
 
 #include <stddef.h>
@@ -74,9 +75,9 @@ _Static_assert(sizeof slp_rule_ids / sizeof slp_rule_ids[0] == SLP__R_COUNT + 1,
                "slp_rule_ids must list every rule");
 
 const char *slp_area_name(int32_t area) {
-  static const char *const names[] = {"SERVICE_AREA_UNSPECIFIED", "FLUENCY", "SPEECH_SOUND",
-                                      "LANGUAGE", "VOICE", "SWALLOWING",
-                                      "SPEECH_GENERATING_DEVICE", "COGNITION", "AURAL_REHAB"};
+  static const char *const names[] = {
+      "SERVICE_AREA_UNSPECIFIED", "FLUENCY",   "SPEECH_SOUND", "LANGUAGE", "VOICE", "SWALLOWING",
+      "SPEECH_GENERATING_DEVICE", "COGNITION", "AURAL_REHAB"};
   return area >= 0 && area < 9 ? names[area] : NULL;
 }
 
@@ -87,8 +88,12 @@ const char *slp_activity_kind_name(int32_t kind) {
 }
 
 const char *slp_payer_kind_name(int32_t kind) {
-  static const char *const names[] = {"PAYER_KIND_UNSPECIFIED", "MEDICARE_PART_B",
-                                      "MEDICARE_ADVANTAGE", "MEDICAID", "COMMERCIAL", "SELF_PAY"};
+  static const char *const names[] = {"PAYER_KIND_UNSPECIFIED",
+                                      "MEDICARE_PART_B",
+                                      "MEDICARE_ADVANTAGE",
+                                      "MEDICAID",
+                                      "COMMERCIAL",
+                                      "SELF_PAY"};
   return kind >= 0 && kind < 6 ? names[kind] : NULL;
 }
 

@@ -1,4 +1,5 @@
-/* validate.c -- event.invalid (required fields, real dates, DOS not after the note) and provider.npi. */
+/* validate.c -- event.invalid (required fields, real dates, DOS not after the note) and
+ * provider.npi. */
 #include <string.h>
 
 #include "common/date.h"
@@ -19,7 +20,8 @@ int slp__validate_event(slp__ctx_t *c) {
   const slp_session_t *s = c->s;
   size_t before = c->out->n_findings;
   if (empty(s->event_id))
-    slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR, "The event id is missing."), "event_id");
+    slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR, "The event id is missing."),
+               "event_id");
   if (empty(s->encounter_id))
     slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR, "The encounter id is missing."),
                "encounter_id");
@@ -45,9 +47,9 @@ int slp__validate_event(slp__ctx_t *c) {
       slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR, "An activity has no known kind."),
                  "activities[%zu].kind", i);
     if (a->area < SLP_AREA_FLUENCY || a->area > SLP_AREA_AURAL_REHAB)
-      slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR,
-                           "An activity has no known service area."),
-                 "activities[%zu].area", i);
+      slp__field(
+          slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR, "An activity has no known service area."),
+          "activities[%zu].area", i);
   }
   if (empty(s->rendering_provider.npi))
     slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR, "The rendering NPI is missing."),
@@ -56,10 +58,12 @@ int slp__validate_event(slp__ctx_t *c) {
     slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR, "The billing NPI is missing."),
                "billing_npi");
   if (s->coverage.payer_kind < SLP_MEDICARE_PART_B || s->coverage.payer_kind > SLP_SELF_PAY)
-    slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR, "The payer kind is missing or unknown."),
-               "coverage.payer_kind");
+    slp__field(
+        slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR, "The payer kind is missing or unknown."),
+        "coverage.payer_kind");
   const char *pos = s->place_of_service;
-  if (empty(pos) || strlen(pos) != 2 || pos[0] < '0' || pos[0] > '9' || pos[1] < '0' || pos[1] > '9')
+  if (empty(pos) || strlen(pos) != 2 || pos[0] < '0' || pos[0] > '9' || pos[1] < '0' ||
+      pos[1] > '9')
     slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR,
                          "The place of service is not a two-digit CMS code."),
                "place_of_service");

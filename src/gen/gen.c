@@ -23,8 +23,12 @@ static uint64_t splitmix(uint64_t *s) {
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   return z ^ (z >> 31);
 }
-static uint32_t rnd(uint64_t *s, uint32_t n) { return (uint32_t)(splitmix(s) % n); }
-static double unit(uint64_t *s) { return (double)(splitmix(s) >> 11) / 9007199254740992.0; }
+static uint32_t rnd(uint64_t *s, uint32_t n) {
+  return (uint32_t)(splitmix(s) % n);
+}
+static double unit(uint64_t *s) {
+  return (double)(splitmix(s) >> 11) / 9007199254740992.0;
+}
 
 void slp_gen_npi(uint32_t base9, char out[11]) {
   char digits[16];
@@ -34,36 +38,49 @@ void slp_gen_npi(uint32_t base9, char out[11]) {
    * double every other digit starting with the rightmost. */
   for (int i = 13, dbl = 1; i >= 0; i--, dbl = !dbl) {
     int d = digits[i] - '0';
-    if (dbl) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    if (dbl)
+      d = d * 2 > 9 ? d * 2 - 9 : d * 2;
     sum += d;
   }
   snprintf(out, 11, "%09u%d", base9 % 1000000000u, (10 - sum % 10) % 10);
 }
 
 const char *slp_gen_kind_name(slp_gen_kind_t kind) {
-  static const char *const names[] = {"clean", "provider.npi", "pos.inconsistent", "poc.missing",
-                                      "diagnosis.manifestation_first", "medicare.kx_threshold",
-                                      "activity.insufficient_time", "prior_auth.missing", "dlq"};
+  static const char *const names[] = {"clean",
+                                      "provider.npi",
+                                      "pos.inconsistent",
+                                      "poc.missing",
+                                      "diagnosis.manifestation_first",
+                                      "medicare.kx_threshold",
+                                      "activity.insufficient_time",
+                                      "prior_auth.missing",
+                                      "dlq"};
   return (unsigned)kind < SLP_GEN_KIND_COUNT ? names[kind] : "?";
 }
 
 slp_gen_t *slp_gen_new(const slp_gen_opts_t *opts) {
   slp_gen_t *g = calloc(1, sizeof *g);
-  if (!g) return NULL;
+  if (!g)
+    return NULL;
   g->opts = *opts;
   g->cap = 4096;
   g->buf = malloc(g->cap);
-  if (!g->buf) return free(g), NULL;
+  if (!g->buf)
+    return free(g), NULL;
   return g;
 }
 
 void slp_gen_free(slp_gen_t *g) {
-  if (!g) return;
+  if (!g)
+    return;
   free(g->buf);
   free(g);
 }
 
-typedef struct area_dx { int area; const char *dx[3]; } area_dx_t;
+typedef struct area_dx {
+  int area;
+  const char *dx[3];
+} area_dx_t;
 static const area_dx_t area_dx[] = {
     {SLPCODER__V1__SERVICE_AREA__LANGUAGE, {"F80.1", "F80.2", "R47.01"}},
     {SLPCODER__V1__SERVICE_AREA__SPEECH_SOUND, {"F80.0", "F80.0", "R48.2"}},
@@ -83,7 +100,8 @@ int slp_gen_item(slp_gen_t *g, uint64_t index, slp_gen_item_t *out) {
     /* 0xFF opens field 31 with wire type 7, which no protobuf parser accepts. */
     size_t len = 8 + rnd(&s, 120);
     g->buf[0] = 0xFF;
-    for (size_t i = 1; i < len; i++) g->buf[i] = (uint8_t)splitmix(&s);
+    for (size_t i = 1; i < len; i++)
+      g->buf[i] = (uint8_t)splitmix(&s);
     out->bytes = g->buf;
     out->len = len;
     out->key = "";
@@ -91,16 +109,20 @@ int slp_gen_item(slp_gen_t *g, uint64_t index, slp_gen_item_t *out) {
     return 0;
   }
   slp_gen_kind_t kind = SLP_GEN_CLEAN;
-  if (unit(&s) < g->opts.defects) kind = (slp_gen_kind_t)(1 + rnd(&s, SLP_GEN_GARBAGE - 1));
+  if (unit(&s) < g->opts.defects)
+    kind = (slp_gen_kind_t)(1 + rnd(&s, SLP_GEN_GARBAGE - 1));
   out->kind = kind;
 
   /* Payer mix: Medicare Part B 40 %, commercial 25 %, Medicaid 15 %, MA 12 %, self-pay 8 %. */
   uint32_t pr = rnd(&s, 100);
   int payer = pr < 40 ? 1 : pr < 65 ? 4 : pr < 80 ? 3 : pr < 92 ? 2 : 5;
-  if (kind == SLP_GEN_KX_NO_NECESSITY || kind == SLP_GEN_MISSING_POC) payer = 1;
-  if (kind == SLP_GEN_NO_PRIOR_AUTH) payer = 3;
+  if (kind == SLP_GEN_KX_NO_NECESSITY || kind == SLP_GEN_MISSING_POC)
+    payer = 1;
+  if (kind == SLP_GEN_NO_PRIOR_AUTH)
+    payer = 3;
 
-  const int32_t dos_day = slp_days_from_civil(2026, 1 + (int32_t)rnd(&s, 10), 1 + (int32_t)rnd(&s, 28));
+  const int32_t dos_day =
+      slp_days_from_civil(2026, 1 + (int32_t)rnd(&s, 10), 1 + (int32_t)rnd(&s, 28));
   const int32_t start_day = dos_day - (1 + (int32_t)rnd(&s, 40));
   char dos[11], start[11], cert[11], end[11];
   slp_date_format(dos_day, dos);
@@ -114,10 +136,12 @@ int slp_gen_item(slp_gen_t *g, uint64_t index, slp_gen_item_t *out) {
   snprintf(encounter, sizeof encounter, "enc-%llx", (unsigned long long)splitmix(&s));
   snprintf(org, sizeof org, "org-%02u", rnd(&s, 20));
   snprintf(member, sizeof member, "M%09u", rnd(&s, 1000000000));
-  snprintf(birth, sizeof birth, "%04u-%02u-%02u", 1935 + rnd(&s, 85), 1 + rnd(&s, 12), 1 + rnd(&s, 28));
+  snprintf(birth, sizeof birth, "%04u-%02u-%02u", 1935 + rnd(&s, 85), 1 + rnd(&s, 12),
+           1 + rnd(&s, 28));
   slp_gen_npi(100000000u + rnd(&s, 899999999u), rnpi);
   slp_gen_npi(100000000u + rnd(&s, 899999999u), bnpi);
-  if (kind == SLP_GEN_BAD_NPI) rnpi[9] = (char)('0' + (rnpi[9] - '0' + 1) % 10);
+  if (kind == SLP_GEN_BAD_NPI)
+    rnpi[9] = (char)('0' + (rnpi[9] - '0' + 1) % 10);
   snprintf(pa, sizeof pa, "PA%08u", rnd(&s, 100000000));
 
   Slpcoder__V1__SessionEvent ev = SLPCODER__V1__SESSION_EVENT__INIT;
@@ -140,11 +164,15 @@ int slp_gen_item(slp_gen_t *g, uint64_t index, slp_gen_item_t *out) {
   pt.member_id = member;
   ev.patient = &pt;
   cov.payer_kind = (Slpcoder__V1__PayerKind)payer;
-  cov.payer_id = payer == 3 && rnd(&s, 2) ? "TXMCD" : payer == 4 && rnd(&s, 3) == 0 ? "BCBS-COMM" : "";
-  if (kind == SLP_GEN_NO_PRIOR_AUTH) cov.payer_id = "TXMCD";
+  cov.payer_id = payer == 3 && rnd(&s, 2)        ? "TXMCD"
+                 : payer == 4 && rnd(&s, 3) == 0 ? "BCBS-COMM"
+                                                 : "";
+  if (kind == SLP_GEN_NO_PRIOR_AUTH)
+    cov.payer_id = "TXMCD";
   cov.ytd_therapy_allowed_cents = (int64_t)rnd(&s, 150000);
   cov.visits_this_year = rnd(&s, 15);
-  if (kind == SLP_GEN_KX_NO_NECESSITY) cov.ytd_therapy_allowed_cents = 260000 + (int64_t)rnd(&s, 20000);
+  if (kind == SLP_GEN_KX_NO_NECESSITY)
+    cov.ytd_therapy_allowed_cents = 260000 + (int64_t)rnd(&s, 20000);
   ev.coverage = &cov;
   prov.npi = rnpi;
   prov.credential = SLPCODER__V1__CREDENTIAL__SLP;
@@ -156,14 +184,16 @@ int slp_gen_item(slp_gen_t *g, uint64_t index, slp_gen_item_t *out) {
   bool tele = rnd(&s, 100) < 15;
   ev.delivery = tele ? SLPCODER__V1__DELIVERY__TELEHEALTH_VIDEO : SLPCODER__V1__DELIVERY__IN_PERSON;
   ev.place_of_service = tele ? (rnd(&s, 2) ? "02" : "10") : (rnd(&s, 5) ? "11" : "12");
-  if (kind == SLP_GEN_POS_MISMATCH) ev.place_of_service = tele ? "11" : "02";
+  if (kind == SLP_GEN_POS_MISMATCH)
+    ev.place_of_service = tele ? "11" : "02";
 
   /* One evaluation, or one or two treatments in different areas. */
   const area_dx_t *a1 = &area_dx[rnd(&s, N_AREAS)];
   const area_dx_t *a2 = &area_dx[rnd(&s, N_AREAS)];
   bool eval = rnd(&s, 100) < 15 && kind != SLP_GEN_MISSING_POC;
   size_t n_act = 1;
-  act[0].kind = eval ? SLPCODER__V1__ACTIVITY_KIND__EVALUATION : SLPCODER__V1__ACTIVITY_KIND__TREATMENT;
+  act[0].kind =
+      eval ? SLPCODER__V1__ACTIVITY_KIND__EVALUATION : SLPCODER__V1__ACTIVITY_KIND__TREATMENT;
   act[0].area = (Slpcoder__V1__ServiceArea)a1->area;
   act[0].minutes = 25 + rnd(&s, 36);
   act[0].group_size = 1;
@@ -185,14 +215,17 @@ int slp_gen_item(slp_gen_t *g, uint64_t index, slp_gen_item_t *out) {
   ev.n_activities = n_act;
 
   size_t n_dx = 0;
-  if (kind == SLP_GEN_MANIFESTATION_FIRST) dx[n_dx++] = "F02.80";
+  if (kind == SLP_GEN_MANIFESTATION_FIRST)
+    dx[n_dx++] = "F02.80";
   if (a1) {
     dx[n_dx++] = (char *)a1->dx[rnd(&s, 3)];
   } else {
     dx[n_dx++] = "R41.840";
   }
-  if (n_act > 1) dx[n_dx++] = (char *)a2->dx[0];
-  if (n_dx < 3 && rnd(&s, 2)) dx[n_dx++] = "Z91.81";
+  if (n_act > 1)
+    dx[n_dx++] = (char *)a2->dx[0];
+  if (n_dx < 3 && rnd(&s, 2))
+    dx[n_dx++] = "Z91.81";
   ev.diagnoses = dx;
   ev.n_diagnoses = n_dx;
 
@@ -201,18 +234,22 @@ int slp_gen_item(slp_gen_t *g, uint64_t index, slp_gen_item_t *out) {
   poc.end_date = end;
   poc.referral_on_file = true;
   poc.treatment_days_since_progress_report = rnd(&s, 7);
-  if (kind != SLP_GEN_MISSING_POC) ev.plan_of_care = &poc;
+  if (kind != SLP_GEN_MISSING_POC)
+    ev.plan_of_care = &poc;
   doc.goals = doc.techniques = doc.progress = true;
   doc.medical_necessity = kind != SLP_GEN_KX_NO_NECESSITY;
   ev.documentation = &doc;
-  if (payer == 3 || payer == 2) ev.prior_authorization = pa;
-  if (kind == SLP_GEN_NO_PRIOR_AUTH) ev.prior_authorization = "";
+  if (payer == 3 || payer == 2)
+    ev.prior_authorization = pa;
+  if (kind == SLP_GEN_NO_PRIOR_AUTH)
+    ev.prior_authorization = "";
 
   bool framed = unit(&s) < g->opts.framed;
   size_t need = slpcoder__v1__session_event__get_packed_size(&ev) + 16;
   if (need > g->cap) {
     uint8_t *nb = realloc(g->buf, need);
-    if (!nb) return -ENOMEM;
+    if (!nb)
+      return -ENOMEM;
     g->buf = nb;
     g->cap = need;
   }

@@ -37,7 +37,7 @@ typedef struct slp_gen_opts {
 typedef struct slp_gen_item {
   const uint8_t *bytes; /* borrowed from the generator until its next call */
   size_t len;
-  const char *key;      /* the patient id ("" for garbage) */
+  const char *key; /* the patient id ("" for garbage) */
   char event_id[40];
   slp_gen_kind_t kind;
 } slp_gen_item_t;

@@ -1,4 +1,5 @@
-/* gen_cli.c -- `slpcoder gen`: seeded synthetic sessions to Kafka or to a file, at a rate or flat out. */
+/* gen_cli.c -- `slpcoder gen`: seeded synthetic sessions to Kafka or to a file, at a rate or flat
+ * out. */
 #include "gen/gen_cli.h"
 
 #include <errno.h>
@@ -12,23 +13,24 @@
 #include "gen/gen.h"
 
 static void usage(FILE *out) {
-  fprintf(out,
-          "usage: slpcoder gen [--count N] [--seed S] [--rate R] [--defects F] [--garbage F]\n"
-          "                    [--framed F] [--start I]\n"
-          "                    (--brokers LIST --topic T [-X kafka.prop=value ...] | --out FILE|-)\n"
-          "                    [--format delimited|hex|manifest]\n"
-          "  --count N     sessions to write (default 1000)\n"
-          "  --seed S      stream seed; item i depends only on (S, i) (default 1)\n"
-          "  --start I     first item index (default 0), to continue a stream\n"
-          "  --rate R      sessions per second, 0 = flat out (default 0)\n"
-          "  --defects F   share of sessions with one defect the rules catch (default 0.2)\n"
-          "  --garbage F   share of undecodable byte strings (default 0.01)\n"
-          "  --framed F    share in Confluent Schema Registry framing (default 0)\n"
-          "  --brokers L   produce to Kafka (key = patient id, acks=all, idempotent)\n"
-          "  --out FILE    write to FILE (- = stdout): delimited = varint length + bytes\n"
-          "                (protobuf writeDelimited), hex = \"key<TAB>hex\" lines, manifest =\n"
-          "                \"event_id<TAB>expected outcome<TAB>key\" lines (no payloads)\n"
-          "A summary (count per kind, i.e. the rule id each defect should trigger) goes to stderr.\n");
+  fprintf(
+      out,
+      "usage: slpcoder gen [--count N] [--seed S] [--rate R] [--defects F] [--garbage F]\n"
+      "                    [--framed F] [--start I]\n"
+      "                    (--brokers LIST --topic T [-X kafka.prop=value ...] | --out FILE|-)\n"
+      "                    [--format delimited|hex|manifest]\n"
+      "  --count N     sessions to write (default 1000)\n"
+      "  --seed S      stream seed; item i depends only on (S, i) (default 1)\n"
+      "  --start I     first item index (default 0), to continue a stream\n"
+      "  --rate R      sessions per second, 0 = flat out (default 0)\n"
+      "  --defects F   share of sessions with one defect the rules catch (default 0.2)\n"
+      "  --garbage F   share of undecodable byte strings (default 0.01)\n"
+      "  --framed F    share in Confluent Schema Registry framing (default 0)\n"
+      "  --brokers L   produce to Kafka (key = patient id, acks=all, idempotent)\n"
+      "  --out FILE    write to FILE (- = stdout): delimited = varint length + bytes\n"
+      "                (protobuf writeDelimited), hex = \"key<TAB>hex\" lines, manifest =\n"
+      "                \"event_id<TAB>expected outcome<TAB>key\" lines (no payloads)\n"
+      "A summary (count per kind, i.e. the rule id each defect should trigger) goes to stderr.\n");
 }
 
 static double parse_share(const char *s, const char *what, int *bad) {
@@ -56,13 +58,15 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *rkm, void *opaque) {
   (void)rk;
   uint64_t *failed = opaque;
   if (rkm->err) {
-    if (*failed == 0) fprintf(stderr, "slpcoder gen: delivery failed: %s\n", rd_kafka_err2str(rkm->err));
+    if (*failed == 0)
+      fprintf(stderr, "slpcoder gen: delivery failed: %s\n", rd_kafka_err2str(rkm->err));
     (*failed)++;
   }
 }
 
 static void pace(uint64_t i, double rate, const struct timespec *t0) {
-  if (rate <= 0) return;
+  if (rate <= 0)
+    return;
   double due = (double)i / rate;
   struct timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
@@ -75,14 +79,19 @@ static void pace(uint64_t i, double rate, const struct timespec *t0) {
 }
 
 int slp_gen_cli_main(int argc, char **argv) {
-  static const struct option longopts[] = {
-      {"count", required_argument, 0, 'n'},  {"seed", required_argument, 0, 's'},
-      {"rate", required_argument, 0, 'r'},   {"defects", required_argument, 0, 'd'},
-      {"garbage", required_argument, 0, 'g'}, {"framed", required_argument, 0, 'f'},
-      {"brokers", required_argument, 0, 'b'}, {"topic", required_argument, 0, 't'},
-      {"out", required_argument, 0, 'o'},    {"format", required_argument, 0, 'F'},
-      {"start", required_argument, 0, 'S'},  {"help", no_argument, 0, 'h'},
-      {0, 0, 0, 0}};
+  static const struct option longopts[] = {{"count", required_argument, 0, 'n'},
+                                           {"seed", required_argument, 0, 's'},
+                                           {"rate", required_argument, 0, 'r'},
+                                           {"defects", required_argument, 0, 'd'},
+                                           {"garbage", required_argument, 0, 'g'},
+                                           {"framed", required_argument, 0, 'f'},
+                                           {"brokers", required_argument, 0, 'b'},
+                                           {"topic", required_argument, 0, 't'},
+                                           {"out", required_argument, 0, 'o'},
+                                           {"format", required_argument, 0, 'F'},
+                                           {"start", required_argument, 0, 'S'},
+                                           {"help", no_argument, 0, 'h'},
+                                           {0, 0, 0, 0}};
   slp_gen_opts_t opts = {.seed = 1, .defects = 0.2, .garbage = 0.01};
   uint64_t count = 1000, start = 0;
   double rate = 0;
@@ -92,32 +101,61 @@ int slp_gen_cli_main(int argc, char **argv) {
   optind = 1;
   while ((c = getopt_long(argc, argv, "n:s:r:d:g:f:b:t:o:F:S:X:h", longopts, NULL)) != -1) {
     switch (c) {
-    case 'n': count = parse_u64(optarg, "--count", &bad); break;
-    case 's': opts.seed = parse_u64(optarg, "--seed", &bad); break;
-    case 'S': start = parse_u64(optarg, "--start", &bad); break;
-    case 'r': rate = (double)parse_u64(optarg, "--rate", &bad); break;
-    case 'd': opts.defects = parse_share(optarg, "--defects", &bad); break;
-    case 'g': opts.garbage = parse_share(optarg, "--garbage", &bad); break;
-    case 'f': opts.framed = parse_share(optarg, "--framed", &bad); break;
-    case 'b': brokers = optarg; break;
-    case 't': topic = optarg; break;
-    case 'o': outpath = optarg; break;
-    case 'F': format = optarg; break;
-    case 'X':
-      if (n_x < 64) xprops[n_x++] = optarg;
+    case 'n':
+      count = parse_u64(optarg, "--count", &bad);
       break;
-    case 'h': usage(stdout); return 0;
-    default: usage(stderr); return 64;
+    case 's':
+      opts.seed = parse_u64(optarg, "--seed", &bad);
+      break;
+    case 'S':
+      start = parse_u64(optarg, "--start", &bad);
+      break;
+    case 'r':
+      rate = (double)parse_u64(optarg, "--rate", &bad);
+      break;
+    case 'd':
+      opts.defects = parse_share(optarg, "--defects", &bad);
+      break;
+    case 'g':
+      opts.garbage = parse_share(optarg, "--garbage", &bad);
+      break;
+    case 'f':
+      opts.framed = parse_share(optarg, "--framed", &bad);
+      break;
+    case 'b':
+      brokers = optarg;
+      break;
+    case 't':
+      topic = optarg;
+      break;
+    case 'o':
+      outpath = optarg;
+      break;
+    case 'F':
+      format = optarg;
+      break;
+    case 'X':
+      if (n_x < 64)
+        xprops[n_x++] = optarg;
+      break;
+    case 'h':
+      usage(stdout);
+      return 0;
+    default:
+      usage(stderr);
+      return 64;
     }
   }
   if (bad || optind != argc || (!brokers == !outpath) || (brokers && !topic) ||
-      (strcmp(format, "delimited") != 0 && strcmp(format, "hex") != 0 && strcmp(format, "manifest") != 0)) {
+      (strcmp(format, "delimited") != 0 && strcmp(format, "hex") != 0 &&
+       strcmp(format, "manifest") != 0)) {
     usage(stderr);
     return 64;
   }
 
   slp_gen_t *gen = slp_gen_new(&opts);
-  if (!gen) return 71;
+  if (!gen)
+    return 71;
   uint64_t per_kind[SLP_GEN_KIND_COUNT] = {0}, failed = 0;
   int rc = 0;
   rd_kafka_t *rk = NULL;
@@ -125,8 +163,11 @@ int slp_gen_cli_main(int argc, char **argv) {
   char errstr[512];
   if (brokers) {
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    const char *kv[][2] = {{"bootstrap.servers", brokers}, {"acks", "all"}, {"enable.idempotence", "true"},
-                           {"linger.ms", "5"}, {"queue.buffering.max.messages", "500000"}};
+    const char *kv[][2] = {{"bootstrap.servers", brokers},
+                           {"acks", "all"},
+                           {"enable.idempotence", "true"},
+                           {"linger.ms", "5"},
+                           {"queue.buffering.max.messages", "500000"}};
     for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++)
       rd_kafka_conf_set(conf, kv[i][0], kv[i][1], errstr, sizeof errstr);
     for (int i = 0; i < n_x; i++) {
@@ -168,17 +209,26 @@ int slp_gen_cli_main(int argc, char **argv) {
   clock_gettime(CLOCK_MONOTONIC, &t0);
   for (uint64_t i = 0; i < count && rc == 0; i++) {
     slp_gen_item_t it;
-    if (slp_gen_item(gen, start + i, &it) != 0) { rc = 71; break; }
+    if (slp_gen_item(gen, start + i, &it) != 0) {
+      rc = 71;
+      break;
+    }
     per_kind[it.kind]++;
     pace(i, rate, &t0);
     if (rk) {
       for (;;) {
-        rd_kafka_resp_err_t err = rd_kafka_producev(
-            rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_KEY(it.key, strlen(it.key)),
-            RD_KAFKA_V_VALUE((void *)it.bytes, it.len), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_END);
-        if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) { rd_kafka_poll(rk, 10); continue; }
-        if (err) { fprintf(stderr, "slpcoder gen: produce: %s\n", rd_kafka_err2str(err)); rc = 69; }
+        rd_kafka_resp_err_t err =
+            rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_KEY(it.key, strlen(it.key)),
+                              RD_KAFKA_V_VALUE((void *)it.bytes, it.len),
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+        if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+          rd_kafka_poll(rk, 10);
+          continue;
+        }
+        if (err) {
+          fprintf(stderr, "slpcoder gen: produce: %s\n", rd_kafka_err2str(err));
+          rc = 69;
+        }
         break;
       }
       rd_kafka_poll(rk, 0);
@@ -186,37 +236,46 @@ int slp_gen_cli_main(int argc, char **argv) {
       fprintf(out, "%s\t%s\t%s\n", it.event_id, slp_gen_kind_name(it.kind), it.key);
     } else if (strcmp(format, "hex") == 0) {
       fprintf(out, "%s\t", it.key);
-      for (size_t k = 0; k < it.len; k++) fprintf(out, "%02x", it.bytes[k]);
+      for (size_t k = 0; k < it.len; k++)
+        fprintf(out, "%02x", it.bytes[k]);
       fputc('\n', out);
     } else {
       uint8_t v[10];
       size_t n = 0;
-      for (uint64_t l = it.len; ; l >>= 7) {
+      for (uint64_t l = it.len;; l >>= 7) {
         v[n++] = (uint8_t)((l & 0x7f) | (l >= 0x80 ? 0x80 : 0));
-        if (l < 0x80) break;
+        if (l < 0x80)
+          break;
       }
-      if (fwrite(v, 1, n, out) != n || fwrite(it.bytes, 1, it.len, out) != it.len) rc = 74;
+      if (fwrite(v, 1, n, out) != n || fwrite(it.bytes, 1, it.len, out) != it.len)
+        rc = 74;
     }
   }
   if (rk) {
     if (rd_kafka_flush(rk, 60000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      fprintf(stderr, "slpcoder gen: flush timed out with %d messages undelivered\n", rd_kafka_outq_len(rk));
+      fprintf(stderr, "slpcoder gen: flush timed out with %d messages undelivered\n",
+              rd_kafka_outq_len(rk));
       rc = 69;
     }
-    if (failed) rc = 69;
+    if (failed)
+      rc = 69;
     rd_kafka_destroy(rk);
   } else if (out && out != stdout) {
-    if (fclose(out) != 0) rc = 74;
+    if (fclose(out) != 0)
+      rc = 74;
   } else if (out) {
     fflush(out);
   }
   struct timespec t1;
   clock_gettime(CLOCK_MONOTONIC, &t1);
   double el = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-  fprintf(stderr, "slpcoder gen: wrote %llu sessions in %.2f s (seed %llu):",
-          (unsigned long long)count, el, (unsigned long long)opts.seed);
+  fprintf(stderr,
+          "slpcoder gen: wrote %llu sessions in %.2f s (seed %llu):", (unsigned long long)count, el,
+          (unsigned long long)opts.seed);
   for (int k = 0; k < SLP_GEN_KIND_COUNT; k++)
-    if (per_kind[k]) fprintf(stderr, " %s=%llu", slp_gen_kind_name((slp_gen_kind_t)k), (unsigned long long)per_kind[k]);
+    if (per_kind[k])
+      fprintf(stderr, " %s=%llu", slp_gen_kind_name((slp_gen_kind_t)k),
+              (unsigned long long)per_kind[k]);
   fprintf(stderr, "%s\n", failed ? " (some deliveries failed)" : "");
   slp_gen_free(gen);
   return rc;

@@ -15,8 +15,8 @@
 
 #include "slpcoder/rules.h"
 
-#define SLP__CODE 8        /* HCPCS code, NUL padded */
-#define SLP__ID 32         /* payer_id / organization_id / names, NUL padded */
+#define SLP__CODE 8 /* HCPCS code, NUL padded */
+#define SLP__ID 32  /* payer_id / organization_id / names, NUL padded */
 #define SLP__MAX_FAMILIES 16
 #define SLP__MAX_WINDOWS 16
 #define SLP__NO_END INT32_MAX /* an open-ended "to" date */
@@ -31,14 +31,14 @@ typedef enum slp__class { SLP__EVAL = 0, SLP__TREAT = 1 } slp__class_t;
 
 /* codes.tsv: (area, class, setting) -> code and unit scheme, effective-dated. */
 typedef struct slp__code_row {
-  uint8_t area;       /* slp_area_t */
-  uint8_t cls;        /* slp__class_t */
-  uint8_t group;      /* 0 individual, 1 group */
-  uint8_t scheme;     /* slp__scheme_t */
-  uint8_t family;     /* index into families[] (medical-necessity crosswalk) */
-  uint8_t combine;    /* area whose row this activity joins when that area is also present; 0 none */
+  uint8_t area;    /* slp_area_t */
+  uint8_t cls;     /* slp__class_t */
+  uint8_t group;   /* 0 individual, 1 group */
+  uint8_t scheme;  /* slp__scheme_t */
+  uint8_t family;  /* index into families[] (medical-necessity crosswalk) */
+  uint8_t combine; /* area whose row this activity joins when that area is also present; 0 none */
   char code[SLP__CODE];
-  char modifier[4];   /* "52" or "" */
+  char modifier[4];       /* "52" or "" */
   uint16_t min_minutes;   /* minutes the first unit needs */
   uint16_t block_minutes; /* minutes the first unit covers (hour codes: 60) */
   char addon[SLP__CODE];  /* add-on code for further blocks ("" none; may equal code) */
@@ -50,12 +50,12 @@ typedef struct slp__code_row {
 
 /* Payer policy: the section-7 table, per payer kind, overridden per payer_id. */
 typedef struct slp__policy {
-  bool gn;             /* therapy modifier GN */
-  bool kx;             /* KX threshold applies */
-  bool poc;            /* plan of care and progress reports */
-  bool assistant_ok;   /* SLP assistant / student may render */
-  bool prior_auth;     /* prior authorization required */
-  bool doc_check;      /* documentation completeness */
+  bool gn;                  /* therapy modifier GN */
+  bool kx;                  /* KX threshold applies */
+  bool poc;                 /* plan of care and progress reports */
+  bool assistant_ok;        /* SLP assistant / student may render */
+  bool prior_auth;          /* prior authorization required */
+  bool doc_check;           /* documentation completeness */
   bool telehealth_modifier; /* 95/93 on telehealth lines */
   uint32_t visit_limit;     /* 0 = none */
   int32_t timely_days;      /* -1 = none */
@@ -65,15 +65,15 @@ typedef struct slp__policy {
 
 typedef struct slp__payer_row {
   char payer_id[SLP__ID];
-  int32_t kind;            /* payer kind this row is written for (its defaults fill "=" cells) */
+  int32_t kind; /* payer kind this row is written for (its defaults fill "=" cells) */
   slp__policy_t policy;
 } slp__payer_row_t;
 
 typedef struct slp__unit_override {
   char payer_id[SLP__ID];
   char code[SLP__CODE];
-  uint8_t scheme;          /* slp__scheme_t */
-  uint32_t max_per_day;    /* 0 = no cap; when set it replaces the MUE for this payer and code */
+  uint8_t scheme;       /* slp__scheme_t */
+  uint32_t max_per_day; /* 0 = no cap; when set it replaces the MUE for this payer and code */
 } slp__unit_override_t;
 
 typedef struct slp__window {
@@ -89,9 +89,9 @@ typedef struct slp__kx_row {
 
 typedef struct slp__ptp_row {
   char col1[SLP__CODE], col2[SLP__CODE];
-  int32_t from, to;   /* [from, to) in days; to = SLP__NO_END when none */
-  int8_t indicator;   /* 0, 1, 9 */
-  uint8_t from_cms;   /* 1 when read from ncci/ */
+  int32_t from, to; /* [from, to) in days; to = SLP__NO_END when none */
+  int8_t indicator; /* 0, 1, 9 */
+  uint8_t from_cms; /* 1 when read from ncci/ */
 } slp__ptp_row_t;
 
 typedef struct slp__mue_row {
@@ -99,11 +99,11 @@ typedef struct slp__mue_row {
   uint32_t max_units;
   uint8_t mai;
   uint8_t from_cms;
-  uint32_t seq;       /* load order: a later file wins */
+  uint32_t seq; /* load order: a later file wins */
 } slp__mue_row_t;
 
 typedef struct slp__icd_row {
-  char code[SLP__CODE];  /* no dot; as a prefix pattern for manifestations ('?' any char) */
+  char code[SLP__CODE]; /* no dot; as a prefix pattern for manifestations ('?' any char) */
 } slp__icd_row_t;
 
 typedef struct slp__xwalk_row {
@@ -114,15 +114,15 @@ typedef struct slp__xwalk_row {
 typedef struct slp__fee_row {
   char code[SLP__CODE];
   int32_t year;
-  int64_t nf_milli;   /* total RVU x 1000, non-facility */
-  int64_t fac_milli;  /* facility */
+  int64_t nf_milli;  /* total RVU x 1000, non-facility */
+  int64_t fac_milli; /* facility */
   uint8_t from_cms;
   uint32_t seq;
 } slp__fee_row_t;
 
 typedef struct slp__cf_row {
   int32_t year;
-  int64_t cf_e4;      /* conversion factor in 1/10000 dollar */
+  int64_t cf_e4; /* conversion factor in 1/10000 dollar */
   uint8_t from_cms;
   uint32_t seq;
 } slp__cf_row_t;
@@ -138,15 +138,19 @@ typedef struct slp__manifest {
   char version[64];
   char description[128];
   int32_t effective_from, effective_to; /* days, inclusive */
-  int32_t poc_cert_days;        /* 30: certification due after the start */
-  int32_t poc_max_days;         /* 90: longest plan */
-  int32_t poc_referral_exception_from; /* 2025-01-01 */
-  uint32_t progress_report_days;       /* 10 */
-  uint32_t progress_warn_from;         /* 8 */
-  uint32_t medicare_group_max;         /* 4 */
+  int32_t poc_cert_days;                /* 30: certification due after the start */
+  int32_t poc_max_days;                 /* 90: longest plan */
+  int32_t poc_referral_exception_from;  /* 2025-01-01 */
+  uint32_t progress_report_days;        /* 10 */
+  uint32_t progress_warn_from;          /* 8 */
+  uint32_t medicare_group_max;          /* 4 */
 } slp__manifest_t;
 
-#define SLP__VEC(T) struct { T *v; size_t n, cap; }
+#define SLP__VEC(T)                                                                                \
+  struct {                                                                                         \
+    T *v;                                                                                          \
+    size_t n, cap;                                                                                 \
+  }
 
 struct slp_rules {
   atomic_int refs;
@@ -158,24 +162,25 @@ struct slp_rules {
   size_t n_windows;
   slp__policy_t kind_policy[6];
   bool kind_policy_set[6];
-  SLP__VEC(slp__code_row_t) codes;      /* sorted (area, cls, group, from) */
-  uint16_t code_index[9][2][2][2];      /* [area][cls][group] -> {first, count} into codes */
-  SLP__VEC(slp__payer_row_t) payers;    /* sorted payer_id */
-  SLP__VEC(slp__unit_override_t) units; /* sorted (payer_id, code) */
-  SLP__VEC(slp__kx_row_t) kx;           /* sorted year */
-  SLP__VEC(slp__ptp_row_t) ptp;         /* sorted (col1, col2, from) */
-  SLP__VEC(slp__mue_row_t) mue;         /* sorted code, one row a code */
-  SLP__VEC(slp__icd_row_t) icd_headers; /* sorted code */
-  SLP__VEC(slp__icd_row_t) icd_manifest;/* prefix patterns */
-  SLP__VEC(slp__xwalk_row_t) xwalk;     /* sorted family, file order */
+  SLP__VEC(slp__code_row_t) codes;       /* sorted (area, cls, group, from) */
+  uint16_t code_index[9][2][2][2];       /* [area][cls][group] -> {first, count} into codes */
+  SLP__VEC(slp__payer_row_t) payers;     /* sorted payer_id */
+  SLP__VEC(slp__unit_override_t) units;  /* sorted (payer_id, code) */
+  SLP__VEC(slp__kx_row_t) kx;            /* sorted year */
+  SLP__VEC(slp__ptp_row_t) ptp;          /* sorted (col1, col2, from) */
+  SLP__VEC(slp__mue_row_t) mue;          /* sorted code, one row a code */
+  SLP__VEC(slp__icd_row_t) icd_headers;  /* sorted code */
+  SLP__VEC(slp__icd_row_t) icd_manifest; /* prefix patterns */
+  SLP__VEC(slp__xwalk_row_t) xwalk;      /* sorted family, file order */
   uint16_t xwalk_index[SLP__MAX_FAMILIES][2];
-  SLP__VEC(slp__xwalk_row_t) xwalk_alpha; /* the same rows by first letter (patterns start with one) */
-  uint16_t xwalk_letter[26][2];         /* [letter] -> {first, count} into xwalk_alpha */
-  SLP__VEC(slp__fee_row_t) fees;        /* sorted (code, year), one row per pair */
-  SLP__VEC(slp__cf_row_t) cfs;          /* sorted year */
-  SLP__VEC(slp__charge_row_t) charges;  /* sorted (org, code) */
-  size_t n_icd_cms;                     /* ICD-10-CM rows read from icd10cm/ */
-  uint32_t seq;                         /* next load-order number */
+  SLP__VEC(slp__xwalk_row_t)
+  xwalk_alpha;                         /* the same rows by first letter (patterns start with one) */
+  uint16_t xwalk_letter[26][2];        /* [letter] -> {first, count} into xwalk_alpha */
+  SLP__VEC(slp__fee_row_t) fees;       /* sorted (code, year), one row per pair */
+  SLP__VEC(slp__cf_row_t) cfs;         /* sorted year */
+  SLP__VEC(slp__charge_row_t) charges; /* sorted (org, code) */
+  size_t n_icd_cms;                    /* ICD-10-CM rows read from icd10cm/ */
+  uint32_t seq;                        /* next load-order number */
 };
 
 /* Order two NUL-padded 8-byte codes as memcmp would, without a libc call (the hot comparison). */
@@ -197,12 +202,12 @@ void slp__key(char *dst, size_t len, const char *s);
 
 /* Rows for (area, class, group) in effective-date order; *n = 0 when none. */
 const slp__code_row_t *slp__rules_code_rows(const slp_rules_t *r, int area, int cls, int group,
-                                             size_t *n);
+                                            size_t *n);
 /* The policy for a payer kind and optional payer_id (NULL/"" = kind defaults). */
 const slp__policy_t *slp__rules_policy(const slp_rules_t *r, int kind, const char *payer_id);
 /* A payer's unit-scheme override for a code, or NULL. */
 const slp__unit_override_t *slp__rules_unit_override(const slp_rules_t *r, const char *payer_id,
-                                                      const char *code);
+                                                     const char *code);
 /* Whether telehealth on day dos is covered under policy p. */
 bool slp__rules_telehealth_covered(const slp_rules_t *r, const slp__policy_t *p, int32_t dos);
 /* KX thresholds for a calendar year, or NULL. */

@@ -36,14 +36,18 @@ static int mue_row(slp__cms_reader_t *r, char **f, int nf, slp_cms_mue_row_t *ro
   uint64_t units = 0;
 
   if (nf < MUE_FIELDS - 1 || nf > MUE_FIELDS_MAX) {
-    slp__cms_error(r, ln, "expected %d fields (code, MUE value, adjudication indicator, "
-                   "rationale), found %d", MUE_FIELDS, nf);
+    slp__cms_error(r, ln,
+                   "expected %d fields (code, MUE value, adjudication indicator, "
+                   "rationale), found %d",
+                   MUE_FIELDS, nf);
     return -1;
   }
   for (int i = MUE_FIELDS; i < nf; i++) {
     if (!slp__cms_blank(f[i])) {
-      slp__cms_error(r, ln, "expected %d fields (code, MUE value, adjudication indicator, "
-                     "rationale), found %d", MUE_FIELDS, nf);
+      slp__cms_error(r, ln,
+                     "expected %d fields (code, MUE value, adjudication indicator, "
+                     "rationale), found %d",
+                     MUE_FIELDS, nf);
       return -1;
     }
   }

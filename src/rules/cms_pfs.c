@@ -38,9 +38,8 @@
 
 enum { COL_HCPCS, COL_MOD, COL_STATUS, COL_NONFAC, COL_FAC, COL_CF, COL_N };
 
-static const char *const col_heading[COL_N] = {"HCPCS",          "MOD",
-                                               "STATUS CODE",    "NON-FACILITY TOTAL",
-                                               "FACILITY TOTAL", "CONV FACTOR"};
+static const char *const col_heading[COL_N] = {
+    "HCPCS", "MOD", "STATUS CODE", "NON-FACILITY TOTAL", "FACILITY TOTAL", "CONV FACTOR"};
 /* Published positions (RVU25A/RVU25D), used when the file has no heading row. */
 static const int col_published[COL_N] = {0, 1, 3, 11, 12, 24};
 
@@ -136,8 +135,8 @@ static int pfs_row(slp__cms_reader_t *r, const pfs_state_t *st, char **f, int nf
                    slp__cms_show(code, show, sizeof show));
     return -1;
   }
-  if (mod[0] != '\0' && (strlen(mod) != 2 || !isalnum((unsigned char)mod[0]) ||
-                         !isalnum((unsigned char)mod[1]))) {
+  if (mod[0] != '\0' &&
+      (strlen(mod) != 2 || !isalnum((unsigned char)mod[0]) || !isalnum((unsigned char)mod[1]))) {
     slp__cms_error(r, ln, "MOD \"%s\" is not empty or a 2-character modifier",
                    slp__cms_show(mod, show, sizeof show));
     return -1;
@@ -181,11 +180,11 @@ long slp_cms_pfs_parse(const char *fullpath, const char *path, slp_cms_pfs_cb cb
                        slp_rules_errors_t *errs) {
   slp__cms_reader_t *r;
   pfs_state_t *st;
-  long rows = 0;         /* valid data rows passed on */
-  bool headed = false;   /* the "HCPCS" heading record was seen */
-  bool started = false;  /* a data row was seen */
-  bool stopped = false;  /* the callback asked to stop, or the headings are unusable */
-  bool refused = false;  /* the headings lack a wanted column */
+  long rows = 0;        /* valid data rows passed on */
+  bool headed = false;  /* the "HCPCS" heading record was seen */
+  bool started = false; /* a data row was seen */
+  bool stopped = false; /* the callback asked to stop, or the headings are unusable */
+  bool refused = false; /* the headings lack a wanted column */
   int got;
   r = slp__cms_open(fullpath, path, errs);
   if (r == NULL)

@@ -47,7 +47,7 @@ void slp__cms_error(slp__cms_reader_t *r, long line, const char *fmt, ...) {
 }
 
 int slp__cms_next_line(slp__cms_reader_t *r) {
-  size_t n = 0;        /* bytes stored */
+  size_t n = 0; /* bytes stored */
   bool toolong = false;
   bool nul = false;
   int c;
@@ -263,8 +263,8 @@ bool slp__cms_is_hcpcs(const char *s) {
 }
 
 int slp__cms_parse_yyyymmdd(const char *s, int32_t *out) {
-  int32_t v = 0;  /* yyyymmdd */
-  int32_t days;   /* unused: validation only */
+  int32_t v = 0; /* yyyymmdd */
+  int32_t days;  /* unused: validation only */
   if (strlen(s) != 8)
     return -1;
   for (int i = 0; i < 8; i++) {
@@ -279,7 +279,7 @@ int slp__cms_parse_yyyymmdd(const char *s, int32_t *out) {
 }
 
 int slp__cms_parse_fixed(const char *s, int scale, int64_t *out) {
-  int64_t v = 0;     /* value x 10^(fractional digits read) */
+  int64_t v = 0; /* value x 10^(fractional digits read) */
   int int_digits = 0;
   int frac_digits = 0;
   const char *p = s;

@@ -81,22 +81,22 @@ static int cmp_charge(const void *a, const void *b) {
   return c ? c : slp__code_cmp(x->code, y->code);
 }
 
-#define SORT(vec, cmp)                                                                            \
-  do {                                                                                           \
-    if ((vec).n > 1)                                                                             \
-      qsort((vec).v, (vec).n, sizeof *(vec).v, cmp);                                             \
+#define SORT(vec, cmp)                                                                             \
+  do {                                                                                             \
+    if ((vec).n > 1)                                                                               \
+      qsort((vec).v, (vec).n, sizeof *(vec).v, cmp);                                               \
   } while (0)
 
 /* After sorting, keep only the last row of each run of equal keys (same_key). */
-#define KEEP_LAST(vec, same_key)                                                                  \
-  do {                                                                                           \
-    size_t w_ = 0;                                                                               \
-    for (size_t i_ = 0; i_ < (vec).n; i_++) {                                                    \
-      if (i_ + 1 < (vec).n && same_key(&(vec).v[i_], &(vec).v[i_ + 1]))                          \
-        continue;                                                                                \
-      (vec).v[w_++] = (vec).v[i_];                                                               \
-    }                                                                                            \
-    (vec).n = w_;                                                                                \
+#define KEEP_LAST(vec, same_key)                                                                   \
+  do {                                                                                             \
+    size_t w_ = 0;                                                                                 \
+    for (size_t i_ = 0; i_ < (vec).n; i_++) {                                                      \
+      if (i_ + 1 < (vec).n && same_key(&(vec).v[i_], &(vec).v[i_ + 1]))                            \
+        continue;                                                                                  \
+      (vec).v[w_++] = (vec).v[i_];                                                                 \
+    }                                                                                              \
+    (vec).n = w_;                                                                                  \
   } while (0)
 
 static bool same_code(const slp__mue_row_t *a, const slp__mue_row_t *b) {
@@ -181,7 +181,8 @@ void slp__finalize(slp_rules_t *r, slp_rules_errors_t *errs) {
   SORT(r->payers, cmp_payer);
   for (size_t i = 1; i < r->payers.n; i++)
     if (strcmp(r->payers.v[i - 1].payer_id, r->payers.v[i].payer_id) == 0)
-      slp_rules_errorf(errs, "payers.tsv", 0, "payer_id %s is listed twice", r->payers.v[i].payer_id);
+      slp_rules_errorf(errs, "payers.tsv", 0, "payer_id %s is listed twice",
+                       r->payers.v[i].payer_id);
   SORT(r->units, cmp_unit);
   for (size_t i = 1; i < r->units.n; i++)
     if (cmp_unit(&r->units.v[i - 1], &r->units.v[i]) == 0)

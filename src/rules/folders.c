@@ -140,13 +140,18 @@ static int on_pfs(void *ctx, const slp_cms_pfs_row_t *row) {
   return 0;
 }
 
-/* Which files of each folder are CMS data: the rest (README, PDFs, notices) is carried, hashed, unread. */
+/* Which files of each folder are CMS data: the rest (README, PDFs, notices) is carried, hashed,
+ * unread. */
 static bool cms_wanted(int folder, const char *name) {
   switch (folder) {
-  case 0: return ends_with_ci(name, ".txt");
-  case 1: return ends_with_ci(name, ".csv");
-  case 2: return ends_with_ci(name, ".txt") && strncasecmp(name, "icd10cm_order", 13) == 0;
-  default: return ends_with_ci(name, ".csv") && strncasecmp(name, "PPRRVU", 6) == 0;
+  case 0:
+    return ends_with_ci(name, ".txt");
+  case 1:
+    return ends_with_ci(name, ".csv");
+  case 2:
+    return ends_with_ci(name, ".txt") && strncasecmp(name, "icd10cm_order", 13) == 0;
+  default:
+    return ends_with_ci(name, ".csv") && strncasecmp(name, "PPRRVU", 6) == 0;
   }
 }
 
@@ -162,9 +167,15 @@ void slp__load_cms(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
       char full[4096];
       snprintf(full, sizeof full, "%s/%s", dir, ns.v[i]);
       switch (folder) {
-      case 0: slp_cms_ptp_parse(full, ns.v[i], on_ptp, r, errs); break;
-      case 1: slp_cms_mue_parse(full, ns.v[i], on_mue, r, errs); break;
-      case 2: slp_cms_icd10_parse(full, ns.v[i], on_icd, r, errs); break;
+      case 0:
+        slp_cms_ptp_parse(full, ns.v[i], on_ptp, r, errs);
+        break;
+      case 1:
+        slp_cms_mue_parse(full, ns.v[i], on_mue, r, errs);
+        break;
+      case 2:
+        slp_cms_icd10_parse(full, ns.v[i], on_icd, r, errs);
+        break;
       default: {
         pfs_ctx_t c = {r, slp_cms_pfs_year_from_name(name), false};
         if (c.year < 0) {
@@ -178,4 +189,3 @@ void slp__load_cms(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
     slp__names_free(&ns);
   }
 }
-

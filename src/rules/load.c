@@ -127,8 +127,8 @@ static int on_ini(void *user, const char *section, const char *name, const char 
       char *end;
       long v = strtol(value, &end, 10);
       if (*value == '\0' || *end != '\0' || v < 0 || v > ints[i].max)
-        slp_rules_errorf(c->errs, "manifest.ini", line, "%s: \"%.40s\" is not a whole number in range",
-                         name, value);
+        slp_rules_errorf(c->errs, "manifest.ini", line,
+                         "%s: \"%.40s\" is not a whole number in range", name, value);
       else
         *(int32_t *)(void *)((char *)m + ints[i].off) = (int32_t)v;
       return 1;
@@ -167,7 +167,8 @@ static void load_manifest(slp_rules_t *r, const char *dir, slp_rules_errors_t *e
   if (m->version[0] == '\0')
     slp_rules_errorf(errs, "manifest.ini", 0, "[bundle] version is missing");
   if (!c.seen_from || !c.seen_to)
-    slp_rules_errorf(errs, "manifest.ini", 0, "[bundle] effective_from and effective_to are required");
+    slp_rules_errorf(errs, "manifest.ini", 0,
+                     "[bundle] effective_from and effective_to are required");
   else if (m->effective_to < m->effective_from)
     slp_rules_errorf(errs, "manifest.ini", key_line(text, "effective_to"),
                      "effective_to is before effective_from");
@@ -176,10 +177,10 @@ static void load_manifest(slp_rules_t *r, const char *dir, slp_rules_errors_t *e
 
 /* A .tsv at the top that no loader reads is most likely a misspelt table: refuse it. */
 static void check_unknown_tables(const char *dir, slp_rules_errors_t *errs) {
-  static const char *const known[] = {"codes.tsv", "necessity.tsv", "icd10cm.tsv", "kx.tsv",
-                                      "telehealth.tsv", "payer_kinds.tsv", "payers.tsv",
-                                      "payer_units.tsv", "mue.tsv", "ptp.tsv", "fees.tsv",
-                                      "conversion.tsv", "charges.tsv"};
+  static const char *const known[] = {
+      "codes.tsv",       "necessity.tsv",  "icd10cm.tsv",     "kx.tsv",  "telehealth.tsv",
+      "payer_kinds.tsv", "payers.tsv",     "payer_units.tsv", "mue.tsv", "ptp.tsv",
+      "fees.tsv",        "conversion.tsv", "charges.tsv"};
   slp__names_t ns = {0};
   slp__list_files(dir, "", &ns);
   qsort(ns.v, ns.n, sizeof *ns.v, slp__cmp_str);

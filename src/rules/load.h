@@ -8,7 +8,8 @@
 #include "rules/tsv.h"
 
 /* Append one zeroed element to a SLP__VEC; evaluates to a pointer to it or NULL. */
-#define SLP__PUSH(vec) ((__typeof__((vec).v))slp__vec_push((void **)&(vec).v, &(vec).n, &(vec).cap, sizeof *(vec).v))
+#define SLP__PUSH(vec)                                                                             \
+  ((__typeof__((vec).v))slp__vec_push((void **)&(vec).v, &(vec).n, &(vec).cap, sizeof *(vec).v))
 void *slp__vec_push(void **v, size_t *n, size_t *cap, size_t size);
 
 extern const char *const slp__area_names[9];

@@ -1,4 +1,5 @@
-/* lookup.c -- the engine's read-only queries over a loaded bundle: binary searches over sorted tables. */
+/* lookup.c -- the engine's read-only queries over a loaded bundle: binary searches over sorted
+ * tables. */
 #include <string.h>
 
 #include "rules/bundle.h"
@@ -25,7 +26,7 @@ static size_t lower_bound(const void *base, size_t n, size_t sz, const void *key
 }
 
 const slp__code_row_t *slp__rules_code_rows(const slp_rules_t *r, int area, int cls, int group,
-                                             size_t *n) {
+                                            size_t *n) {
   *n = 0;
   if (area < 0 || area > 8 || cls < 0 || cls > 1 || group < 0 || group > 1)
     return NULL;
@@ -62,7 +63,7 @@ static int cmp_unit_key(const void *key, const void *e) {
 }
 
 const slp__unit_override_t *slp__rules_unit_override(const slp_rules_t *r, const char *payer_id,
-                                                      const char *code) {
+                                                     const char *code) {
   if (payer_id == NULL || payer_id[0] == '\0' || r->units.n == 0)
     return NULL;
   unit_key_t k = {payer_id, {0}};
@@ -79,7 +80,8 @@ bool slp__rules_telehealth_covered(const slp_rules_t *r, const slp__policy_t *p,
   /* A window is every row sharing the name of the row the policy points at. */
   const char *name = r->windows[p->telehealth].name;
   for (size_t i = 0; i < r->n_windows; i++)
-    if (strcmp(r->windows[i].name, name) == 0 && dos >= r->windows[i].from && dos <= r->windows[i].to)
+    if (strcmp(r->windows[i].name, name) == 0 && dos >= r->windows[i].from &&
+        dos <= r->windows[i].to)
       return true;
   return false;
 }
@@ -130,7 +132,8 @@ const slp__mue_row_t *slp__rules_mue(const slp_rules_t *r, const char *code) {
 bool slp__rules_icd_header(const slp_rules_t *r, const char *dx) {
   char k[SLP__CODE];
   slp__key(k, SLP__CODE, dx);
-  size_t i = lower_bound(r->icd_headers.v, r->icd_headers.n, sizeof *r->icd_headers.v, k, cmp_code_key);
+  size_t i =
+      lower_bound(r->icd_headers.v, r->icd_headers.n, sizeof *r->icd_headers.v, k, cmp_code_key);
   return i < r->icd_headers.n && slp__code_cmp(r->icd_headers.v[i].code, k) == 0;
 }
 

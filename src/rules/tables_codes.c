@@ -7,9 +7,15 @@
 #include "rules/tsv.h"
 #include "slpcoder/cms.h"
 
-const char *const slp__area_names[9] = {NULL,     "FLUENCY",    "SPEECH_SOUND",
-                                        "LANGUAGE", "VOICE",      "SWALLOWING",
-                                        "SPEECH_GENERATING_DEVICE", "COGNITION", "AURAL_REHAB"};
+const char *const slp__area_names[9] = {NULL,
+                                        "FLUENCY",
+                                        "SPEECH_SOUND",
+                                        "LANGUAGE",
+                                        "VOICE",
+                                        "SWALLOWING",
+                                        "SPEECH_GENERATING_DEVICE",
+                                        "COGNITION",
+                                        "AURAL_REHAB"};
 const char *const slp__kind_names[6] = {NULL,       "MEDICARE_PART_B", "MEDICARE_ADVANTAGE",
                                         "MEDICAID", "COMMERCIAL",      "SELF_PAY"};
 
@@ -119,12 +125,28 @@ int slp__scheme_parse(slp__tsv_t *t, size_t col, uint8_t *out) {
 }
 
 void slp__load_codes(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
-  enum { AREA, KIND, SETTING, CODE, SCHEME, MIN, BLOCK, ADDON, ABLOCK, AMIN, MOD, COMBINE, FAMILY,
-         FROM, TO, NCOLS };
+  enum {
+    AREA,
+    KIND,
+    SETTING,
+    CODE,
+    SCHEME,
+    MIN,
+    BLOCK,
+    ADDON,
+    ABLOCK,
+    AMIN,
+    MOD,
+    COMBINE,
+    FAMILY,
+    FROM,
+    TO,
+    NCOLS
+  };
   static const char *const cols[NCOLS] = {
-      "area",        "kind",      "setting",      "code",        "scheme",
-      "min_minutes", "block_minutes", "addon_code", "addon_block", "addon_min",
-      "modifier",    "combine_with", "family",    "effective_from", "effective_to"};
+      "area",        "kind",          "setting",    "code",           "scheme",
+      "min_minutes", "block_minutes", "addon_code", "addon_block",    "addon_min",
+      "modifier",    "combine_with",  "family",     "effective_from", "effective_to"};
   static const char *const kinds[] = {"EVAL", "TREAT"};
   static const char *const settings[] = {"IND", "GROUP", "ANY"};
   static const char *const mods[] = {"-", "52"};

@@ -73,9 +73,10 @@ static int parse_policy(const slp_rules_t *r, slp__tsv_t *t, size_t c0, const sl
     *p = *base;
   else
     memset(p, 0, sizeof *p);
-  bool *flags[] = {[GN] = &p->gn,           [KX] = &p->kx,        [POC] = &p->poc,
-                   [ASSIST] = &p->assistant_ok, [PA] = &p->prior_auth,
-                   [TELEMOD] = &p->telehealth_modifier, [DOC] = &p->doc_check};
+  bool *flags[] = {[GN] = &p->gn,         [KX] = &p->kx,
+                   [POC] = &p->poc,       [ASSIST] = &p->assistant_ok,
+                   [PA] = &p->prior_auth, [TELEMOD] = &p->telehealth_modifier,
+                   [DOC] = &p->doc_check};
   int bad = 0;
   for (size_t i = GN; i <= DOC; i++) {
     size_t c = c0 + i;
@@ -126,8 +127,8 @@ static int parse_policy(const slp_rules_t *r, slp__tsv_t *t, size_t c0, const sl
   return bad;
 }
 
-#define POLICY_COLS                                                                              \
-  "gn", "kx", "poc", "assistant_may_render", "prior_auth", "visit_limit", "timely_filing_days",  \
+#define POLICY_COLS                                                                                \
+  "gn", "kx", "poc", "assistant_may_render", "prior_auth", "visit_limit", "timely_filing_days",    \
       "telehealth", "telehealth_modifier", "ncci_modifier", "documentation"
 
 void slp__load_payer_kinds(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
@@ -153,7 +154,8 @@ void slp__load_payer_kinds(slp_rules_t *r, const char *dir, slp_rules_errors_t *
   slp__tsv_close(&t);
   for (int k = 1; k < 6; k++)
     if (!r->kind_policy_set[k])
-      slp_rules_errorf(errs, "payer_kinds.tsv", last, "payer kind %s has no row", slp__kind_names[k]);
+      slp_rules_errorf(errs, "payer_kinds.tsv", last, "payer kind %s has no row",
+                       slp__kind_names[k]);
 }
 
 void slp__load_payers(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {

@@ -12,16 +12,16 @@
 #define SLP__TSV_MAX_COLS 16
 
 typedef struct slp__tsv {
-  const char *path;             /* bundle-relative, for messages */
-  char *buf;                    /* the whole file, owned */
+  const char *path; /* bundle-relative, for messages */
+  char *buf;        /* the whole file, owned */
   size_t len;
   size_t pos;
-  long line;                    /* 1-based line of the current row */
+  long line; /* 1-based line of the current row */
   slp_rules_errors_t *errs;
   const char *const *cols;
   size_t ncols;
   char *cell[SLP__TSV_MAX_COLS];
-  int bad;                      /* errors reported for the current row */
+  int bad; /* errors reported for the current row */
 } slp__tsv_t;
 
 /* Read a whole file; returns 0 or -1 (errno kept). *buf is NUL-terminated, caller frees. */

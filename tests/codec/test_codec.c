@@ -149,14 +149,66 @@ static const struct frame_case {
     {"path [1,2]", {0, 1, 2, 3, 4, 4, 2, 4}, 8, 0, 0x01020304, 2, 1, 2, 8, NULL},
     {"only the magic", {0}, 1, -EBADMSG, 0, 0, 0, 0, 0, "truncated header (1 bytes"},
     {"schema id cut", {0, 0, 0, 1}, 4, -EBADMSG, 0, 0, 0, 0, 0, "truncated header (4 bytes"},
-    {"no index count", {0, 0, 0, 0, 1}, 5, -EBADMSG, 0, 0, 0, 0, 0, "truncated message-index varint at byte 5"},
-    {"index varint cut", {0, 0, 0, 0, 1, 2, 0x80}, 7, -EBADMSG, 0, 0, 0, 0, 0,
+    {"no index count",
+     {0, 0, 0, 0, 1},
+     5,
+     -EBADMSG,
+     0,
+     0,
+     0,
+     0,
+     0,
+     "truncated message-index varint at byte 5"},
+    {"index varint cut",
+     {0, 0, 0, 0, 1, 2, 0x80},
+     7,
+     -EBADMSG,
+     0,
+     0,
+     0,
+     0,
+     0,
      "truncated message-index varint at byte 6"},
-    {"index missing", {0, 0, 0, 0, 1, 4, 2}, 7, -EBADMSG, 0, 0, 0, 0, 0, "truncated message-index varint at byte 7"},
-    {"negative count", {0, 0, 0, 0, 1, 1}, 6, -EBADMSG, 0, 0, 0, 0, 0, "count -1 at byte 5 is out of range"},
+    {"index missing",
+     {0, 0, 0, 0, 1, 4, 2},
+     7,
+     -EBADMSG,
+     0,
+     0,
+     0,
+     0,
+     0,
+     "truncated message-index varint at byte 7"},
+    {"negative count",
+     {0, 0, 0, 0, 1, 1},
+     6,
+     -EBADMSG,
+     0,
+     0,
+     0,
+     0,
+     0,
+     "count -1 at byte 5 is out of range"},
     {"huge count", {0, 0, 0, 0, 1, 0x80, 0x02}, 7, -EBADMSG, 0, 0, 0, 0, 0, "count 128 at byte 5"},
-    {"negative index", {0, 0, 0, 0, 1, 2, 1}, 7, -EBADMSG, 0, 0, 0, 0, 0, "negative message index -1 at byte 6"},
-    {"overlong varint", {0, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01}, 11, -EBADMSG, 0, 0, 0, 0, 0,
+    {"negative index",
+     {0, 0, 0, 0, 1, 2, 1},
+     7,
+     -EBADMSG,
+     0,
+     0,
+     0,
+     0,
+     0,
+     "negative message index -1 at byte 6"},
+    {"overlong varint",
+     {0, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01},
+     11,
+     -EBADMSG,
+     0,
+     0,
+     0,
+     0,
+     0,
      "message-index varint too long at byte 5"},
 };
 
@@ -167,13 +219,15 @@ static void test_frame_cases(void **state) {
     slp_sr_frame_t fr;
     char err[SLP_CODEC_ERR_LEN] = "";
     int rc = slp_sr_frame_parse(c->bytes, c->len, &fr, err, sizeof err);
-    if (rc != c->rc) fail_msg("%s: rc %d, want %d (%s)", c->name, rc, c->rc, err);
+    if (rc != c->rc)
+      fail_msg("%s: rc %d, want %d (%s)", c->name, rc, c->rc, err);
     assert_true(fr.framed);
     if (rc == 0) {
       assert_int_equal(fr.schema_id, c->schema_id);
       assert_int_equal(fr.n_indexes, c->n_indexes);
       assert_int_equal(fr.indexes[0], c->idx0);
-      if (c->n_indexes > 1) assert_int_equal(fr.indexes[1], c->idx1);
+      if (c->n_indexes > 1)
+        assert_int_equal(fr.indexes[1], c->idx1);
       assert_int_equal(fr.payload_offset, c->payload_offset);
     } else if (!strstr(err, c->err)) {
       fail_msg("%s: error \"%s\" lacks \"%s\"", c->name, err, c->err);
@@ -217,16 +271,31 @@ static const struct wire_case {
   size_t len;
   const char *err;
 } wire_cases[] = {
-    {"truncated string", {0x0a, 0x05, 'a', 'b'}, 4, "field \"event_id\": length 5 at byte 1 runs past the end (2 bytes left)"},
-    {"wrong wire type", {0x08, 0x01}, 2, "field \"event_id\" (string) has wire type 0, expected 2, at byte 0"},
+    {"truncated string",
+     {0x0a, 0x05, 'a', 'b'},
+     4,
+     "field \"event_id\": length 5 at byte 1 runs past the end (2 bytes left)"},
+    {"wrong wire type",
+     {0x08, 0x01},
+     2,
+     "field \"event_id\" (string) has wire type 0, expected 2, at byte 0"},
     {"field zero", {0x02, 0x00}, 2, "invalid field number 0 at byte 0"},
-    {"truncated varint", {0x20, 0x80, 0x80}, 3, "field \"reported_at_ms\": truncated varint at byte 1"},
-    {"nested truncated", {0x62, 0x04, 0x18, 0x80, 0x80, 0x80}, 6, "field \"activities[0].minutes\": truncated varint at byte 3"},
+    {"truncated varint",
+     {0x20, 0x80, 0x80},
+     3,
+     "field \"reported_at_ms\": truncated varint at byte 1"},
+    {"nested truncated",
+     {0x62, 0x04, 0x18, 0x80, 0x80, 0x80},
+     6,
+     "field \"activities[0].minutes\": truncated varint at byte 3"},
     {"group wire type", {0x0b}, 1, "field \"event_id\" (string) has wire type 3"},
     {"unknown group", {0xfb, 0x01}, 2, "field \"#31\": unsupported wire type 3 at byte 0"},
     {"truncated tag", {0x80}, 1, "truncated field tag at byte 0"},
     {"bad utf-8", {0x0a, 0x02, 0xc3, 0x28}, 4, "field \"event_id\": invalid UTF-8"},
-    {"nested bad utf-8", {0x2a, 0x03, 0x0a, 0x01, 0xff}, 5, "field \"patient.patient_id\": invalid UTF-8"},
+    {"nested bad utf-8",
+     {0x2a, 0x03, 0x0a, 0x01, 0xff},
+     5,
+     "field \"patient.patient_id\": invalid UTF-8"},
 };
 
 static void test_decode_errors(void **state) {
@@ -237,8 +306,10 @@ static void test_decode_errors(void **state) {
     slp_session_t s;
     char err[SLP_CODEC_ERR_LEN] = "";
     int rc = slp_decode_session(dec, c->bytes, c->len, &s, err, sizeof err);
-    if (rc != -EBADMSG) fail_msg("%s: rc %d", c->name, rc);
-    if (!strstr(err, c->err)) fail_msg("%s: error \"%s\" lacks \"%s\"", c->name, err, c->err);
+    if (rc != -EBADMSG)
+      fail_msg("%s: rc %d", c->name, rc);
+    if (!strstr(err, c->err))
+      fail_msg("%s: error \"%s\" lacks \"%s\"", c->name, err, c->err);
     assert_null(s.event_id);
   }
   /* Framed: offsets count from the start of the record. */
@@ -270,28 +341,34 @@ static void test_decode_fuzz(void **state) {
     uint64_t r = rng_next(&seed);
     if (r % 3 == 0) { /* pure noise, sometimes with the magic byte */
       len = rng_next(&seed) % 64;
-      for (size_t k = 0; k < len; k++) buf[k] = (uint8_t)rng_next(&seed);
+      for (size_t k = 0; k < len; k++)
+        buf[k] = (uint8_t)rng_next(&seed);
     } else { /* mutations of a valid message: flips, truncation, framing */
       size_t off = r % 2 ? slp_sr_frame_write((uint32_t)r, buf) : 0;
       memcpy(buf + off, sample, n);
       len = off + n;
-      for (int m = (int)(rng_next(&seed) % 4); m >= 0; m--) buf[rng_next(&seed) % len] ^= (uint8_t)(1u << (rng_next(&seed) % 8));
-      if (rng_next(&seed) % 4 == 0) len = rng_next(&seed) % (len + 1);
+      for (int m = (int)(rng_next(&seed) % 4); m >= 0; m--)
+        buf[rng_next(&seed) % len] ^= (uint8_t)(1u << (rng_next(&seed) % 8));
+      if (rng_next(&seed) % 4 == 0)
+        len = rng_next(&seed) % (len + 1);
     }
     slp_session_t s;
     char err[SLP_CODEC_ERR_LEN];
     char *json = NULL;
     if (slp_decode_session(dec, buf, len, &s, err, sizeof err) == 0) {
       ok++;
-      for (size_t a = 0; a < s.n_activities; a++) (void)s.activities[a].minutes;
-      for (size_t d = 0; d < s.n_diagnoses; d++) assert_non_null(s.diagnoses[d]);
+      for (size_t a = 0; a < s.n_activities; a++)
+        (void)s.activities[a].minutes;
+      for (size_t d = 0; d < s.n_diagnoses; d++)
+        assert_non_null(s.diagnoses[d]);
     } else {
       bad++;
       assert_true(strlen(err) > 0);
       assert_null(strchr(err, '\n'));
     }
     /* The JSON decoder gets the same bytes. */
-    if (slp_decode_session_json(dec, (const char *)buf, len, &s, err, sizeof err) != 0) assert_true(strlen(err) > 0);
+    if (slp_decode_session_json(dec, (const char *)buf, len, &s, err, sizeof err) != 0)
+      assert_true(strlen(err) > 0);
     free(json);
   }
   assert_true(ok > 100 && bad > 100);
@@ -303,17 +380,23 @@ static void test_decode_fuzz(void **state) {
 static const char sample_json[] =
     "{\"eventId\": \"ev-1\", \"encounter_id\": \"enc-1\", \"organizationId\": \"org-1\",\n"
     " \"reportedAtMs\": \"1770000000000\",\n"
-    " \"patient\": {\"patientId\": \"P-1\", \"birthDate\": \"1950-02-03\", \"member_id\": \"M-9\"},\n"
+    " \"patient\": {\"patientId\": \"P-1\", \"birthDate\": \"1950-02-03\", \"member_id\": "
+    "\"M-9\"},\n"
     " \"coverage\": {\"payerKind\": \"MEDICARE_PART_B\", \"payerId\": \"MCR-JH\",\n"
     "              \"ytdTherapyAllowedCents\": 123456789012, \"visitsThisYear\": \"7\"},\n"
-    " \"renderingProvider\": {\"npi\": \"1234567893\", \"credential\": 1, \"taxonomy\": \"235Z00000X\"},\n"
-    " \"billingNpi\": \"1245319599\", \"dateOfService\": \"2026-02-01\", \"placeOfService\": \"11\",\n"
+    " \"renderingProvider\": {\"npi\": \"1234567893\", \"credential\": 1, \"taxonomy\": "
+    "\"235Z00000X\"},\n"
+    " \"billingNpi\": \"1245319599\", \"dateOfService\": \"2026-02-01\", \"placeOfService\": "
+    "\"11\",\n"
     " \"delivery\": \"IN_PERSON\",\n"
-    " \"activities\": [{\"kind\": \"TREATMENT\", \"area\": \"LANGUAGE\", \"minutes\": 30, \"groupSize\": null},\n"
-    "                {\"kind\": \"EVALUATION\", \"area\": 42, \"minutes\": 15.0, \"group_size\": 3,\n"
+    " \"activities\": [{\"kind\": \"TREATMENT\", \"area\": \"LANGUAGE\", \"minutes\": 30, "
+    "\"groupSize\": null},\n"
+    "                {\"kind\": \"EVALUATION\", \"area\": 42, \"minutes\": 15.0, \"group_size\": "
+    "3,\n"
     "                 \"distinctEncounter\": true}],\n"
     " \"diagnoses\": [\"F80.0\", \"r47.01\"],\n"
-    " \"planOfCare\": {\"startDate\": \"2026-01-05\", \"certifiedDate\": \"2026-01-07\", \"endDate\": \"2026-03-31\",\n"
+    " \"planOfCare\": {\"startDate\": \"2026-01-05\", \"certifiedDate\": \"2026-01-07\", "
+    "\"endDate\": \"2026-03-31\",\n"
     "                \"referralOnFile\": true, \"treatmentDaysSinceProgressReport\": 4,\n"
     "                \"progressReportThisVisit\": false},\n"
     " \"documentation\": {\"goals\": true, \"techniques\": true, \"progress\": true},\n"
@@ -325,7 +408,8 @@ static void test_json_decode(void **state) {
   slp_session_t s;
   char err[SLP_CODEC_ERR_LEN] = "";
   int rc = slp_decode_session_json(dec, sample_json, strlen(sample_json), &s, err, sizeof err);
-  if (rc) fail_msg("%s", err);
+  if (rc)
+    fail_msg("%s", err);
   assert_sample(&s);
   slp_decoder_free(dec);
 }
@@ -334,22 +418,31 @@ static const struct json_err_case {
   const char *json;
   const char *err;
 } json_err_cases[] = {
-    {"{\"activities\": [{\"minutes\": \"ten\"}]}", "field \"activities[0].minutes\": expected an integer, got \"ten\""},
-    {"{\"activities\": [{}, {\"minutes\": true}]}", "field \"activities[1].minutes\": expected a number, got a boolean"},
-    {"{\"activities\": [{\"minutes\": -1}]}", "field \"activities[0].minutes\": -1 is out of range for uint32"},
+    {"{\"activities\": [{\"minutes\": \"ten\"}]}",
+     "field \"activities[0].minutes\": expected an integer, got \"ten\""},
+    {"{\"activities\": [{}, {\"minutes\": true}]}",
+     "field \"activities[1].minutes\": expected a number, got a boolean"},
+    {"{\"activities\": [{\"minutes\": -1}]}",
+     "field \"activities[0].minutes\": -1 is out of range for uint32"},
     {"{\"activities\": [{\"minutes\": 4294967296}]}", "out of range for uint32"},
-    {"{\"activities\": [{\"minutes\": 1.5}]}", "field \"activities[0].minutes\": expected an integer, got 1.5"},
-    {"{\"activities\": {\"minutes\": 1}}", "field \"activities\": expected an array, got an object"},
+    {"{\"activities\": [{\"minutes\": 1.5}]}",
+     "field \"activities[0].minutes\": expected an integer, got 1.5"},
+    {"{\"activities\": {\"minutes\": 1}}",
+     "field \"activities\": expected an array, got an object"},
     {"{\"activities\": [null]}", "field \"activities[0]\": null is not allowed in a list"},
     {"{\"eventID\": \"x\"}", "field \"eventID\": no such field in slpcoder.v1.SessionEvent"},
-    {"{\"patient\": {\"name\": \"x\"}}", "field \"patient.name\": no such field in slpcoder.v1.Patient"},
+    {"{\"patient\": {\"name\": \"x\"}}",
+     "field \"patient.name\": no such field in slpcoder.v1.Patient"},
     {"{\"eventId\": 5}", "field \"eventId\": expected a string, got a number"},
     {"{\"eventId\": \"a\", \"event_id\": \"b\"}", "field \"event_id\": given twice"},
-    {"{\"delivery\": \"VIDEO\"}", "field \"delivery\": unknown slpcoder.v1.Delivery value \"VIDEO\""},
-    {"{\"delivery\": true}", "field \"delivery\": expected a slpcoder.v1.Delivery name, got a boolean"},
+    {"{\"delivery\": \"VIDEO\"}",
+     "field \"delivery\": unknown slpcoder.v1.Delivery value \"VIDEO\""},
+    {"{\"delivery\": true}",
+     "field \"delivery\": expected a slpcoder.v1.Delivery name, got a boolean"},
     {"{\"reportedAtMs\": \"12x\"}", "field \"reportedAtMs\": expected an integer, got \"12x\""},
     {"{\"reportedAtMs\": \"99999999999999999999\"}", "out of range for int64"},
-    {"{\"documentation\": {\"goals\": 1}}", "field \"documentation.goals\": expected true or false, got a number"},
+    {"{\"documentation\": {\"goals\": 1}}",
+     "field \"documentation.goals\": expected true or false, got a number"},
     {"{\"patient\": []}", "field \"patient\": expected an object, got an array"},
     {"[]", "expected a JSON object for slpcoder.v1.SessionEvent, got an array"},
     {"{\"eventId\": \"a\",}", "JSON: line 1 column 17"},
@@ -367,8 +460,10 @@ static void test_json_decode_errors(void **state) {
     slp_session_t s;
     char err[SLP_CODEC_ERR_LEN] = "";
     int rc = slp_decode_session_json(dec, c->json, strlen(c->json), &s, err, sizeof err);
-    if (rc != -EBADMSG) fail_msg("%s: rc %d", c->json, rc);
-    if (!strstr(err, c->err)) fail_msg("%s: error \"%s\" lacks \"%s\"", c->json, err, c->err);
+    if (rc != -EBADMSG)
+      fail_msg("%s: rc %d", c->json, rc);
+    if (!strstr(err, c->err))
+      fail_msg("%s: error \"%s\" lacks \"%s\"", c->json, err, c->err);
   }
   slp_decoder_free(dec);
 }
@@ -388,8 +483,10 @@ static void test_json_fuzz(void **state) {
     size_t len = rng_next(&seed) % 8 == 0 ? rng_next(&seed) % (n + 1) : n;
     slp_session_t s;
     char err[SLP_CODEC_ERR_LEN];
-    if (slp_decode_session_json(dec, buf, len, &s, err, sizeof err) == 0) ok++;
-    else if (!(strlen(err) > 0 && !strchr(err, '\n'))) fail_msg("bad error text: [%s]", err);
+    if (slp_decode_session_json(dec, buf, len, &s, err, sizeof err) == 0)
+      ok++;
+    else if (!(strlen(err) > 0 && !strchr(err, '\n')))
+      fail_msg("bad error text: [%s]", err);
   }
   assert_true(ok > 0);
   free(buf);
@@ -404,9 +501,15 @@ static void sample_result(slp_result_t *r, bool rejected) {
   r->rules_version = "2026.1+abcdef012345";
   if (rejected) {
     r->n_findings = 2;
-    r->findings[0] = (slp_finding_t){"provider.npi", SLP_ERROR, "CO", "16", "N290", "rendering_provider.npi",
+    r->findings[0] = (slp_finding_t){"provider.npi",
+                                     SLP_ERROR,
+                                     "CO",
+                                     "16",
+                                     "N290",
+                                     "rendering_provider.npi",
                                      "The rendering NPI fails the check digit."};
-    r->findings[1] = (slp_finding_t){"progress_report.due", SLP_WARNING, "", "", "", "plan_of_care", "Due \"soon\"."};
+    r->findings[1] = (slp_finding_t){"progress_report.due", SLP_WARNING,    "", "", "",
+                                     "plan_of_care",        "Due \"soon\"."};
     return;
   }
   strcpy(r->diagnoses[0], "F800");
@@ -430,60 +533,60 @@ static void sample_result(slp_result_t *r, bool rejected) {
   r->total_charge_cents = 15000;
   r->expected_allowed_cents = 9876543210LL;
   r->n_findings = 1;
-  r->findings[0] = (slp_finding_t){"medicare.kx_applied", SLP_INFO, "", "", "", "coverage", "KX applied."};
+  r->findings[0] =
+      (slp_finding_t){"medicare.kx_applied", SLP_INFO, "", "", "", "coverage", "KX applied."};
 }
 
-static const char claim_json[] =
-    "{\n"
-    "  \"claim\": {\n"
-    "    \"eventId\": \"ev-1\",\n"
-    "    \"encounterId\": \"enc-1\",\n"
-    "    \"organizationId\": \"org-1\",\n"
-    "    \"patientId\": \"P-1\",\n"
-    "    \"payerKind\": \"MEDICARE_PART_B\",\n"
-    "    \"payerId\": \"MCR-JH\",\n"
-    "    \"renderingNpi\": \"1234567893\",\n"
-    "    \"billingNpi\": \"1245319599\",\n"
-    "    \"dateOfService\": \"2026-02-01\",\n"
-    "    \"placeOfService\": \"11\",\n"
-    "    \"diagnoses\": [\n"
-    "      \"F800\",\n"
-    "      \"R4701\"\n"
-    "    ],\n"
-    "    \"lines\": [\n"
-    "      {\n"
-    "        \"lineNumber\": 1,\n"
-    "        \"procedureCode\": \"92507\",\n"
-    "        \"modifiers\": [\n"
-    "          \"GN\",\n"
-    "          \"KX\"\n"
-    "        ],\n"
-    "        \"units\": 1,\n"
-    "        \"diagnosisPointers\": [\n"
-    "          1,\n"
-    "          2\n"
-    "        ],\n"
-    "        \"chargeCents\": \"15000\",\n"
-    "        \"minutes\": 30,\n"
-    "        \"ruleIds\": [\n"
-    "          \"code.assign\"\n"
-    "        ]\n"
-    "      }\n"
-    "    ],\n"
-    "    \"totalChargeCents\": \"15000\",\n"
-    "    \"expectedAllowedCents\": \"9876543210\",\n"
-    "    \"findings\": [\n"
-    "      {\n"
-    "        \"ruleId\": \"medicare.kx_applied\",\n"
-    "        \"severity\": \"INFO\",\n"
-    "        \"field\": \"coverage\",\n"
-    "        \"message\": \"KX applied.\"\n"
-    "      }\n"
-    "    ],\n"
-    "    \"rulesVersion\": \"2026.1+abcdef012345\",\n"
-    "    \"priorAuthorization\": \"PA-77\"\n"
-    "  }\n"
-    "}\n";
+static const char claim_json[] = "{\n"
+                                 "  \"claim\": {\n"
+                                 "    \"eventId\": \"ev-1\",\n"
+                                 "    \"encounterId\": \"enc-1\",\n"
+                                 "    \"organizationId\": \"org-1\",\n"
+                                 "    \"patientId\": \"P-1\",\n"
+                                 "    \"payerKind\": \"MEDICARE_PART_B\",\n"
+                                 "    \"payerId\": \"MCR-JH\",\n"
+                                 "    \"renderingNpi\": \"1234567893\",\n"
+                                 "    \"billingNpi\": \"1245319599\",\n"
+                                 "    \"dateOfService\": \"2026-02-01\",\n"
+                                 "    \"placeOfService\": \"11\",\n"
+                                 "    \"diagnoses\": [\n"
+                                 "      \"F800\",\n"
+                                 "      \"R4701\"\n"
+                                 "    ],\n"
+                                 "    \"lines\": [\n"
+                                 "      {\n"
+                                 "        \"lineNumber\": 1,\n"
+                                 "        \"procedureCode\": \"92507\",\n"
+                                 "        \"modifiers\": [\n"
+                                 "          \"GN\",\n"
+                                 "          \"KX\"\n"
+                                 "        ],\n"
+                                 "        \"units\": 1,\n"
+                                 "        \"diagnosisPointers\": [\n"
+                                 "          1,\n"
+                                 "          2\n"
+                                 "        ],\n"
+                                 "        \"chargeCents\": \"15000\",\n"
+                                 "        \"minutes\": 30,\n"
+                                 "        \"ruleIds\": [\n"
+                                 "          \"code.assign\"\n"
+                                 "        ]\n"
+                                 "      }\n"
+                                 "    ],\n"
+                                 "    \"totalChargeCents\": \"15000\",\n"
+                                 "    \"expectedAllowedCents\": \"9876543210\",\n"
+                                 "    \"findings\": [\n"
+                                 "      {\n"
+                                 "        \"ruleId\": \"medicare.kx_applied\",\n"
+                                 "        \"severity\": \"INFO\",\n"
+                                 "        \"field\": \"coverage\",\n"
+                                 "        \"message\": \"KX applied.\"\n"
+                                 "      }\n"
+                                 "    ],\n"
+                                 "    \"rulesVersion\": \"2026.1+abcdef012345\",\n"
+                                 "    \"priorAuthorization\": \"PA-77\"\n"
+                                 "  }\n"
+                                 "}\n";
 
 static const char rejection_json[] =
     "{\n"
@@ -517,7 +620,8 @@ static void test_encode_json(void **state) {
   slp_decoder_t *dec = slp_decoder_new();
   slp_session_t s;
   char err[SLP_CODEC_ERR_LEN];
-  assert_int_equal(slp_decode_session_json(dec, sample_json, strlen(sample_json), &s, err, sizeof err), 0);
+  assert_int_equal(
+      slp_decode_session_json(dec, sample_json, strlen(sample_json), &s, err, sizeof err), 0);
   slp_result_t *r = malloc(sizeof *r);
   sample_result(r, false);
   char *j = slp_encode_coding_result_json(&s, r);
@@ -536,7 +640,8 @@ static void test_encode_pb(void **state) {
   slp_decoder_t *dec = slp_decoder_new();
   slp_session_t s;
   char err[SLP_CODEC_ERR_LEN];
-  assert_int_equal(slp_decode_session_json(dec, sample_json, strlen(sample_json), &s, err, sizeof err), 0);
+  assert_int_equal(
+      slp_decode_session_json(dec, sample_json, strlen(sample_json), &s, err, sizeof err), 0);
   slp_result_t *r = malloc(sizeof *r);
   sample_result(r, false);
   uint8_t buf[2048];
@@ -580,11 +685,16 @@ static void test_encode_pb(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_frame_plain),        cmocka_unit_test(test_frame_cases),
-      cmocka_unit_test(test_decode_plain_and_framed), cmocka_unit_test(test_decode_errors),
-      cmocka_unit_test(test_decode_fuzz),        cmocka_unit_test(test_json_decode),
-      cmocka_unit_test(test_json_decode_errors), cmocka_unit_test(test_encode_json),
-      cmocka_unit_test(test_encode_pb),          cmocka_unit_test(test_json_fuzz),
+      cmocka_unit_test(test_frame_plain),
+      cmocka_unit_test(test_frame_cases),
+      cmocka_unit_test(test_decode_plain_and_framed),
+      cmocka_unit_test(test_decode_errors),
+      cmocka_unit_test(test_decode_fuzz),
+      cmocka_unit_test(test_json_decode),
+      cmocka_unit_test(test_json_decode_errors),
+      cmocka_unit_test(test_encode_json),
+      cmocka_unit_test(test_encode_pb),
+      cmocka_unit_test(test_json_fuzz),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

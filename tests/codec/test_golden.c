@@ -1,6 +1,6 @@
-/* test_golden.c -- the tests/golden cases through the library: protoc-made bytes -> decode -> engine ->
- * encode -> unpack, compared field by field with the expected CodingResult (also encoded by protoc).
- * Env: SLPCODER_SOURCE_DIR, SLPCODER_RULES, PROTOC (default "protoc" on PATH). */
+/* test_golden.c -- the tests/golden cases through the library: protoc-made bytes -> decode ->
+ * engine -> encode -> unpack, compared field by field with the expected CodingResult (also encoded
+ * by protoc). Env: SLPCODER_SOURCE_DIR, SLPCODER_RULES, PROTOC (default "protoc" on PATH). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,12 +29,14 @@ static const char *env_or(const char *name, const char *dflt) {
 }
 
 /* Run protoc --encode=TYPE on a text file; returns bytes read or -1. */
-static long protoc_encode(const char *type, const char *proto, const char *path, uint8_t *buf, size_t cap) {
+static long protoc_encode(const char *type, const char *proto, const char *path, uint8_t *buf,
+                          size_t cap) {
   char cmd[4096];
   snprintf(cmd, sizeof cmd, "'%s' -I'%s/proto' --encode=%s %s < '%s'", env_or("PROTOC", "protoc"),
            env_or("SLPCODER_SOURCE_DIR", "."), type, proto, path);
   FILE *p = popen(cmd, "r");
-  if (!p) return -1;
+  if (!p)
+    return -1;
   size_t n = fread(buf, 1, cap, p);
   int st = pclose(p);
   return st == 0 ? (long)n : -1;
@@ -48,7 +50,8 @@ static void problem(const char *name, const char *fmt, ...) {
   size_t used = strlen(problems);
   va_list ap;
   n_problems++;
-  if (used + 300 > sizeof problems) return;
+  if (used + 300 > sizeof problems)
+    return;
   used += (size_t)snprintf(problems + used, sizeof problems - used, "  %s: ", name);
   va_start(ap, fmt);
   used += (size_t)vsnprintf(problems + used, sizeof problems - used, fmt, ap);
@@ -57,14 +60,18 @@ static void problem(const char *name, const char *fmt, ...) {
 }
 
 static void cmp_str(const char *name, const char *what, const char *a, const char *b) {
-  if (strcmp(a ? a : "", b ? b : "")) problem(name, "%s: expected \"%s\", got \"%s\"", what, a ? a : "", b ? b : "");
+  if (strcmp(a ? a : "", b ? b : ""))
+    problem(name, "%s: expected \"%s\", got \"%s\"", what, a ? a : "", b ? b : "");
 }
 #define CMP_STR(what, a, b) cmp_str(name, what, a, b)
-#define CMP_INT(what, a, b) \
-  do { if ((long long)(a) != (long long)(b)) problem(name, "%s: expected %lld, got %lld", what, (long long)(a), (long long)(b)); } while (0)
+#define CMP_INT(what, a, b)                                                                        \
+  do {                                                                                             \
+    if ((long long)(a) != (long long)(b))                                                          \
+      problem(name, "%s: expected %lld, got %lld", what, (long long)(a), (long long)(b));          \
+  } while (0)
 
-static void cmp_findings(const char *name, const char *rv, size_t ne, Slpcoder__V1__Finding **e, size_t na,
-                         Slpcoder__V1__Finding **a) {
+static void cmp_findings(const char *name, const char *rv, size_t ne, Slpcoder__V1__Finding **e,
+                         size_t na, Slpcoder__V1__Finding **a) {
   (void)rv;
   CMP_INT("number of findings", ne, na);
   for (size_t i = 0; i < ne && i < na; i++) {
@@ -99,7 +106,8 @@ static void cmp_claim(const char *name, const char *rv, const Slpcoder__V1__Code
   CMP_STR("date_of_service", e->date_of_service, a->date_of_service);
   CMP_STR("place_of_service", e->place_of_service, a->place_of_service);
   CMP_INT("number of diagnoses", e->n_diagnoses, a->n_diagnoses);
-  for (size_t i = 0; i < e->n_diagnoses && i < a->n_diagnoses; i++) CMP_STR("diagnoses[]", e->diagnoses[i], a->diagnoses[i]);
+  for (size_t i = 0; i < e->n_diagnoses && i < a->n_diagnoses; i++)
+    CMP_STR("diagnoses[]", e->diagnoses[i], a->diagnoses[i]);
   CMP_INT("number of lines", e->n_lines, a->n_lines);
   for (size_t i = 0; i < e->n_lines && i < a->n_lines; i++) {
     const Slpcoder__V1__ClaimLine *el = e->lines[i], *al = a->lines[i];
@@ -109,15 +117,19 @@ static void cmp_claim(const char *name, const char *rv, const Slpcoder__V1__Code
     snprintf(w, sizeof w, "lines[%zu].procedure_code", i);
     CMP_STR(w, el->procedure_code, al->procedure_code);
     char em[64] = "", am[64] = "";
-    for (size_t k = 0; k < el->n_modifiers; k++) strcat(strcat(em, " "), el->modifiers[k]);
-    for (size_t k = 0; k < al->n_modifiers && k < 8; k++) strcat(strcat(am, " "), al->modifiers[k]);
+    for (size_t k = 0; k < el->n_modifiers; k++)
+      strcat(strcat(em, " "), el->modifiers[k]);
+    for (size_t k = 0; k < al->n_modifiers && k < 8; k++)
+      strcat(strcat(am, " "), al->modifiers[k]);
     snprintf(w, sizeof w, "lines[%zu].modifiers", i);
     CMP_STR(w, em, am);
     snprintf(w, sizeof w, "lines[%zu].units", i);
     CMP_INT(w, el->units, al->units);
     char ep[64] = "", ap_[64] = "";
-    for (size_t k = 0; k < el->n_diagnosis_pointers; k++) snprintf(ep + strlen(ep), 8, " %u", el->diagnosis_pointers[k]);
-    for (size_t k = 0; k < al->n_diagnosis_pointers && k < 8; k++) snprintf(ap_ + strlen(ap_), 8, " %u", al->diagnosis_pointers[k]);
+    for (size_t k = 0; k < el->n_diagnosis_pointers; k++)
+      snprintf(ep + strlen(ep), 8, " %u", el->diagnosis_pointers[k]);
+    for (size_t k = 0; k < al->n_diagnosis_pointers && k < 8; k++)
+      snprintf(ap_ + strlen(ap_), 8, " %u", al->diagnosis_pointers[k]);
     snprintf(w, sizeof w, "lines[%zu].diagnosis_pointers", i);
     CMP_STR(w, ep, ap_);
     snprintf(w, sizeof w, "lines[%zu].charge_cents", i);
@@ -128,29 +140,35 @@ static void cmp_claim(const char *name, const char *rv, const Slpcoder__V1__Code
   CMP_INT("total_charge_cents", e->total_charge_cents, a->total_charge_cents);
   CMP_INT("expected_allowed_cents", e->expected_allowed_cents, a->expected_allowed_cents);
   cmp_findings(name, rv, e->n_findings, e->findings, a->n_findings, a->findings);
-  CMP_STR("rules_version", strcmp(e->rules_version, "RULES_VERSION") ? e->rules_version : rv, a->rules_version);
+  CMP_STR("rules_version", strcmp(e->rules_version, "RULES_VERSION") ? e->rules_version : rv,
+          a->rules_version);
   CMP_STR("prior_authorization", e->prior_authorization, a->prior_authorization);
 }
 
 /* A copy of the default bundle with NAME.bundle.tsv's rows appended; returns the dir in buf. */
 static int patched_bundle(const char *rules, const char *patch, char *dir, size_t len) {
   char tmpl[] = "/tmp/slpgolden.XXXXXX";
-  if (!mkdtemp(tmpl)) return -1;
+  if (!mkdtemp(tmpl))
+    return -1;
   snprintf(dir, len, "%s/rules", tmpl);
   char cmd[4096];
   snprintf(cmd, sizeof cmd, "cp -r '%s' '%s'", rules, dir);
-  if (system(cmd) != 0) return -1;
+  if (system(cmd) != 0)
+    return -1;
   FILE *p = fopen(patch, "r");
-  if (!p) return -1;
+  if (!p)
+    return -1;
   char line[512];
   while (fgets(line, sizeof line, p)) {
     char *tab = strchr(line, '\t');
-    if (!tab) continue;
+    if (!tab)
+      continue;
     *tab = '\0';
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, line);
     FILE *f = fopen(path, "a");
-    if (!f) break;
+    if (!f)
+      break;
     fputs(tab + 1, f);
     fclose(f);
   }
@@ -158,7 +176,9 @@ static int patched_bundle(const char *rules, const char *patch, char *dir, size_
   return 0;
 }
 
-static int by_name(const struct dirent **a, const struct dirent **b) { return strcmp((*a)->d_name, (*b)->d_name); }
+static int by_name(const struct dirent **a, const struct dirent **b) {
+  return strcmp((*a)->d_name, (*b)->d_name);
+}
 
 static void test_golden_cases(void **state) {
   (void)state;
@@ -178,7 +198,8 @@ static void test_golden_cases(void **state) {
     const char *fn = ents[i]->d_name;
     size_t fl = strlen(fn);
     const char *suffix = ".session.txtpb";
-    if (fl <= strlen(suffix) || strcmp(fn + fl - strlen(suffix), suffix)) continue;
+    if (fl <= strlen(suffix) || strcmp(fn + fl - strlen(suffix), suffix))
+      continue;
     char name[256], path[4096], bundle[4096];
     snprintf(name, sizeof name, "%.*s", (int)(fl - strlen(suffix)), fn);
     cases++;
@@ -191,19 +212,25 @@ static void test_golden_cases(void **state) {
     }
     slp_rules_t *rules = NULL;
     slp_rules_errors_t *errs = calloc(1, sizeof *errs);
-    if (slp_rules_load(dir, &rules, errs) < 0) fail_msg("%s: bundle %s: %s", name, dir, errs->n ? errs->lines[0] : "?");
+    if (slp_rules_load(dir, &rules, errs) < 0)
+      fail_msg("%s: bundle %s: %s", name, dir, errs->n ? errs->lines[0] : "?");
     free(errs);
 
     snprintf(path, sizeof path, "%s/%s", gdir, fn);
-    long nin = protoc_encode("slpcoder.v1.SessionEvent", "slpcoder/v1/session.proto", path, in, MAX_BYTES);
-    if (nin < 0) fail_msg("%s: protoc cannot encode %s", name, path);
+    long nin =
+        protoc_encode("slpcoder.v1.SessionEvent", "slpcoder/v1/session.proto", path, in, MAX_BYTES);
+    if (nin < 0)
+      fail_msg("%s: protoc cannot encode %s", name, path);
     snprintf(path, sizeof path, "%s/%s.expected.txtpb", gdir, name);
-    long nwant = protoc_encode("slpcoder.v1.CodingResult", "slpcoder/v1/claim.proto", path, want, MAX_BYTES);
-    if (nwant < 0) fail_msg("%s: protoc cannot encode %s", name, path);
+    long nwant =
+        protoc_encode("slpcoder.v1.CodingResult", "slpcoder/v1/claim.proto", path, want, MAX_BYTES);
+    if (nwant < 0)
+      fail_msg("%s: protoc cannot encode %s", name, path);
 
     slp_session_t s;
     char err[SLP_CODEC_ERR_LEN];
-    if (slp_decode_session(dec, in, (size_t)nin, &s, err, sizeof err)) fail_msg("%s: %s", name, err);
+    if (slp_decode_session(dec, in, (size_t)nin, &s, err, sizeof err))
+      fail_msg("%s: %s", name, err);
     assert_int_equal(slp_engine_code(rules, &s, res), 0);
     ptrdiff_t ngot = slp_encode_coding_result(&s, res, got, MAX_BYTES, NULL);
     assert_true(ngot > 0);
@@ -217,9 +244,14 @@ static void test_golden_cases(void **state) {
       problem(name, "expected a %s, got a %s",
               e->result_case == SLPCODER__V1__CODING_RESULT__RESULT_CLAIM ? "claim" : "rejection",
               a->result_case == SLPCODER__V1__CODING_RESULT__RESULT_CLAIM ? "claim" : "rejection");
-      Slpcoder__V1__Finding **f = a->result_case == SLPCODER__V1__CODING_RESULT__RESULT_CLAIM ? a->claim->findings : a->rejection->findings;
-      size_t nf = a->result_case == SLPCODER__V1__CODING_RESULT__RESULT_CLAIM ? a->claim->n_findings : a->rejection->n_findings;
-      for (size_t k = 0; k < nf; k++) problem(name, "  got finding %s %s: %s", f[k]->rule_id, f[k]->field, f[k]->message);
+      Slpcoder__V1__Finding **f = a->result_case == SLPCODER__V1__CODING_RESULT__RESULT_CLAIM
+                                      ? a->claim->findings
+                                      : a->rejection->findings;
+      size_t nf = a->result_case == SLPCODER__V1__CODING_RESULT__RESULT_CLAIM
+                      ? a->claim->n_findings
+                      : a->rejection->n_findings;
+      for (size_t k = 0; k < nf; k++)
+        problem(name, "  got finding %s %s: %s", f[k]->rule_id, f[k]->field, f[k]->message);
     } else if (e->result_case == SLPCODER__V1__CODING_RESULT__RESULT_CLAIM) {
       cmp_claim(name, rv, e->claim, a->claim);
     } else {
@@ -228,7 +260,8 @@ static void test_golden_cases(void **state) {
       CMP_STR("encounter_id", er->encounter_id, ar->encounter_id);
       CMP_STR("organization_id", er->organization_id, ar->organization_id);
       cmp_findings(name, rv, er->n_findings, er->findings, ar->n_findings, ar->findings);
-      CMP_STR("rules_version", strcmp(er->rules_version, "RULES_VERSION") ? er->rules_version : rv, ar->rules_version);
+      CMP_STR("rules_version", strcmp(er->rules_version, "RULES_VERSION") ? er->rules_version : rv,
+              ar->rules_version);
     }
     /* The JSON rendering of every golden result must be producible. */
     char *json = slp_encode_coding_result_json(&s, res);
@@ -240,10 +273,12 @@ static void test_golden_cases(void **state) {
     if (dir == bundle) {
       char cmd[4200];
       snprintf(cmd, sizeof cmd, "rm -rf '%.*s'", (int)(strrchr(bundle, '/') - bundle), bundle);
-      if (system(cmd) != 0) print_message("could not remove %s\n", bundle);
+      if (system(cmd) != 0)
+        print_message("could not remove %s\n", bundle);
     }
   }
-  for (int i = 0; i < n; i++) free(ents[i]);
+  for (int i = 0; i < n; i++)
+    free(ents[i]);
   free(ents);
   free(in);
   free(want);
@@ -251,7 +286,8 @@ static void test_golden_cases(void **state) {
   free(res);
   slp_decoder_free(dec);
   assert_true(cases >= 10);
-  if (n_problems) fail_msg("%d golden mismatches:\n%s", n_problems, problems);
+  if (n_problems)
+    fail_msg("%d golden mismatches:\n%s", n_problems, problems);
 }
 
 int main(void) {

@@ -21,9 +21,9 @@ static void test_parse_valid(void **state) {
 static void test_parse_rejects(void **state) {
   (void)state;
   int32_t d;
-  const char *bad[] = {"2025-02-29", "1900-02-29", "2025-13-01", "2025-00-10", "2025-04-31",
-                       "2025-4-01",  "2025-04-01x", "20250401",  "",           "1899-12-31",
-                       "2025/04/01", " 2025-04-01"};
+  const char *bad[] = {"2025-02-29", "1900-02-29", "2025-13-01",  "2025-00-10",
+                       "2025-04-31", "2025-4-01",  "2025-04-01x", "20250401",
+                       "",           "1899-12-31", "2025/04/01",  " 2025-04-01"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
     assert_int_equal(slp_date_parse(bad[i], &d), -1);
   assert_int_equal(slp_date_parse(NULL, &d), -1);

@@ -38,99 +38,286 @@ static void add_dx(fx_t *f, const char *dx) {
 }
 
 /* ---- mutators: each makes the base session differ in one way ---------------- */
-M(m_none) { (void)f; }
-M(m_no_event_id) { f->s.event_id = ""; }
-M(m_bad_birth_date) { f->s.patient.birth_date = "1950-02-30"; }
-M(m_unknown_credential) { f->s.rendering_provider.credential = 9; }
-M(m_unknown_delivery) { f->s.delivery = 7; }
-M(m_dos_after_note) { f->s.reported_at_ms -= 86400000LL; }
-M(m_dx_bad_shape) { f->dx[0] = "F8"; }
-M(m_dx_header) { f->dx[0] = "R13.1"; }
-M(m_dx_billable) { f->dx[0] = "R13.12"; }
-M(m_no_dx) { f->s.n_diagnoses = 0; }
-M(m_manifest_first) { f->dx[0] = "F02.80"; f->dx[1] = "F80.2"; }
-M(m_manifest_second) { f->dx[0] = "F80.2"; f->dx[1] = "F02.80"; }
-M(m_swallow_group) { activity(f, 0, SLP_TREATMENT, SLP_AREA_SWALLOWING, 30, 2, false); add_dx(f, "R13.12"); }
-M(m_swallow_ind) { activity(f, 0, SLP_TREATMENT, SLP_AREA_SWALLOWING, 30, 1, false); add_dx(f, "R13.12"); }
-M(m_cog_7_beside) { activity(f, 1, SLP_TREATMENT, SLP_AREA_COGNITION, 7, 0, false); add_dx(f, "R41.841"); }
-M(m_cog_8_beside) { activity(f, 1, SLP_TREATMENT, SLP_AREA_COGNITION, 8, 0, false); add_dx(f, "R41.841"); }
-M(m_cog_7_alone) { activity(f, 0, SLP_TREATMENT, SLP_AREA_COGNITION, 7, 0, false); add_dx(f, "R41.841"); }
-M(m_dos_before_span) { move_to(f, "2024-12-31"); }
-M(m_dos_span_start) { move_to(f, "2025-01-01"); }
-M(m_sgd_group_2025) { move_to(f, "2025-12-31"); activity(f, 0, SLP_TREATMENT, SLP_AREA_SPEECH_GENERATING_DEVICE, 30, 3, false); add_dx(f, "R47.1"); }
-M(m_sgd_group_2026) { move_to(f, "2026-01-01"); activity(f, 0, SLP_TREATMENT, SLP_AREA_SPEECH_GENERATING_DEVICE, 30, 3, false); add_dx(f, "R47.1"); }
+M(m_none) {
+  (void)f;
+}
+M(m_no_event_id) {
+  f->s.event_id = "";
+}
+M(m_bad_birth_date) {
+  f->s.patient.birth_date = "1950-02-30";
+}
+M(m_unknown_credential) {
+  f->s.rendering_provider.credential = 9;
+}
+M(m_unknown_delivery) {
+  f->s.delivery = 7;
+}
+M(m_dos_after_note) {
+  f->s.reported_at_ms -= 86400000LL;
+}
+M(m_dx_bad_shape) {
+  f->dx[0] = "F8";
+}
+M(m_dx_header) {
+  f->dx[0] = "R13.1";
+}
+M(m_dx_billable) {
+  f->dx[0] = "R13.12";
+}
+M(m_no_dx) {
+  f->s.n_diagnoses = 0;
+}
+M(m_manifest_first) {
+  f->dx[0] = "F02.80";
+  f->dx[1] = "F80.2";
+}
+M(m_manifest_second) {
+  f->dx[0] = "F80.2";
+  f->dx[1] = "F02.80";
+}
+M(m_swallow_group) {
+  activity(f, 0, SLP_TREATMENT, SLP_AREA_SWALLOWING, 30, 2, false);
+  add_dx(f, "R13.12");
+}
+M(m_swallow_ind) {
+  activity(f, 0, SLP_TREATMENT, SLP_AREA_SWALLOWING, 30, 1, false);
+  add_dx(f, "R13.12");
+}
+M(m_cog_7_beside) {
+  activity(f, 1, SLP_TREATMENT, SLP_AREA_COGNITION, 7, 0, false);
+  add_dx(f, "R41.841");
+}
+M(m_cog_8_beside) {
+  activity(f, 1, SLP_TREATMENT, SLP_AREA_COGNITION, 8, 0, false);
+  add_dx(f, "R41.841");
+}
+M(m_cog_7_alone) {
+  activity(f, 0, SLP_TREATMENT, SLP_AREA_COGNITION, 7, 0, false);
+  add_dx(f, "R41.841");
+}
+M(m_dos_before_span) {
+  move_to(f, "2024-12-31");
+}
+M(m_dos_span_start) {
+  move_to(f, "2025-01-01");
+}
+M(m_sgd_group_2025) {
+  move_to(f, "2025-12-31");
+  activity(f, 0, SLP_TREATMENT, SLP_AREA_SPEECH_GENERATING_DEVICE, 30, 3, false);
+  add_dx(f, "R47.1");
+}
+M(m_sgd_group_2026) {
+  move_to(f, "2026-01-01");
+  activity(f, 0, SLP_TREATMENT, SLP_AREA_SPEECH_GENERATING_DEVICE, 30, 3, false);
+  add_dx(f, "R47.1");
+}
 /* 92507 2025 national non-facility: $75.04 */
-M(m_kx_over) { f->s.coverage.ytd_therapy_allowed_cents = 241000 - 7504 + 1; }
-M(m_kx_at) { f->s.coverage.ytd_therapy_allowed_cents = 241000 - 7504; }
-M(m_kx_over_mn) { m_kx_over(f); f->s.documentation.medical_necessity = true; }
-M(m_kx_at_mn) { m_kx_at(f); f->s.documentation.medical_necessity = true; }
-M(m_review_over) { f->s.coverage.ytd_therapy_allowed_cents = 300000 - 7504 + 1; f->s.documentation.medical_necessity = true; }
-M(m_review_at) { f->s.coverage.ytd_therapy_allowed_cents = 300000 - 7504; f->s.documentation.medical_necessity = true; }
-M(m_ptp1_plain) { activity(f, 1, SLP_TREATMENT, SLP_AREA_SWALLOWING, 20, 0, false); add_dx(f, "R13.12"); }
-M(m_ptp1_distinct) { activity(f, 1, SLP_TREATMENT, SLP_AREA_SWALLOWING, 20, 0, true); add_dx(f, "R13.12"); }
-M(m_ptp1_distinct_selfpay) { m_ptp1_distinct(f); f->s.coverage.payer_kind = SLP_SELF_PAY; }
-M(m_ptp0_evals) { activity(f, 0, SLP_EVALUATION, SLP_AREA_FLUENCY, 60, 0, true); activity(f, 1, SLP_EVALUATION, SLP_AREA_VOICE, 30, 0, true); add_dx(f, "R49.0"); }
-M(m_cog_60) { activity(f, 0, SLP_TREATMENT, SLP_AREA_COGNITION, 60, 0, false); add_dx(f, "R41.841"); }
-M(m_cog_45) { activity(f, 0, SLP_TREATMENT, SLP_AREA_COGNITION, 45, 0, false); add_dx(f, "R41.841"); }
+M(m_kx_over) {
+  f->s.coverage.ytd_therapy_allowed_cents = 241000 - 7504 + 1;
+}
+M(m_kx_at) {
+  f->s.coverage.ytd_therapy_allowed_cents = 241000 - 7504;
+}
+M(m_kx_over_mn) {
+  m_kx_over(f);
+  f->s.documentation.medical_necessity = true;
+}
+M(m_kx_at_mn) {
+  m_kx_at(f);
+  f->s.documentation.medical_necessity = true;
+}
+M(m_review_over) {
+  f->s.coverage.ytd_therapy_allowed_cents = 300000 - 7504 + 1;
+  f->s.documentation.medical_necessity = true;
+}
+M(m_review_at) {
+  f->s.coverage.ytd_therapy_allowed_cents = 300000 - 7504;
+  f->s.documentation.medical_necessity = true;
+}
+M(m_ptp1_plain) {
+  activity(f, 1, SLP_TREATMENT, SLP_AREA_SWALLOWING, 20, 0, false);
+  add_dx(f, "R13.12");
+}
+M(m_ptp1_distinct) {
+  activity(f, 1, SLP_TREATMENT, SLP_AREA_SWALLOWING, 20, 0, true);
+  add_dx(f, "R13.12");
+}
+M(m_ptp1_distinct_selfpay) {
+  m_ptp1_distinct(f);
+  f->s.coverage.payer_kind = SLP_SELF_PAY;
+}
+M(m_ptp0_evals) {
+  activity(f, 0, SLP_EVALUATION, SLP_AREA_FLUENCY, 60, 0, true);
+  activity(f, 1, SLP_EVALUATION, SLP_AREA_VOICE, 30, 0, true);
+  add_dx(f, "R49.0");
+}
+M(m_cog_60) {
+  activity(f, 0, SLP_TREATMENT, SLP_AREA_COGNITION, 60, 0, false);
+  add_dx(f, "R41.841");
+}
+M(m_cog_45) {
+  activity(f, 0, SLP_TREATMENT, SLP_AREA_COGNITION, 45, 0, false);
+  add_dx(f, "R41.841");
+}
 static void txmcd(fx_t *f, uint32_t minutes) {
   f->s.coverage.payer_kind = SLP_MEDICAID;
   f->s.coverage.payer_id = "TXMCD";
   f->s.prior_authorization = "PA-1";
   f->acts[0].minutes = minutes;
 }
-M(m_tx_75) { txmcd(f, 75); }
-M(m_tx_67) { txmcd(f, 67); }
-M(m_dx_unrelated) { f->dx[0] = "J06.9"; f->s.n_diagnoses = 1; }
-M(m_dx_related) { f->dx[0] = "F80.2"; f->s.n_diagnoses = 1; }
-M(m_npi_bad) { f->s.rendering_provider.npi = "1234567890"; }
-M(m_billing_npi_bad) { f->s.billing_npi = "123456789"; }
-M(m_assistant) { f->s.rendering_provider.credential = SLP_CREDENTIAL_SLP_ASSISTANT; }
-M(m_fellow) { f->s.rendering_provider.credential = SLP_CREDENTIAL_SLP_CLINICAL_FELLOW; }
-M(m_student_medicaid) { f->s.rendering_provider.credential = SLP_CREDENTIAL_STUDENT; f->s.coverage.payer_kind = SLP_MEDICAID; f->s.prior_authorization = "PA-1"; }
-M(m_video_pos11) { f->s.delivery = SLP_TELEHEALTH_VIDEO; }
-M(m_video_pos10) { f->s.delivery = SLP_TELEHEALTH_VIDEO; f->s.place_of_service = "10"; }
-M(m_inperson_pos02) { f->s.place_of_service = "02"; }
-M(m_tele_2028) { m_video_pos10(f); move_to(f, "2028-01-03"); }
-M(m_tele_2027) { m_video_pos10(f); move_to(f, "2027-12-31"); }
-M(m_no_poc) { f->s.has_plan_of_care = false; }
-M(m_uncert_31) { set_date(f->start, "2025-05-10"); f->s.plan_of_care.certified_date = ""; }
-M(m_uncert_30) { set_date(f->start, "2025-05-11"); f->s.plan_of_care.certified_date = ""; }
-M(m_uncert_referral) { m_uncert_31(f); f->s.plan_of_care.referral_on_file = true; }
-M(m_uncert_fresh) { f->s.plan_of_care.certified_date = ""; }
-M(m_end_before) { set_date(f->end, "2025-06-09"); }
-M(m_end_on) { set_date(f->end, "2025-06-10"); }
-M(m_long_91) { set_date(f->end, "2025-08-31"); }
-M(m_long_90) { set_date(f->end, "2025-08-30"); }
-M(m_cert_late_31) { set_date(f->cert, "2025-07-02"); }
-M(m_cert_late_30) { set_date(f->cert, "2025-07-01"); }
-M(m_pr_9) { f->s.plan_of_care.treatment_days_since_progress_report = 9; }
-M(m_pr_9_done) { m_pr_9(f); f->s.plan_of_care.progress_report_this_visit = true; }
-M(m_pr_8) { f->s.plan_of_care.treatment_days_since_progress_report = 8; }
-M(m_pr_7) { f->s.plan_of_care.treatment_days_since_progress_report = 7; }
-M(m_pr_6) { f->s.plan_of_care.treatment_days_since_progress_report = 6; }
-M(m_no_techniques) { f->s.documentation.techniques = false; }
-M(m_no_goals_treatment) { f->s.documentation.goals = false; }
-M(m_late_366) { f->s.reported_at_ms += 366LL * 86400000LL; }
-M(m_late_365) { f->s.reported_at_ms += 365LL * 86400000LL; }
-M(m_medicaid_no_pa) { f->s.coverage.payer_kind = SLP_MEDICAID; }
-M(m_medicaid_pa) { f->s.coverage.payer_kind = SLP_MEDICAID; f->s.prior_authorization = "PA-1"; }
-M(m_commercial_30) { f->s.coverage.payer_kind = SLP_COMMERCIAL; f->s.coverage.visits_this_year = 30; }
-M(m_commercial_29) { f->s.coverage.payer_kind = SLP_COMMERCIAL; f->s.coverage.visits_this_year = 29; }
-M(m_group_5) { f->acts[0].group_size = 5; }
-M(m_group_4) { f->acts[0].group_size = 4; }
-M(m_group_5_commercial) { m_group_5(f); f->s.coverage.payer_kind = SLP_COMMERCIAL; }
+M(m_tx_75) {
+  txmcd(f, 75);
+}
+M(m_tx_67) {
+  txmcd(f, 67);
+}
+M(m_dx_unrelated) {
+  f->dx[0] = "J06.9";
+  f->s.n_diagnoses = 1;
+}
+M(m_dx_related) {
+  f->dx[0] = "F80.2";
+  f->s.n_diagnoses = 1;
+}
+M(m_npi_bad) {
+  f->s.rendering_provider.npi = "1234567890";
+}
+M(m_billing_npi_bad) {
+  f->s.billing_npi = "123456789";
+}
+M(m_assistant) {
+  f->s.rendering_provider.credential = SLP_CREDENTIAL_SLP_ASSISTANT;
+}
+M(m_fellow) {
+  f->s.rendering_provider.credential = SLP_CREDENTIAL_SLP_CLINICAL_FELLOW;
+}
+M(m_student_medicaid) {
+  f->s.rendering_provider.credential = SLP_CREDENTIAL_STUDENT;
+  f->s.coverage.payer_kind = SLP_MEDICAID;
+  f->s.prior_authorization = "PA-1";
+}
+M(m_video_pos11) {
+  f->s.delivery = SLP_TELEHEALTH_VIDEO;
+}
+M(m_video_pos10) {
+  f->s.delivery = SLP_TELEHEALTH_VIDEO;
+  f->s.place_of_service = "10";
+}
+M(m_inperson_pos02) {
+  f->s.place_of_service = "02";
+}
+M(m_tele_2028) {
+  m_video_pos10(f);
+  move_to(f, "2028-01-03");
+}
+M(m_tele_2027) {
+  m_video_pos10(f);
+  move_to(f, "2027-12-31");
+}
+M(m_no_poc) {
+  f->s.has_plan_of_care = false;
+}
+M(m_uncert_31) {
+  set_date(f->start, "2025-05-10");
+  f->s.plan_of_care.certified_date = "";
+}
+M(m_uncert_30) {
+  set_date(f->start, "2025-05-11");
+  f->s.plan_of_care.certified_date = "";
+}
+M(m_uncert_referral) {
+  m_uncert_31(f);
+  f->s.plan_of_care.referral_on_file = true;
+}
+M(m_uncert_fresh) {
+  f->s.plan_of_care.certified_date = "";
+}
+M(m_end_before) {
+  set_date(f->end, "2025-06-09");
+}
+M(m_end_on) {
+  set_date(f->end, "2025-06-10");
+}
+M(m_long_91) {
+  set_date(f->end, "2025-08-31");
+}
+M(m_long_90) {
+  set_date(f->end, "2025-08-30");
+}
+M(m_cert_late_31) {
+  set_date(f->cert, "2025-07-02");
+}
+M(m_cert_late_30) {
+  set_date(f->cert, "2025-07-01");
+}
+M(m_pr_9) {
+  f->s.plan_of_care.treatment_days_since_progress_report = 9;
+}
+M(m_pr_9_done) {
+  m_pr_9(f);
+  f->s.plan_of_care.progress_report_this_visit = true;
+}
+M(m_pr_8) {
+  f->s.plan_of_care.treatment_days_since_progress_report = 8;
+}
+M(m_pr_7) {
+  f->s.plan_of_care.treatment_days_since_progress_report = 7;
+}
+M(m_pr_6) {
+  f->s.plan_of_care.treatment_days_since_progress_report = 6;
+}
+M(m_no_techniques) {
+  f->s.documentation.techniques = false;
+}
+M(m_no_goals_treatment) {
+  f->s.documentation.goals = false;
+}
+M(m_late_366) {
+  f->s.reported_at_ms += 366LL * 86400000LL;
+}
+M(m_late_365) {
+  f->s.reported_at_ms += 365LL * 86400000LL;
+}
+M(m_medicaid_no_pa) {
+  f->s.coverage.payer_kind = SLP_MEDICAID;
+}
+M(m_medicaid_pa) {
+  f->s.coverage.payer_kind = SLP_MEDICAID;
+  f->s.prior_authorization = "PA-1";
+}
+M(m_commercial_30) {
+  f->s.coverage.payer_kind = SLP_COMMERCIAL;
+  f->s.coverage.visits_this_year = 30;
+}
+M(m_commercial_29) {
+  f->s.coverage.payer_kind = SLP_COMMERCIAL;
+  f->s.coverage.visits_this_year = 29;
+}
+M(m_group_5) {
+  f->acts[0].group_size = 5;
+}
+M(m_group_4) {
+  f->acts[0].group_size = 4;
+}
+M(m_group_5_commercial) {
+  m_group_5(f);
+  f->s.coverage.payer_kind = SLP_COMMERCIAL;
+}
 
 typedef struct rule_case {
   const char *rule_id;
   bool fires;
-  int bundle;              /* 0 default, 1 test bundle */
+  int bundle; /* 0 default, 1 test bundle */
   void (*mutate)(fx_t *f);
   slp_severity_t severity; /* when it fires */
   const char *field;       /* when it fires; NULL = not checked */
 } rule_case_t;
 
-#define FIRE(id, b, m, sev, field) {id, true, b, m, sev, field}
-#define MISS(id, b, m) {id, false, b, m, SLP_SEVERITY_UNSPECIFIED, NULL}
+#define FIRE(id, b, m, sev, field)                                                                 \
+  { id, true, b, m, sev, field }
+#define MISS(id, b, m)                                                                             \
+  { id, false, b, m, SLP_SEVERITY_UNSPECIFIED, NULL }
 
 static const rule_case_t cases[] = {
     MISS("event.invalid", 0, m_none),
@@ -159,7 +346,8 @@ static const rule_case_t cases[] = {
     FIRE("medicare.kx_threshold", 0, m_kx_over, SLP_ERROR, "documentation.medical_necessity"),
     MISS("medicare.kx_threshold", 0, m_kx_at),
     MISS("medicare.kx_threshold", 0, m_kx_over_mn),
-    FIRE("medicare.targeted_review", 0, m_review_over, SLP_WARNING, "coverage.ytd_therapy_allowed_cents"),
+    FIRE("medicare.targeted_review", 0, m_review_over, SLP_WARNING,
+         "coverage.ytd_therapy_allowed_cents"),
     MISS("medicare.targeted_review", 0, m_review_at),
     FIRE("ncci.ptp", 1, m_ptp1_plain, SLP_WARNING, "activities[1].distinct_encounter"),
     FIRE("ncci.ptp", 1, m_ptp0_evals, SLP_WARNING, "activities[1]"),
@@ -190,18 +378,22 @@ static const rule_case_t cases[] = {
     FIRE("poc.uncertified", 0, m_uncert_31, SLP_ERROR, "plan_of_care.certified_date"),
     MISS("poc.uncertified", 0, m_uncert_30),
     MISS("poc.uncertified", 0, m_uncert_referral),
-    FIRE("poc.certification_pending", 0, m_uncert_fresh, SLP_WARNING, "plan_of_care.certified_date"),
+    FIRE("poc.certification_pending", 0, m_uncert_fresh, SLP_WARNING,
+         "plan_of_care.certified_date"),
     MISS("poc.certification_pending", 0, m_none),
     FIRE("poc.expired", 0, m_end_before, SLP_ERROR, "plan_of_care.end_date"),
     MISS("poc.expired", 0, m_end_on),
     FIRE("poc.duration", 0, m_long_91, SLP_ERROR, "plan_of_care.end_date"),
     MISS("poc.duration", 0, m_long_90),
-    FIRE("poc.delayed_certification", 0, m_cert_late_31, SLP_WARNING, "plan_of_care.certified_date"),
+    FIRE("poc.delayed_certification", 0, m_cert_late_31, SLP_WARNING,
+         "plan_of_care.certified_date"),
     MISS("poc.delayed_certification", 0, m_cert_late_30),
-    FIRE("progress_report.overdue", 0, m_pr_9, SLP_ERROR, "plan_of_care.treatment_days_since_progress_report"),
+    FIRE("progress_report.overdue", 0, m_pr_9, SLP_ERROR,
+         "plan_of_care.treatment_days_since_progress_report"),
     MISS("progress_report.overdue", 0, m_pr_8),
     MISS("progress_report.overdue", 0, m_pr_9_done),
-    FIRE("progress_report.due", 0, m_pr_7, SLP_WARNING, "plan_of_care.treatment_days_since_progress_report"),
+    FIRE("progress_report.due", 0, m_pr_7, SLP_WARNING,
+         "plan_of_care.treatment_days_since_progress_report"),
     MISS("progress_report.due", 0, m_pr_6),
     FIRE("documentation.incomplete", 0, m_no_techniques, SLP_ERROR, "documentation.techniques"),
     MISS("documentation.incomplete", 0, m_no_goals_treatment),
@@ -258,7 +450,8 @@ static void test_cases(void **state) {
     const slp_finding_t *hit = fx_find(&res, rc->rule_id);
     bool ok = rc->fires ? hit != NULL : hit == NULL;
     if (ok && rc->fires) {
-      ok = hit->severity == rc->severity && (rc->field == NULL || strcmp(hit->field, rc->field) == 0);
+      ok = hit->severity == rc->severity &&
+           (rc->field == NULL || strcmp(hit->field, rc->field) == 0);
       /* a message never carries patient data */
       ok = ok && strstr(hit->message, "SECRET") == NULL && strstr(hit->message, "1950") == NULL;
       ok = ok && (res.rejected == (res.findings[0].severity == SLP_ERROR));
@@ -313,7 +506,8 @@ static void test_spec_ids_are_known(void **state) {
   snprintf(path, sizeof path, "%s/../shared/spec/coding-rules.md", src ? src : ".");
   FILE *fp = fopen(path, "r");
   if (fp == NULL) {
-    fprintf(stderr, "\n*** SKIPPING: %s not found; the spec's rule ids were NOT checked ***\n\n", path);
+    fprintf(stderr, "\n*** SKIPPING: %s not found; the spec's rule ids were NOT checked ***\n\n",
+            path);
     skip();
     return;
   }

@@ -45,7 +45,8 @@ static void test_eight_minute_rule(void **state) {
   (void)state;
   static const struct {
     uint32_t minutes, units;
-  } rows[] = {{7, 0}, {8, 1}, {22, 1}, {23, 2}, {37, 2}, {38, 3}, {52, 3}, {53, 4}, {67, 4}, {68, 5}};
+  } rows[] = {{7, 0},  {8, 1},  {22, 1}, {23, 2}, {37, 2},
+              {38, 3}, {52, 3}, {53, 4}, {67, 4}, {68, 5}};
   for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
     fx_t f;
     one_activity(&f, SLP_TREATMENT, SLP_AREA_COGNITION, rows[i].minutes, "R41.841");
@@ -85,7 +86,8 @@ static void test_hour_codes(void **state) {
       {SLP_AREA_COGNITION, 91, "96125", "96125", 2, 0},
   };
   static const char *const dx[] = {[SLP_AREA_SPEECH_GENERATING_DEVICE] = "R47.1",
-                                   [SLP_AREA_AURAL_REHAB] = "H90.3", [SLP_AREA_COGNITION] = "R41.841"};
+                                   [SLP_AREA_AURAL_REHAB] = "H90.3",
+                                   [SLP_AREA_COGNITION] = "R41.841"};
   for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
     fx_t f;
     one_activity(&f, SLP_EVALUATION, rows[i].area, rows[i].minutes, dx[rows[i].area]);
@@ -121,7 +123,8 @@ static void test_timed15_payer_override(void **state) {
   static const struct {
     uint32_t minutes, units;
     bool capped;
-  } rows[] = {{22, 1, false}, {23, 2, false}, {60, 4, false}, {67, 4, false}, {75, 4, true}, {200, 4, true}};
+  } rows[] = {{22, 1, false}, {23, 2, false}, {60, 4, false},
+              {67, 4, false}, {75, 4, true},  {200, 4, true}};
   for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
     fx_t f;
     fx_base(&f);
@@ -285,10 +288,10 @@ static void test_rejection_order_and_determinism(void **state) {
   (void)state;
   fx_t f;
   fx_base(&f);
-  f.s.plan_of_care.certified_date = "";          /* WARNING poc.certification_pending */
-  f.s.rendering_provider.npi = "1234567890";     /* ERROR provider.npi */
+  f.s.plan_of_care.certified_date = "";                      /* WARNING poc.certification_pending */
+  f.s.rendering_provider.npi = "1234567890";                 /* ERROR provider.npi */
   f.s.plan_of_care.treatment_days_since_progress_report = 7; /* WARNING */
-  f.s.documentation.techniques = false;          /* ERROR */
+  f.s.documentation.techniques = false;                      /* ERROR */
   static slp_result_t a, b;
   memset(&a, 0xab, sizeof a);
   memset(&b, 0xab, sizeof b);

@@ -1,4 +1,5 @@
-/* test_bundle.c -- the default rules bundle loads, its version is well formed, its lookups answer. */
+/* test_bundle.c -- the default rules bundle loads, its version is well formed, its lookups answer.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

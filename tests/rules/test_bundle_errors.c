@@ -1,5 +1,5 @@
-/* test_bundle_errors.c -- every project table reports a malformed line as exactly "file:line: what",
- * the loader goes on and reports them all in one run, and a broken bundle is refused. */
+/* test_bundle_errors.c -- every project table reports a malformed line as exactly "file:line:
+ * what", the loader goes on and reports them all in one run, and a broken bundle is refused. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -36,17 +36,21 @@ static const broken_t broken[] = {
      "column family: \"voicey\" is not a family named in necessity.tsv"},
     {"necessity.tsv", "speech\tF8.0",
      "column prefix: \"F8.0\" is not an ICD-10-CM code or prefix without the dot"},
-    {"icd10cm.tsv", "R131\tbillable", "column status: \"billable\" is not one of header manifestation"},
+    {"icd10cm.tsv", "R131\tbillable",
+     "column status: \"billable\" is not one of header manifestation"},
     {"kx.tsv", "2027\tlots\t3000.00", "column kx_threshold: \"lots\" is not a decimal number"},
-    {"telehealth.tsv", "MEDICARE\t2028-02-30\t*", "column from: \"2028-02-30\" is not a YYYY-MM-DD date"},
+    {"telehealth.tsv", "MEDICARE\t2028-02-30\t*",
+     "column from: \"2028-02-30\" is not a YYYY-MM-DD date"},
     {"payer_kinds.tsv", "MEDICAID\tyes\tno\tno\tyes\tyes\tnone\t365\talways\tyes\t59\tyes",
      "payer kind MEDICAID listed twice"},
     {"payers.tsv", "ODD\tCOMMERCIAL\t=\t=\t=\t=\t=\t=\t=\tsometimes\t=\t=\t=",
      "column telehealth: \"sometimes\" is not always, never or a window in telehealth.tsv"},
-    {"payer_units.tsv", "ODD\t92507\thour\t4", "column scheme: a payer override is untimed or timed15"},
+    {"payer_units.tsv", "ODD\t92507\thour\t4",
+     "column scheme: a payer override is untimed or timed15"},
     {"mue.tsv", "92508\t-1\t3", "column max_units: \"-1\" is not a whole number in range"},
     {"ptp.tsv", "92507\t92508\t2020-01-01\t*\t5", "column modifier_indicator: must be 0, 1 or 9"},
-    {"fees.tsv", "2025\t9250\t1.00\t1.00", "column code: \"9250\" is not a 5-character procedure code"},
+    {"fees.tsv", "2025\t9250\t1.00\t1.00",
+     "column code: \"9250\" is not a 5-character procedure code"},
     {"conversion.tsv", "2027\t33.40091",
      "column conversion_factor: \"33.40091\" is not a decimal number with few enough decimals"},
     {"charges.tsv", "*\t92599\tfree", "column price: \"free\" is not a decimal number"},

@@ -157,7 +157,7 @@ static int setup(void **state) {
 }
 
 static int teardown(void **state) {
-  static const char *const names[] = {"ptp.txt", "mue.csv", "icd.txt", "pfs.csv",
+  static const char *const names[] = {"ptp.txt",  "mue.csv",  "icd.txt",  "pfs.csv",
                                       "fuzz.bin", "long.txt", "empty.txt"};
   char buf[600];
   (void)state;
@@ -243,8 +243,8 @@ static void test_ptp_lf_and_bom(void **state) {
   char *in = slurp(data_path("ncci/ccipra-v321r0-f1.txt", path, sizeof path), &len);
   char *lf = convert(in, len, 0, 1, &clen);
   g_n = 0;
-  long n = slp_cms_ptp_parse(tmp_write("ptp.txt", lf, clen, tmp, sizeof tmp), "p.txt", ptp_cb,
-                             NULL, &errs);
+  long n = slp_cms_ptp_parse(tmp_write("ptp.txt", lf, clen, tmp, sizeof tmp), "p.txt", ptp_cb, NULL,
+                             &errs);
   assert_int_equal(errs.n, 0);
   assert_int_equal(n, 7);
   assert_string_equal(g_ptp[6].column2, "G0515");
@@ -325,8 +325,8 @@ static void test_mue_lf_and_bom(void **state) {
       data_path("mue/MCR_MUE_PractitionerServices_Eff_01-01-2025.csv", path, sizeof path), &len);
   char *lf = convert(in, len, 0, 1, &clen); /* the BOM sits before the opening quote */
   g_n = 0;
-  long n = slp_cms_mue_parse(tmp_write("mue.csv", lf, clen, tmp, sizeof tmp), "m.csv", mue_cb,
-                             NULL, &errs);
+  long n = slp_cms_mue_parse(tmp_write("mue.csv", lf, clen, tmp, sizeof tmp), "m.csv", mue_cb, NULL,
+                             &errs);
   assert_int_equal(errs.n, 0);
   assert_int_equal(n, 12);
   free(lf);
@@ -394,8 +394,8 @@ static void test_icd10_crlf_and_bom(void **state) {
   char *in = slurp(data_path("icd10cm/icd10cm_order_2025.txt", path, sizeof path), &len);
   char *crlf = convert(in, len, 1, 1, &clen);
   g_n = 0;
-  long n = slp_cms_icd10_parse(tmp_write("icd.txt", crlf, clen, tmp, sizeof tmp), "o.txt",
-                               icd_cb, NULL, &errs);
+  long n = slp_cms_icd10_parse(tmp_write("icd.txt", crlf, clen, tmp, sizeof tmp), "o.txt", icd_cb,
+                               NULL, &errs);
   assert_int_equal(errs.n, 0);
   assert_int_equal(n, 26);
   assert_string_equal(g_icd[0].code, "F02");
@@ -446,8 +446,8 @@ static void test_pfs_errors(void **state) {
   };
   (void)state;
   g_n = 0;
-  long n = slp_cms_pfs_parse(data_path("bad/PPRRVU2025_Oct.csv", path, sizeof path),
-                             "pfs/r.csv", pfs_cb, NULL, &errs);
+  long n = slp_cms_pfs_parse(data_path("bad/PPRRVU2025_Oct.csv", path, sizeof path), "pfs/r.csv",
+                             pfs_cb, NULL, &errs);
   assert_int_equal(n, 2);
   assert_string_equal(g_pfs[1].code, "92610");
   assert_errors(&errs, want, sizeof want / sizeof want[0]);
@@ -503,12 +503,18 @@ static void test_pfs_year_from_name(void **state) {
     const char *name;
     int year;
   } cases[] = {
-      {"PPRRVU25_OCT.csv", 2025},        {"PPRRVU2025_Oct.csv", 2025},
-      {"pprrvu2026_jan_nonQPP.csv", 2026}, {"pfs/PPRRVU24_JUL.csv", 2024},
-      {"PPRRVU2025.csv", 2025},          {"PPRRVU_2025.csv", -1},
-      {"PPRRVU251_OCT.csv", -1},         {"PPRRVU20255.csv", -1},
-      {"RVU25D.pdf", -1},                {"", -1},
-      {"PPRRVU", -1},                    {"GPCI2025.csv", -1},
+      {"PPRRVU25_OCT.csv", 2025},
+      {"PPRRVU2025_Oct.csv", 2025},
+      {"pprrvu2026_jan_nonQPP.csv", 2026},
+      {"pfs/PPRRVU24_JUL.csv", 2024},
+      {"PPRRVU2025.csv", 2025},
+      {"PPRRVU_2025.csv", -1},
+      {"PPRRVU251_OCT.csv", -1},
+      {"PPRRVU20255.csv", -1},
+      {"RVU25D.pdf", -1},
+      {"", -1},
+      {"PPRRVU", -1},
+      {"GPCI2025.csv", -1},
   };
   (void)state;
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -545,7 +551,8 @@ static void test_empty_file(void **state) {
   assert_int_equal(slp_cms_icd10_parse(tmp, "e", NULL, NULL, &errs), -1);
   assert_int_equal(slp_cms_pfs_parse(tmp, "e", NULL, NULL, &errs), -1);
   assert_int_equal(errs.n, 4);
-  assert_string_equal(errs.lines[2], "e:0: no data rows (lines starting with a 5-digit order number)");
+  assert_string_equal(errs.lines[2],
+                      "e:0: no data rows (lines starting with a 5-digit order number)");
 }
 
 static void test_overlong_line(void **state) {
@@ -598,11 +605,11 @@ static void run_all(const char *path) {
 }
 
 static void test_fuzz_mutations(void **state) {
-  static const char *const samples[] = {
-      "ncci/ccipra-v321r0-f1.txt", "mue/MCR_MUE_PractitionerServices_Eff_01-01-2025.csv",
-      "icd10cm/icd10cm_order_2025.txt", "pfs/PPRRVU2025_Oct.csv"};
-  static const char special[] = {',', '"', '\t', '\n', '\r', '\0', ' ', '*', '.', '9', (char)0xFF,
-                                 (char)0xEF};
+  static const char *const samples[] = {"ncci/ccipra-v321r0-f1.txt",
+                                        "mue/MCR_MUE_PractitionerServices_Eff_01-01-2025.csv",
+                                        "icd10cm/icd10cm_order_2025.txt", "pfs/PPRRVU2025_Oct.csv"};
+  static const char special[] = {',', '"', '\t', '\n', '\r',       '\0',
+                                 ' ', '*', '.',  '9',  (char)0xFF, (char)0xEF};
   char path[600];
   char tmp[600];
   (void)state;
