@@ -16,8 +16,8 @@
 typedef struct fault {
   uv_timer_t timer;
   slp_embedded_t *emb;
-  int action; /* 0 produce, 1 fetch, 2 commit, 3 down, 4 up, 5 leader */
-  int64_t at, a, b;
+  int action; /* 0 produce, 1 fetch, 2 commit, 3 down, 4 up, 5 leader, 6 slowproduce */
+  int64_t at, a, b, c, d;
   bool armed;
 } fault_t;
 
@@ -94,27 +94,36 @@ static void fault_fire(uv_timer_t *t) {
     SLP_WARN("fault injected: partition %d leader -> broker %d", (int)f->a, (int)f->b);
     break;
   }
+  case 6: { /* broker a: the next b Produce requests fail with c, each answered after d ms */
+    int n = f->b > 64 ? 64 : (int)f->b;
+    for (int i = 0; i < n; i++)
+      e = rd_kafka_mock_broker_push_request_error_rtts(emb->mc, (int32_t)f->a, 0 /* Produce */, 1,
+                                                       (rd_kafka_resp_err_t)f->c, (int)f->d);
+    SLP_WARN("fault injected: broker %d: %d Produce requests fail with %s after %d ms each", (int)f->a, n,
+             rd_kafka_err2name((rd_kafka_resp_err_t)f->c), (int)f->d);
+    break;
+  }
   }
   if (e) SLP_ERROR("fault action failed: %s", rd_kafka_err2str(e));
 }
 
 int slp_embedded_arm_faults(slp_embedded_t *emb, const char *plan, char *err, size_t errlen) {
-  static const char *const names[] = {"produce", "fetch", "commit", "down", "up", "leader"};
-  static const int nargs[] = {2, 2, 2, 1, 1, 2};
+  static const char *const names[] = {"produce", "fetch", "commit", "down", "up", "leader", "slowproduce"};
+  static const int nargs[] = {2, 2, 2, 1, 1, 2, 4};
   char *copy = strdup(plan), *save = NULL;
   if (!copy) return snprintf(err, errlen, "out of memory"), -1;
   for (char *ent = strtok_r(copy, ";", &save); ent; ent = strtok_r(NULL, ";", &save)) {
-    char *f[5] = {0}, *s2 = NULL;
+    char *f[6] = {0}, *s2 = NULL;
     int n = 0, action = -1;
     char shown[64];
     snprintf(shown, sizeof shown, "%s", ent);
-    for (char *tok = strtok_r(ent, ":", &s2); tok && n < 5; tok = strtok_r(NULL, ":", &s2)) f[n++] = tok;
-    for (int i = 0; i < 6 && n >= 2; i++)
+    for (char *tok = strtok_r(ent, ":", &s2); tok && n < 6; tok = strtok_r(NULL, ":", &s2)) f[n++] = tok;
+    for (int i = 0; i < 7 && n >= 2; i++)
       if (strcmp(f[1], names[i]) == 0) action = i;
     if (emb->n_faults == MAX_FAULTS || action < 0 || n != 2 + nargs[action]) {
       snprintf(err, errlen,
                "embedded.faults: bad entry \"%s\" (at most %d of AT_MS:produce|fetch|commit:N:ERR, "
-               "AT_MS:down|up:ID, AT_MS:leader:P:ID)", shown, MAX_FAULTS);
+               "AT_MS:down|up:ID, AT_MS:leader:P:ID, AT_MS:slowproduce:ID:N:ERR:RTT_MS)", shown, MAX_FAULTS);
       free(copy);
       return -1;
     }
@@ -124,6 +133,8 @@ int slp_embedded_arm_faults(slp_embedded_t *emb, const char *plan, char *err, si
     ft->at = strtoll(f[0], NULL, 10);
     ft->a = strtoll(f[2], NULL, 10);
     ft->b = n > 3 ? strtoll(f[3], NULL, 10) : 0;
+    ft->c = n > 4 ? strtoll(f[4], NULL, 10) : 0;
+    ft->d = n > 5 ? strtoll(f[5], NULL, 10) : 0;
   }
   free(copy);
   for (int i = 0; i < emb->n_faults; i++) {
