@@ -41,7 +41,7 @@ static const cfg_row_t rows[] = {
     {"embedded.kafka", CFG_BOOL, "false", 0, 0, NULL, OFF(embedded_kafka), "host librdkafka's mock cluster in-process"},
     {"embedded.brokers", CFG_INT, "3", 1, 16, NULL, OFF(embedded_brokers), "embedded: number of mock brokers"},
     {"embedded.partitions", CFG_INT, "6", 1, 1000, NULL, OFF(embedded_partitions), "embedded: partitions per topic"},
-    {"embedded.faults", CFG_STR, "", 0, 0, NULL, OFF(embedded_faults), "embedded: fault plan, e.g. \"2000:produce:6:5;3000:down:1;5000:up:1\""},
+    {"embedded.faults", CFG_STR, "", 0, 0, NULL, OFF(embedded_faults), "embedded: fault plan of AT_MS:produce|fetch|commit:N:ERR, AT_MS:down|up:BROKER, AT_MS:leader:PART:BROKER, AT_MS:slowproduce:BROKER:N:ERR:RTT_MS; e.g. \"2000:produce:6:5;3000:down:1;5000:up:1\""},
     {"exit.when.idle.ms", CFG_INT, "0", 0, 86400000, NULL, OFF(exit_when_idle_ms), "stop gracefully after this long without input (0 = never)"},
     {"embedded.worker", CFG_BOOL, "true", 0, 0, NULL, OFF(embedded_worker), "embedded: also run the worker (false: only host the cluster until signalled)"},
     {"embedded.generate", CFG_INT, "0", 0, 100000000, NULL, OFF(embedded_generate), "embedded: synthetic sessions to put on topic.input at start"},
