@@ -54,7 +54,18 @@ const char *slp_gen_kind_name(slp_gen_kind_t kind) {
                                       "medicare.kx_threshold",
                                       "activity.insufficient_time",
                                       "prior_auth.missing",
+                                      "poc.expired",
+                                      "progress_report.overdue",
+                                      "documentation.incomplete",
+                                      "timely_filing",
+                                      "benefit.visit_limit",
+                                      "necessity.diagnosis",
+                                      "diagnosis.invalid",
+                                      "activity.group_unsupported",
+                                      "provider.credential",
+                                      "event.invalid",
                                       "dlq"};
+  _Static_assert(sizeof names / sizeof names[0] == SLP_GEN_KIND_COUNT, "a name for every kind");
   return (unsigned)kind < SLP_GEN_KIND_COUNT ? names[kind] : "?";
 }
 
@@ -116,20 +127,31 @@ int slp_gen_item(slp_gen_t *g, uint64_t index, slp_gen_item_t *out) {
   /* Payer mix: Medicare Part B 40 %, commercial 25 %, Medicaid 15 %, MA 12 %, self-pay 8 %. */
   uint32_t pr = rnd(&s, 100);
   int payer = pr < 40 ? 1 : pr < 65 ? 4 : pr < 80 ? 3 : pr < 92 ? 2 : 5;
-  if (kind == SLP_GEN_KX_NO_NECESSITY || kind == SLP_GEN_MISSING_POC)
+  /* Defects of Medicare Part B policy (plan of care, KX, who may render) need that payer;
+   * the others need a payer whose policy checks them at all (not self-pay). */
+  if (kind == SLP_GEN_KX_NO_NECESSITY || kind == SLP_GEN_MISSING_POC ||
+      kind == SLP_GEN_POC_EXPIRED || kind == SLP_GEN_PROGRESS_OVERDUE ||
+      kind == SLP_GEN_ASSISTANT_MEDICARE)
     payer = 1;
+  if ((kind == SLP_GEN_DOC_INCOMPLETE || kind == SLP_GEN_LATE_FILING) && payer == 5)
+    payer = 4;
+  if (kind == SLP_GEN_VISIT_LIMIT)
+    payer = 4;
   if (kind == SLP_GEN_NO_PRIOR_AUTH)
     payer = 3;
 
   const int32_t dos_day =
       slp_days_from_civil(2026, 1 + (int32_t)rnd(&s, 10), 1 + (int32_t)rnd(&s, 28));
-  const int32_t start_day = dos_day - (1 + (int32_t)rnd(&s, 40));
+  const int32_t start_day =
+      dos_day - (kind == SLP_GEN_POC_EXPIRED ? 70 : 1 + (int32_t)rnd(&s, 40));
   char dos[11], start[11], cert[11], end[11];
   slp_date_format(dos_day, dos);
   slp_date_format(start_day, start);
   slp_date_format(start_day + 2 + (int32_t)rnd(&s, 10), cert);
-  slp_date_format(start_day + 89, end);
-  int64_t reported = ((int64_t)dos_day * 86400 + 17 * 3600 + (int64_t)rnd(&s, 3600)) * 1000;
+  slp_date_format(kind == SLP_GEN_POC_EXPIRED ? dos_day - 1 - (int32_t)rnd(&s, 5) : start_day + 89,
+                  end);
+  const int32_t reported_day = dos_day + (kind == SLP_GEN_LATE_FILING ? 400 + (int32_t)rnd(&s, 60) : 0);
+  int64_t reported = ((int64_t)reported_day * 86400 + 17 * 3600 + (int64_t)rnd(&s, 3600)) * 1000;
 
   snprintf(g->key, sizeof g->key, "pt-%07u", rnd(&s, 5000000));
   char encounter[40], org[16], member[20], birth[11], rnpi[11], bnpi[11], pa[16];
@@ -156,7 +178,7 @@ int slp_gen_item(slp_gen_t *g, uint64_t index, slp_gen_item_t *out) {
   char *dx[4];
 
   ev.event_id = out->event_id;
-  ev.encounter_id = encounter;
+  ev.encounter_id = kind == SLP_GEN_NO_ENCOUNTER ? "" : encounter;
   ev.organization_id = org;
   ev.reported_at_ms = reported;
   pt.patient_id = g->key;
@@ -171,11 +193,14 @@ int slp_gen_item(slp_gen_t *g, uint64_t index, slp_gen_item_t *out) {
     cov.payer_id = "TXMCD";
   cov.ytd_therapy_allowed_cents = (int64_t)rnd(&s, 150000);
   cov.visits_this_year = rnd(&s, 15);
+  if (kind == SLP_GEN_VISIT_LIMIT)
+    cov.visits_this_year = 30 + rnd(&s, 10);
   if (kind == SLP_GEN_KX_NO_NECESSITY)
     cov.ytd_therapy_allowed_cents = 260000 + (int64_t)rnd(&s, 20000);
   ev.coverage = &cov;
   prov.npi = rnpi;
-  prov.credential = SLPCODER__V1__CREDENTIAL__SLP;
+  prov.credential = kind == SLP_GEN_ASSISTANT_MEDICARE ? SLPCODER__V1__CREDENTIAL__SLP_ASSISTANT
+                                                       : SLPCODER__V1__CREDENTIAL__SLP;
   prov.taxonomy = "235Z00000X";
   ev.rendering_provider = &prov;
   ev.billing_npi = bnpi;
@@ -190,7 +215,8 @@ int slp_gen_item(slp_gen_t *g, uint64_t index, slp_gen_item_t *out) {
   /* One evaluation, or one or two treatments in different areas. */
   const area_dx_t *a1 = &area_dx[rnd(&s, N_AREAS)];
   const area_dx_t *a2 = &area_dx[rnd(&s, N_AREAS)];
-  bool eval = rnd(&s, 100) < 15 && kind != SLP_GEN_MISSING_POC;
+  bool eval = rnd(&s, 100) < 15 && kind != SLP_GEN_MISSING_POC && kind != SLP_GEN_POC_EXPIRED &&
+              kind != SLP_GEN_PROGRESS_OVERDUE && kind != SLP_GEN_GROUP_SWALLOWING;
   size_t n_act = 1;
   act[0].kind =
       eval ? SLPCODER__V1__ACTIVITY_KIND__EVALUATION : SLPCODER__V1__ACTIVITY_KIND__TREATMENT;
@@ -203,6 +229,12 @@ int slp_gen_item(slp_gen_t *g, uint64_t index, slp_gen_item_t *out) {
     act[1].area = (Slpcoder__V1__ServiceArea)a2->area;
     act[1].minutes = 10 + rnd(&s, 20);
     n_act = 2;
+  }
+  if (kind == SLP_GEN_GROUP_SWALLOWING) {
+    n_act = 1;
+    a1 = &area_dx[N_AREAS - 1]; /* SWALLOWING */
+    act[0].area = (Slpcoder__V1__ServiceArea)a1->area;
+    act[0].group_size = 2 + rnd(&s, 3);
   }
   if (kind == SLP_GEN_INSUFFICIENT_TIME) {
     n_act = 1;
@@ -226,6 +258,12 @@ int slp_gen_item(slp_gen_t *g, uint64_t index, slp_gen_item_t *out) {
     dx[n_dx++] = (char *)a2->dx[0];
   if (n_dx < 3 && rnd(&s, 2))
     dx[n_dx++] = "Z91.81";
+  if (kind == SLP_GEN_NO_SUPPORTING_DX) { /* a history code alone supports no SLP service */
+    dx[0] = "Z91.81";
+    n_dx = 1;
+  }
+  if (kind == SLP_GEN_INVALID_DX)
+    dx[n_dx - 1] = rnd(&s, 2) ? "R13.1" /* a non-billable header */ : "8F0.2" /* bad shape */;
   ev.diagnoses = dx;
   ev.n_diagnoses = n_dx;
 
@@ -234,9 +272,11 @@ int slp_gen_item(slp_gen_t *g, uint64_t index, slp_gen_item_t *out) {
   poc.end_date = end;
   poc.referral_on_file = true;
   poc.treatment_days_since_progress_report = rnd(&s, 7);
+  if (kind == SLP_GEN_PROGRESS_OVERDUE)
+    poc.treatment_days_since_progress_report = 9 + rnd(&s, 6);
   if (kind != SLP_GEN_MISSING_POC)
     ev.plan_of_care = &poc;
-  doc.goals = doc.techniques = doc.progress = true;
+  doc.goals = doc.techniques = doc.progress = kind != SLP_GEN_DOC_INCOMPLETE;
   doc.medical_necessity = kind != SLP_GEN_KX_NO_NECESSITY;
   ev.documentation = &doc;
   if (payer == 3 || payer == 2)

@@ -23,6 +23,16 @@ typedef enum slp_gen_kind {
   SLP_GEN_KX_NO_NECESSITY,     /* medicare.kx_threshold */
   SLP_GEN_INSUFFICIENT_TIME,   /* activity.insufficient_time */
   SLP_GEN_NO_PRIOR_AUTH,       /* prior_auth.missing */
+  SLP_GEN_POC_EXPIRED,         /* poc.expired */
+  SLP_GEN_PROGRESS_OVERDUE,    /* progress_report.overdue */
+  SLP_GEN_DOC_INCOMPLETE,      /* documentation.incomplete */
+  SLP_GEN_LATE_FILING,         /* timely_filing */
+  SLP_GEN_VISIT_LIMIT,         /* benefit.visit_limit */
+  SLP_GEN_NO_SUPPORTING_DX,    /* necessity.diagnosis */
+  SLP_GEN_INVALID_DX,          /* diagnosis.invalid */
+  SLP_GEN_GROUP_SWALLOWING,    /* activity.group_unsupported */
+  SLP_GEN_ASSISTANT_MEDICARE,  /* provider.credential */
+  SLP_GEN_NO_ENCOUNTER,        /* event.invalid */
   SLP_GEN_GARBAGE,             /* undecodable bytes: DLQ */
   SLP_GEN_KIND_COUNT
 } slp_gen_kind_t;
