@@ -13,105 +13,8 @@
 #include <librdkafka/rdkafka.h>
 
 #include "io/log.h"
-#include "io/offsets.h"
+#include "io/worker_internal.h"
 #include "slpcoder/codec.h"
-
-enum { P_NONE = 0, P_ACTIVE, P_REVOKING };
-enum { W_INIT = 0, W_RUNNING, W_DRAINING, W_CLOSING, W_DONE };
-enum { OUT_CODED = 0, OUT_REJECTED, OUT_DLQ };
-enum { TXN_OK = 0, TXN_ABORTED, TXN_FATAL };
-
-typedef struct part {
-  int32_t id;
-  int state;
-  bool paused;
-  slp_offsets_t trk;
-  int64_t next_offset; /* offset after the last input processed (exactly-once), -1 none */
-} part_t;
-
-typedef struct rec { /* one output in flight; the producer's opaque */
-  part_t *part;
-  uint64_t ticket;
-} rec_t;
-
-typedef struct pend { /* an output waiting for room in the producer queue */
-  struct pend *next;
-  int out;
-  void *key;
-  size_t klen;
-  void *val;
-  size_t vlen;
-  rd_kafka_headers_t *hdrs;
-  rec_t *rec;
-} pend_t;
-
-typedef struct rule_count {
-  char *rule_id;
-  uint64_t n;
-} rule_count_t;
-
-struct slp_worker {
-  uv_loop_t *loop;
-  slp_jobs_t *jobs;
-  const slp_config_t *cfg;
-  bool eos;
-  int state;
-  int exit_rc;
-  slp_worker_closed_cb closed_cb;
-  void *closed_arg;
-
-  rd_kafka_t *consumer, *producer;
-  rd_kafka_queue_t *cq, *pq;
-  rd_kafka_topic_t *rkt_out[3];
-  int cfd, pfd;
-  uv_poll_t cpoll, ppoll;
-  uv_timer_t tick;
-  int open_handles;
-
-  slp_processor_t *proc;
-  slp_decoder_t *dec; /* print.claims only */
-  slp_rules_t *rules;
-
-  part_t **parts;
-  int32_t n_parts;
-  int64_t in_flight;
-  bool held;          /* in-flight limit reached: the consumer queue is not served */
-  uint64_t held_since;
-  bool bp_paused;     /* held too long (or producer queue full): partitions paused */
-  bool has_assignment;
-  pend_t *pend_head, *pend_tail;
-  rd_kafka_topic_partition_list_t *revoking; /* waiting to drain before incremental_unassign */
-  uint64_t revoke_deadline;
-
-  /* exactly-once */
-  bool txn_open, committing, abort_needed;
-  int64_t batch_count;
-  uint64_t txn_started;
-  slp_job_t txn_job;
-  rd_kafka_topic_partition_list_t *txn_offsets;
-  rd_kafka_consumer_group_metadata_t *txn_gmd;
-  char txn_err[256];
-
-  slp_job_t close_job;
-  uint64_t drain_deadline;
-  uint64_t last_input;
-  uint64_t last_stats;
-  uint64_t t_first_input, t_last_delivery; /* uv_hrtime ns, for the throughput figure */
-  int64_t printed;
-  _Atomic int closing; /* read by the rebalance callback on the jobs thread */
-
-  slp_worker_counters_t n;
-  rule_count_t rules_hit[64];
-  int n_rules_hit;
-};
-
-static void drain_consumer(slp_worker_t *w);
-static void drain_producer(slp_worker_t *w);
-static void after_progress(slp_worker_t *w);
-static void txn_start_commit(slp_worker_t *w);
-static void begin_close(slp_worker_t *w);
-
-static uint64_t now_ms(slp_worker_t *w) { return uv_now(w->loop); }
 
 /* ---- librdkafka callbacks (any thread) ------------------------------------ */
 
@@ -121,156 +24,6 @@ static void kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac, const
    * this producer" notes are expected, not warnings. */
   if (strcmp(fac, "CONFWARN") == 0 && strstr(buf, "will be ignored by this")) lvl = SLP_LOG_DEBUG;
   SLP_LOG(lvl, "librdkafka %s %s: %s", rd_kafka_name(rk), fac, buf);
-}
-
-/* ---- partitions -------------------------------------------------------------- */
-
-static part_t *part_get(slp_worker_t *w, int32_t id) {
-  if (id < 0) return NULL;
-  if (id >= w->n_parts) {
-    int32_t n = id + 1 > 2 * w->n_parts ? id + 1 : 2 * w->n_parts;
-    part_t **np = realloc(w->parts, (size_t)n * sizeof *np);
-    if (!np) return NULL;
-    memset(np + w->n_parts, 0, (size_t)(n - w->n_parts) * sizeof *np);
-    w->parts = np;
-    w->n_parts = n;
-  }
-  if (!w->parts[id]) {
-    part_t *p = calloc(1, sizeof *p);
-    if (!p || slp_offsets_init(&p->trk, (size_t)w->cfg->max_in_flight + 64) != 0) {
-      free(p);
-      return NULL;
-    }
-    p->id = id;
-    p->next_offset = -1;
-    w->parts[id] = p;
-  }
-  return w->parts[id];
-}
-
-static part_t *part_find(slp_worker_t *w, int32_t id) {
-  return id >= 0 && id < w->n_parts ? w->parts[id] : NULL;
-}
-
-/* Pause (or resume) every ACTIVE partition whose paused flag differs. */
-static void set_paused_all(slp_worker_t *w, bool pause) {
-  rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(8);
-  for (int32_t i = 0; i < w->n_parts; i++) {
-    part_t *p = w->parts[i];
-    if (p && p->state == P_ACTIVE && p->paused != pause) {
-      rd_kafka_topic_partition_list_add(l, w->cfg->topic_input, p->id);
-      p->paused = pause;
-    }
-  }
-  if (l->cnt) {
-    rd_kafka_resp_err_t e = pause ? rd_kafka_pause_partitions(w->consumer, l) : rd_kafka_resume_partitions(w->consumer, l);
-    if (e) SLP_WARN("%s partitions: %s", pause ? "pause" : "resume", rd_kafka_err2str(e));
-    SLP_DEBUG("%s %d partitions in_flight=%" PRId64, pause ? "paused" : "resumed", l->cnt, w->in_flight);
-  }
-  rd_kafka_topic_partition_list_destroy(l);
-}
-
-/* At-least-once: store the committable offset of every partition that moved. */
-static void store_offsets(slp_worker_t *w) {
-  if (w->eos) return;
-  rd_kafka_topic_partition_list_t *l = NULL;
-  for (int32_t i = 0; i < w->n_parts; i++) {
-    part_t *p = w->parts[i];
-    int64_t off;
-    if (!p || p->state == P_NONE || !slp_offsets_take(&p->trk, &off)) continue;
-    if (!l) l = rd_kafka_topic_partition_list_new(8);
-    rd_kafka_topic_partition_list_add(l, w->cfg->topic_input, p->id)->offset = off;
-  }
-  if (!l) return;
-  rd_kafka_resp_err_t e = rd_kafka_offsets_store(w->consumer, l);
-  if (e && e != RD_KAFKA_RESP_ERR__STATE) SLP_WARN("offsets_store: %s", rd_kafka_err2str(e));
-  rd_kafka_topic_partition_list_destroy(l);
-}
-
-/* ---- producing ---------------------------------------------------------------- */
-
-static const char *out_name(int out) { return out == OUT_CODED ? "coded" : out == OUT_REJECTED ? "rejected" : "dlq"; }
-
-/* Try to hand one pending output to librdkafka. 0 = taken, 1 = queue full. */
-static int pend_try(slp_worker_t *w, pend_t *pd) {
-  rd_kafka_resp_err_t e = rd_kafka_producev(
-      w->producer, RD_KAFKA_V_RKT(w->rkt_out[pd->out]), RD_KAFKA_V_KEY(pd->key, pd->klen),
-      RD_KAFKA_V_VALUE(pd->val, pd->vlen), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_FREE),
-      RD_KAFKA_V_HEADERS(pd->hdrs), RD_KAFKA_V_OPAQUE(pd->rec), RD_KAFKA_V_END);
-  if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) return 1;
-  if (e) {
-    /* Not retriable here (e.g. fatal or a purged transaction): the input is not
-     * completed, so its offset is never stored. */
-    SLP_ERROR("produce to %s: %s", out_name(pd->out), rd_kafka_err2str(e));
-    rd_kafka_headers_destroy(pd->hdrs);
-    free(pd->val);
-    if (!w->eos) slp_worker_stop(w, "produce failed");
-    else w->abort_needed = true;
-    w->in_flight--;
-    free(pd->rec);
-  }
-  free(pd->key);
-  free(pd);
-  return 0;
-}
-
-static void pend_push(slp_worker_t *w, pend_t *pd) {
-  pd->next = NULL;
-  if (w->pend_tail) w->pend_tail->next = pd;
-  else w->pend_head = pd;
-  w->pend_tail = pd;
-}
-
-static void pend_flush(slp_worker_t *w) {
-  while (w->pend_head) {
-    pend_t *pd = w->pend_head, *next = pd->next;
-    if (pend_try(w, pd) == 1) return;
-    w->pend_head = next;
-    if (!next) w->pend_tail = NULL;
-  }
-}
-
-static void *memdup(const void *p, size_t n) {
-  void *q = malloc(n ? n : 1);
-  if (q && n) memcpy(q, p, n);
-  return q;
-}
-
-/* Produce an output; copies what it needs. Takes ownership of hdrs and rec. */
-static void produce_out(slp_worker_t *w, int out, const void *key, size_t klen, const void *val,
-                        size_t vlen, rd_kafka_headers_t *hdrs, rec_t *rec) {
-  if (!w->pend_head) {
-    rd_kafka_resp_err_t e = rd_kafka_producev(
-        w->producer, RD_KAFKA_V_RKT(w->rkt_out[out]), RD_KAFKA_V_KEY(key, klen),
-        RD_KAFKA_V_VALUE((void *)val, vlen), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_OPAQUE(rec), RD_KAFKA_V_END);
-    if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-      if (e) {
-        SLP_ERROR("produce to %s: %s", out_name(out), rd_kafka_err2str(e));
-        rd_kafka_headers_destroy(hdrs);
-        free(rec);
-        w->in_flight--;
-        if (!w->eos) slp_worker_stop(w, "produce failed");
-        else w->abort_needed = true;
-      }
-      return;
-    }
-  }
-  pend_t *pd = calloc(1, sizeof *pd);
-  if (pd) {
-    *pd = (pend_t){.out = out, .key = memdup(key, klen), .klen = klen, .val = memdup(val, vlen),
-                   .vlen = vlen, .hdrs = hdrs, .rec = rec};
-  }
-  if (!pd || !pd->key || !pd->val) {
-    SLP_ERROR("out of memory queueing an output; stopping");
-    abort();
-  }
-  pend_push(w, pd);
-  if (!w->bp_paused) {
-    w->bp_paused = true;
-    w->n.pauses++;
-    set_paused_all(w, true);
-  }
 }
 
 /* ---- consuming ------------------------------------------------------------------- */
@@ -284,7 +37,7 @@ static void count_rule(slp_worker_t *w, const char *rule_id) {
   /* Copied: a rule id may live in a bundle that a reload frees. */
   if (w->n_rules_hit < 64) {
     char *id = strdup(rule_id);
-    if (id) w->rules_hit[w->n_rules_hit++] = (rule_count_t){id, 1};
+    if (id) w->rules_hit[w->n_rules_hit++] = (slp__rule_count_t){id, 1};
   }
 }
 
@@ -312,8 +65,8 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm) {
       SLP_WARN("consumer: %s", rd_kafka_message_errstr(rkm));
     return;
   }
-  part_t *p = part_find(w, rkm->partition);
-  if (w->state != W_RUNNING || !p || p->state != P_ACTIVE) {
+  slp__part_t *p = slp__part_find(w, rkm->partition);
+  if (w->state != SLP__W_RUNNING || !p || p->state != SLP__P_ACTIVE) {
     w->n.dropped++; /* not stored: whoever owns the partition next reads it again */
     return;
   }
@@ -327,10 +80,10 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm) {
       return;
     }
     w->txn_open = true;
-    w->txn_started = now_ms(w);
+    w->txn_started = slp__now_ms(w);
     w->batch_count = 0;
   }
-  rec_t *rec = malloc(sizeof *rec);
+  slp__rec_t *rec = malloc(sizeof *rec);
   if (!rec) abort();
   rec->part = p;
   if (slp_offsets_track(&p->trk, rkm->offset, &rec->ticket) != 0) {
@@ -342,7 +95,7 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm) {
   }
   w->in_flight++;
   if (w->n.consumed++ == 0) w->t_first_input = uv_hrtime();
-  w->last_input = now_ms(w);
+  w->last_input = slp__now_ms(w);
   p->next_offset = rkm->offset + 1;
 
   slp_processed_t pr;
@@ -369,7 +122,7 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm) {
   int out;
   switch (pr.kind) {
   case SLP_OUTPUT_CLAIM:
-    out = OUT_CODED;
+    out = SLP__OUT_CODED;
     w->n.coded++;
     if (w->printed < w->cfg->print_claims && w->cfg->mode == 0) {
       w->printed++;
@@ -377,7 +130,7 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm) {
     }
     break;
   case SLP_OUTPUT_REJECTION: {
-    out = OUT_REJECTED;
+    out = SLP__OUT_REJECTED;
     w->n.rejected++;
     const slp_result_t *res = slp_processor_result(w->proc);
     if (res && res->n_findings) count_rule(w, res->findings[0].rule_id);
@@ -386,15 +139,15 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm) {
     break;
   }
   default:
-    out = OUT_DLQ;
+    out = SLP__OUT_DLQ;
     w->n.dead_lettered++;
     rd_kafka_header_add(h, "slpcoder.error", -1, pr.error, -1);
     SLP_DEBUG("dead-letter source=%s error=%s", source, pr.error);
     break;
   }
-  const void *val = out == OUT_DLQ ? rkm->payload : (const void *)pr.bytes;
-  size_t vlen = out == OUT_DLQ ? rkm->len : pr.len;
-  produce_out(w, out, rkm->key, rkm->key_len, val ? val : "", vlen, h, rec);
+  const void *val = out == SLP__OUT_DLQ ? rkm->payload : (const void *)pr.bytes;
+  size_t vlen = out == SLP__OUT_DLQ ? rkm->len : pr.len;
+  slp__produce_out(w, out, rkm->key, rkm->key_len, val ? val : "", vlen, h, rec);
 
   if (w->in_flight >= w->cfg->max_in_flight && !w->held) {
     /* Back-pressure, first step: stop serving the consumer queue. librdkafka's
@@ -402,237 +155,11 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm) {
      * itself. Pausing the partitions right away would cost about a second per
      * resume in librdkafka 2.0; that happens only if the hold lasts (on_tick). */
     w->held = true;
-    w->held_since = now_ms(w);
+    w->held_since = slp__now_ms(w);
     w->n.pauses++;
   }
-  if (w->eos && ++w->batch_count >= w->cfg->batch_messages) txn_start_commit(w);
+  if (w->eos && ++w->batch_count >= w->cfg->batch_messages) slp__txn_start_commit(w);
   if (w->cfg->max_messages && (int64_t)w->n.consumed >= w->cfg->max_messages) slp_worker_stop(w, "max.messages reached");
-}
-
-/* ---- rebalance -------------------------------------------------------------------------- */
-
-static void unassign(slp_worker_t *w, rd_kafka_topic_partition_list_t *l) {
-  rd_kafka_error_t *err = rd_kafka_incremental_unassign(w->consumer, l);
-  if (err) {
-    SLP_WARN("incremental_unassign: %s", rd_kafka_error_string(err));
-    rd_kafka_error_destroy(err);
-  }
-}
-
-/* The revoked partitions' work is done (or the deadline passed): give them up. */
-static void finish_revoke(slp_worker_t *w) {
-  rd_kafka_topic_partition_list_t *l = w->revoking;
-  w->revoking = NULL;
-  store_offsets(w);
-  for (int i = 0; i < l->cnt; i++) {
-    part_t *p = part_find(w, l->elems[i].partition);
-    if (p) {
-      p->state = P_NONE;
-      p->paused = false;
-      slp_offsets_reset(&p->trk);
-      p->next_offset = -1;
-    }
-  }
-  SLP_INFO("revoked %d partitions after drain", l->cnt);
-  unassign(w, l);
-  rd_kafka_topic_partition_list_destroy(l);
-}
-
-static void check_revoke(slp_worker_t *w) {
-  if (!w->revoking) return;
-  if (w->eos) {
-    if (w->txn_open || w->committing) {
-      if (!w->committing) txn_start_commit(w);
-      return;
-    }
-    finish_revoke(w);
-    return;
-  }
-  bool drained = true;
-  for (int i = 0; i < w->revoking->cnt && drained; i++) {
-    part_t *p = part_find(w, w->revoking->elems[i].partition);
-    if (p && slp_offsets_in_flight(&p->trk) > 0) drained = false;
-  }
-  if (drained || now_ms(w) >= w->revoke_deadline) {
-    if (!drained) SLP_WARN("revoke drain deadline passed; giving partitions up with work in flight");
-    finish_revoke(w);
-  }
-}
-
-static void rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts,
-                         void *opaque) {
-  slp_worker_t *w = opaque;
-  if (atomic_load(&w->closing)) {
-    /* consumer_close on the jobs thread: the work is drained and stored already. */
-    rd_kafka_error_t *e = err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS ? rd_kafka_incremental_assign(rk, parts)
-                                                                    : rd_kafka_incremental_unassign(rk, parts);
-    if (e) rd_kafka_error_destroy(e);
-    return;
-  }
-  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-    for (int i = 0; i < parts->cnt; i++) {
-      part_t *p = part_get(w, parts->elems[i].partition);
-      if (!p) abort();
-      p->state = P_ACTIVE;
-      p->paused = false;
-      slp_offsets_reset(&p->trk);
-      p->next_offset = -1;
-    }
-    rd_kafka_error_t *e = rd_kafka_incremental_assign(rk, parts);
-    if (e) {
-      SLP_ERROR("incremental_assign: %s", rd_kafka_error_string(e));
-      rd_kafka_error_destroy(e);
-    }
-    w->has_assignment = true;
-    w->last_input = now_ms(w); /* idle counts from the assignment */
-    SLP_INFO("assigned %d partitions (%s)", parts->cnt, rd_kafka_rebalance_protocol(rk));
-    if (w->bp_paused || w->state != W_RUNNING) set_paused_all(w, true);
-    return;
-  }
-  if (err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
-    SLP_ERROR("rebalance error: %s", rd_kafka_err2str(err));
-    return;
-  }
-  if (rd_kafka_assignment_lost(rk)) {
-    SLP_WARN("lost %d partitions: dropping their work without storing offsets", parts->cnt);
-    for (int i = 0; i < parts->cnt; i++) {
-      part_t *p = part_find(w, parts->elems[i].partition);
-      if (p) {
-        p->state = P_NONE;
-        slp_offsets_reset(&p->trk);
-        p->next_offset = -1;
-      }
-    }
-    if (w->eos && w->txn_open) w->abort_needed = true;
-    unassign(w, parts);
-    return;
-  }
-  /* Revoke: pause, drain (at-least-once) or commit (exactly-once), then unassign. */
-  rd_kafka_pause_partitions(rk, parts);
-  for (int i = 0; i < parts->cnt; i++) {
-    part_t *p = part_find(w, parts->elems[i].partition);
-    if (p) p->state = P_REVOKING;
-  }
-  if (!w->revoking) {
-    w->revoking = rd_kafka_topic_partition_list_copy(parts);
-    w->revoke_deadline = now_ms(w) + (uint64_t)w->cfg->shutdown_deadline_ms;
-  } else {
-    for (int i = 0; i < parts->cnt; i++)
-      rd_kafka_topic_partition_list_add(w->revoking, parts->elems[i].topic, parts->elems[i].partition);
-  }
-  SLP_INFO("revoking %d partitions: draining first", parts->cnt);
-  check_revoke(w);
-}
-
-/* ---- exactly-once batches ---------------------------------------------------------------- */
-
-static void txn_run(slp_job_t *job) { /* jobs thread */
-  slp_worker_t *w = job->arg;
-  rd_kafka_error_t *err = NULL;
-  uint64_t t0 = uv_hrtime();
-  job->rc = TXN_OK;
-  w->txn_err[0] = 0;
-  if (!w->abort_needed && w->txn_offsets->cnt > 0) {
-    for (int tries = 0; tries < 10; tries++) {
-      err = rd_kafka_send_offsets_to_transaction(w->producer, w->txn_offsets, w->txn_gmd, 30000);
-      if (!err || !rd_kafka_error_is_retriable(err)) break;
-      rd_kafka_error_destroy(err);
-      err = NULL;
-    }
-  }
-  uint64_t t1 = uv_hrtime();
-  if (!err && !w->abort_needed) {
-    for (int tries = 0; tries < 10; tries++) {
-      err = rd_kafka_commit_transaction(w->producer, 60000);
-      if (!err || !rd_kafka_error_is_retriable(err)) break;
-      rd_kafka_error_destroy(err);
-      err = NULL;
-    }
-  }
-  SLP_DEBUG("transaction send_offsets_ms=%.1f commit_ms=%.1f", (double)(t1 - t0) / 1e6,
-            (double)(uv_hrtime() - t1) / 1e6);
-  if (err || w->abort_needed) {
-    if (err) snprintf(w->txn_err, sizeof w->txn_err, "%s", rd_kafka_error_string(err));
-    else snprintf(w->txn_err, sizeof w->txn_err, "abort requested");
-    if (err && (rd_kafka_error_is_fatal(err) || !rd_kafka_error_txn_requires_abort(err))) {
-      job->rc = TXN_FATAL;
-    } else {
-      job->rc = TXN_ABORTED;
-      rd_kafka_error_t *e2 = rd_kafka_abort_transaction(w->producer, 60000);
-      if (e2) {
-        snprintf(w->txn_err, sizeof w->txn_err, "abort: %s", rd_kafka_error_string(e2));
-        job->rc = TXN_FATAL;
-        rd_kafka_error_destroy(e2);
-      } else {
-        /* Rewind every partition we hold to its committed offset. */
-        rd_kafka_topic_partition_list_t *asg = NULL;
-        if (!rd_kafka_assignment(w->consumer, &asg) && asg->cnt > 0 &&
-            !rd_kafka_committed(w->consumer, asg, 30000)) {
-          for (int i = 0; i < asg->cnt; i++)
-            if (asg->elems[i].offset < 0) asg->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
-          rd_kafka_error_t *e3 = rd_kafka_seek_partitions(w->consumer, asg, 30000);
-          if (e3) {
-            snprintf(w->txn_err, sizeof w->txn_err, "seek after abort: %s", rd_kafka_error_string(e3));
-            job->rc = TXN_FATAL;
-            rd_kafka_error_destroy(e3);
-          }
-        }
-        if (asg) rd_kafka_topic_partition_list_destroy(asg);
-      }
-    }
-  }
-  if (err) rd_kafka_error_destroy(err);
-}
-
-static void txn_done(slp_job_t *job) { /* loop thread */
-  slp_worker_t *w = job->arg;
-  w->committing = false;
-  w->txn_open = false;
-  w->batch_count = 0;
-  rd_kafka_topic_partition_list_destroy(w->txn_offsets);
-  w->txn_offsets = NULL;
-  rd_kafka_consumer_group_metadata_destroy(w->txn_gmd);
-  w->txn_gmd = NULL;
-  if (job->rc == TXN_OK) {
-    w->n.txn_commits++;
-  } else {
-    w->n.txn_aborts++;
-    SLP_WARN("transaction aborted: %s", w->txn_err);
-    for (int32_t i = 0; i < w->n_parts; i++)
-      if (w->parts[i]) {
-        slp_offsets_reset(&w->parts[i]->trk);
-        w->parts[i]->next_offset = -1;
-      }
-  }
-  w->abort_needed = false;
-  if (job->rc == TXN_FATAL) {
-    SLP_ERROR("fatal transaction error: %s", w->txn_err);
-    w->exit_rc = 1;
-    slp_worker_stop(w, "fatal transaction error");
-  }
-  if (w->revoking) finish_revoke(w);
-  if (w->state == W_DRAINING) {
-    begin_close(w);
-    return;
-  }
-  drain_consumer(w);
-}
-
-static void txn_start_commit(slp_worker_t *w) {
-  if (!w->eos || w->committing || !w->txn_open) return;
-  /* The consumer queue is simply not served until the commit is done (see
-   * drain_consumer): positions cannot move, and fetching goes on meanwhile.
-   * Pausing the partitions instead costs about a second per batch on resume. */
-  w->committing = true;
-  w->txn_offsets = rd_kafka_topic_partition_list_new(8);
-  for (int32_t i = 0; i < w->n_parts; i++) {
-    part_t *p = w->parts[i];
-    if (p && p->state != P_NONE && p->next_offset >= 0)
-      rd_kafka_topic_partition_list_add(w->txn_offsets, w->cfg->topic_input, p->id)->offset = p->next_offset;
-  }
-  w->txn_gmd = rd_kafka_consumer_group_metadata(w->consumer);
-  w->txn_job = (slp_job_t){.run = txn_run, .done = txn_done, .arg = w};
-  slp_jobs_submit(w->jobs, &w->txn_job);
 }
 
 /* ---- queue wake-ups --------------------------------------------------------------------- */
@@ -643,73 +170,17 @@ static void read_eventfd(int fd) {
   (void)r;
 }
 
-static void drain_consumer(slp_worker_t *w) {
-  if (w->state >= W_CLOSING || w->committing) return; /* committing: resumed in txn_done */
-  if (w->held && !w->bp_paused) return;                /* resumed in after_progress */
+void slp__drain_consumer(slp_worker_t *w) {
+  if (w->state >= SLP__W_CLOSING || w->committing) return; /* committing: resumed in txn_done */
+  if (w->held && !w->bp_paused) return;                /* resumed in slp__after_progress */
   for (int i = 0; i < 10000; i++) {
     rd_kafka_message_t *rkm = rd_kafka_consumer_poll(w->consumer, 0);
     if (!rkm) break;
     handle_message(w, rkm);
     rd_kafka_message_destroy(rkm);
-    if (w->committing || w->state >= W_CLOSING || (w->held && !w->bp_paused)) break;
+    if (w->committing || w->state >= SLP__W_CLOSING || (w->held && !w->bp_paused)) break;
   }
-  after_progress(w);
-}
-
-static void handle_dr(slp_worker_t *w, const rd_kafka_message_t *rkm) {
-  rec_t *rec = rkm->_private;
-  if (!rec) return;
-  if (rkm->err && !w->eos && w->state < W_CLOSING && !rd_kafka_fatal_error(w->producer, NULL, 0)) {
-    /* At-least-once: produce the same bytes again; the offset waits. */
-    w->n.retried++;
-    SLP_WARN("delivery failed (%s); producing again", rd_kafka_err2str(rkm->err));
-    int out = rkm->rkt == w->rkt_out[OUT_CODED] ? OUT_CODED : rkm->rkt == w->rkt_out[OUT_REJECTED] ? OUT_REJECTED : OUT_DLQ;
-    rd_kafka_headers_t *h = NULL;
-    rd_kafka_message_detach_headers((rd_kafka_message_t *)rkm, &h);
-    produce_out(w, out, rkm->key, rkm->key_len, rkm->payload ? rkm->payload : "", rkm->len, h, rec);
-    return;
-  }
-  if (rkm->err) {
-    if (w->eos) w->abort_needed = true;
-    SLP_WARN("delivery failed: %s", rd_kafka_err2str(rkm->err));
-  } else {
-    w->n.delivered++;
-    w->t_last_delivery = uv_hrtime();
-    if (rec->part) slp_offsets_complete(&rec->part->trk, rec->ticket);
-  }
-  w->in_flight--;
-  free(rec);
-}
-
-static void drain_producer(slp_worker_t *w) {
-  if (!w->pq) return;
-  rd_kafka_event_t *ev;
-  while ((ev = rd_kafka_queue_poll(w->pq, 0))) {
-    switch (rd_kafka_event_type(ev)) {
-    case RD_KAFKA_EVENT_DR: {
-      const rd_kafka_message_t *rkm;
-      while ((rkm = rd_kafka_event_message_next(ev))) handle_dr(w, rkm);
-      break;
-    }
-    case RD_KAFKA_EVENT_ERROR:
-      if (rd_kafka_event_error_is_fatal(ev)) {
-        char buf[512];
-        rd_kafka_fatal_error(w->producer, buf, sizeof buf);
-        SLP_ERROR("fatal producer error: %s", buf);
-        w->exit_rc = 1;
-        slp_worker_stop(w, "fatal producer error");
-      } else {
-        SLP_WARN("producer: %s", rd_kafka_event_error_string(ev));
-      }
-      break;
-    default:
-      break;
-    }
-    rd_kafka_event_destroy(ev);
-  }
-  pend_flush(w);
-  store_offsets(w);
-  after_progress(w);
+  slp__after_progress(w);
 }
 
 static void on_cpoll(uv_poll_t *h, int status, int events) {
@@ -717,7 +188,7 @@ static void on_cpoll(uv_poll_t *h, int status, int events) {
   (void)events;
   slp_worker_t *w = h->data;
   read_eventfd(w->cfd);
-  drain_consumer(w);
+  slp__drain_consumer(w);
 }
 
 static void on_ppoll(uv_poll_t *h, int status, int events) {
@@ -725,31 +196,31 @@ static void on_ppoll(uv_poll_t *h, int status, int events) {
   (void)events;
   slp_worker_t *w = h->data;
   read_eventfd(w->pfd);
-  drain_producer(w);
+  slp__drain_producer(w);
 }
 
 /* Back-pressure release, revoke and shutdown progress after any change. */
-static void after_progress(slp_worker_t *w) {
+void slp__after_progress(slp_worker_t *w) {
   if ((w->held || w->bp_paused) && !w->pend_head && w->in_flight <= w->cfg->max_in_flight / 2 &&
-      w->state == W_RUNNING) {
+      w->state == SLP__W_RUNNING) {
     bool was_held = w->held;
     w->held = false;
     if (w->bp_paused) {
       w->bp_paused = false;
-      set_paused_all(w, false);
+      slp__set_paused_all(w, false);
     }
-    if (was_held) drain_consumer(w);
+    if (was_held) slp__drain_consumer(w);
   }
-  check_revoke(w);
-  if (w->state == W_DRAINING && !w->committing) {
+  slp__check_revoke(w);
+  if (w->state == SLP__W_DRAINING && !w->committing) {
     bool drained = w->in_flight == 0 && !w->pend_head;
-    if (drained || now_ms(w) >= w->drain_deadline) {
+    if (drained || slp__now_ms(w) >= w->drain_deadline) {
       if (!drained) SLP_WARN("shutdown deadline passed with %" PRId64 " outputs in flight; they will be redelivered", w->in_flight);
       if (w->eos && w->txn_open) {
         if (!drained) w->abort_needed = true;
-        txn_start_commit(w);
+        slp__txn_start_commit(w);
       } else {
-        begin_close(w);
+        slp__begin_close(w);
       }
     }
   }
@@ -757,19 +228,19 @@ static void after_progress(slp_worker_t *w) {
 
 static void on_tick(uv_timer_t *t) {
   slp_worker_t *w = t->data;
-  drain_producer(w);
-  drain_consumer(w); /* keeps the member alive within max.poll.interval.ms */
-  uint64_t now = now_ms(w);
-  if (w->held && !w->bp_paused && w->state == W_RUNNING && now - w->held_since >= 1000) {
+  slp__drain_producer(w);
+  slp__drain_consumer(w); /* keeps the member alive within max.poll.interval.ms */
+  uint64_t now = slp__now_ms(w);
+  if (w->held && !w->bp_paused && w->state == SLP__W_RUNNING && now - w->held_since >= 1000) {
     /* Outputs are not being acknowledged: pause the inputs for real, and keep
      * serving the consumer queue (rebalances, max.poll.interval.ms). */
     SLP_WARN("back-pressure: %" PRId64 " outputs unacknowledged for 1 s; pausing input partitions", w->in_flight);
     w->bp_paused = true;
-    set_paused_all(w, true);
+    slp__set_paused_all(w, true);
   }
   if (w->eos && w->txn_open && !w->committing && now - w->txn_started >= (uint64_t)w->cfg->batch_ms)
-    txn_start_commit(w);
-  if (w->cfg->exit_when_idle_ms && w->state == W_RUNNING && w->has_assignment && w->in_flight == 0 &&
+    slp__txn_start_commit(w);
+  if (w->cfg->exit_when_idle_ms && w->state == SLP__W_RUNNING && w->has_assignment && w->in_flight == 0 &&
       now - w->last_input >= (uint64_t)w->cfg->exit_when_idle_ms)
     slp_worker_stop(w, "idle");
   if (w->cfg->stats_interval_ms && now - w->last_stats >= (uint64_t)w->cfg->stats_interval_ms) {
@@ -786,7 +257,7 @@ static void on_tick(uv_timer_t *t) {
 static void on_handle_closed(uv_handle_t *h) {
   slp_worker_t *w = h->data;
   if (--w->open_handles == 0) {
-    w->state = W_DONE;
+    w->state = SLP__W_DONE;
     if (w->closed_cb) w->closed_cb(w, w->exit_rc, w->closed_arg);
   }
 }
@@ -835,7 +306,7 @@ static void close_done(slp_job_t *job) {
   slp_worker_t *w = job->arg;
   if (job->rc) SLP_WARN("consumer close: %s", rd_kafka_err2str((rd_kafka_resp_err_t)job->rc));
   /* Serve the last delivery reports, then detach the queues from the fds. */
-  drain_producer(w);
+  slp__drain_producer(w);
   uv_poll_stop(&w->cpoll);
   uv_poll_stop(&w->ppoll);
   uv_timer_stop(&w->tick);
@@ -846,7 +317,7 @@ static void close_done(slp_job_t *job) {
   w->cq = w->pq = NULL;
   /* Outputs still queued for room (deadline passed) are dropped: not stored. */
   while (w->pend_head) {
-    pend_t *pd = w->pend_head;
+    slp__pend_t *pd = w->pend_head;
     w->pend_head = pd->next;
     rd_kafka_headers_destroy(pd->hdrs);
     free(pd->key);
@@ -859,10 +330,10 @@ static void close_done(slp_job_t *job) {
   slp_jobs_submit(w->jobs, &w->close_job);
 }
 
-static void begin_close(slp_worker_t *w) {
-  if (w->state >= W_CLOSING) return;
-  w->state = W_CLOSING;
-  store_offsets(w);
+void slp__begin_close(slp_worker_t *w) {
+  if (w->state >= SLP__W_CLOSING) return;
+  w->state = SLP__W_CLOSING;
+  slp__store_offsets(w);
   atomic_store(&w->closing, 1);
   SLP_INFO("closing consumer consumed=%" PRIu64 " delivered=%" PRIu64 " in_flight=%" PRId64, w->n.consumed,
            w->n.delivered, w->in_flight);
@@ -871,19 +342,19 @@ static void begin_close(slp_worker_t *w) {
 }
 
 void slp_worker_stop(slp_worker_t *w, const char *why) {
-  if (w->state == W_INIT) {
-    w->state = W_DRAINING;
-    w->drain_deadline = now_ms(w);
+  if (w->state == SLP__W_INIT) {
+    w->state = SLP__W_DRAINING;
+    w->drain_deadline = slp__now_ms(w);
     return; /* the init job's done callback closes */
   }
-  if (w->state != W_RUNNING) return;
+  if (w->state != SLP__W_RUNNING) return;
   SLP_INFO("stopping (%s): draining %" PRId64 " outputs in flight, deadline %" PRId64 " ms", why, w->in_flight,
            w->cfg->shutdown_deadline_ms);
-  w->state = W_DRAINING;
-  w->drain_deadline = now_ms(w) + (uint64_t)w->cfg->shutdown_deadline_ms;
+  w->state = SLP__W_DRAINING;
+  w->drain_deadline = slp__now_ms(w) + (uint64_t)w->cfg->shutdown_deadline_ms;
   w->held = false; /* paused below; what is still polled is dropped, not stored */
-  set_paused_all(w, true);
-  after_progress(w);
+  slp__set_paused_all(w, true);
+  slp__after_progress(w);
 }
 
 /* ---- construction ------------------------------------------------------------------------ */
@@ -928,7 +399,7 @@ static rd_kafka_conf_t *build_conf(slp_worker_t *w, bool consumer, const char *b
   if (consumer) {
     if (conf_set(conf, "enable.auto.offset.store", "false", err, errlen)) goto fail;
     if (w->eos && conf_set(conf, "enable.auto.commit", "false", err, errlen)) goto fail;
-    rd_kafka_conf_set_rebalance_cb(conf, rebalance_cb);
+    rd_kafka_conf_set_rebalance_cb(conf, slp__rebalance_cb);
   } else {
     if (w->eos) {
       char host[128] = "localhost", tid[400];
@@ -997,7 +468,7 @@ fail:
   return -1;
 }
 
-static void subscribe_and_run(slp_worker_t *w) {
+void slp__subscribe_and_run(slp_worker_t *w) {
   rd_kafka_topic_partition_list_t *sub = rd_kafka_topic_partition_list_new(1);
   rd_kafka_topic_partition_list_add(sub, w->cfg->topic_input, RD_KAFKA_PARTITION_UA);
   rd_kafka_resp_err_t e = rd_kafka_subscribe(w->consumer, sub);
@@ -1005,42 +476,16 @@ static void subscribe_and_run(slp_worker_t *w) {
   if (e) {
     SLP_ERROR("subscribe %s: %s", w->cfg->topic_input, rd_kafka_err2str(e));
     w->exit_rc = 1;
-    w->state = W_RUNNING;
+    w->state = SLP__W_RUNNING;
     slp_worker_stop(w, "subscribe failed");
     return;
   }
-  w->state = W_RUNNING;
-  w->last_input = now_ms(w);
+  w->state = SLP__W_RUNNING;
+  w->last_input = slp__now_ms(w);
   SLP_INFO("running: %s -> %s | %s | %s, %s", w->cfg->topic_input, w->cfg->topic_coded, w->cfg->topic_rejected,
            w->cfg->topic_dlq, w->eos ? "exactly-once" : "at-least-once");
-  drain_consumer(w);
-  drain_producer(w);
-}
-
-static void init_txn_run(slp_job_t *job) {
-  slp_worker_t *w = job->arg;
-  rd_kafka_error_t *err = rd_kafka_init_transactions(w->producer, 60000);
-  job->rc = 0;
-  if (err) {
-    snprintf(w->txn_err, sizeof w->txn_err, "%s", rd_kafka_error_string(err));
-    job->rc = -1;
-    rd_kafka_error_destroy(err);
-  }
-}
-
-static void init_txn_done(slp_job_t *job) {
-  slp_worker_t *w = job->arg;
-  if (job->rc) {
-    SLP_ERROR("init_transactions: %s", w->txn_err);
-    w->exit_rc = 1;
-    begin_close(w);
-    return;
-  }
-  if (w->state == W_DRAINING) { /* stopped while initialising */
-    begin_close(w);
-    return;
-  }
-  subscribe_and_run(w);
+  slp__drain_consumer(w);
+  slp__drain_producer(w);
 }
 
 int slp_worker_start(slp_worker_t *w, slp_worker_closed_cb cb, void *arg) {
@@ -1063,12 +508,12 @@ int slp_worker_start(slp_worker_t *w, slp_worker_closed_cb cb, void *arg) {
   uv_poll_start(&w->ppoll, UV_READABLE, on_ppoll);
   uint64_t period = w->eos && (uint64_t)w->cfg->batch_ms < 100 ? (uint64_t)w->cfg->batch_ms : 100;
   uv_timer_start(&w->tick, on_tick, period, period);
-  w->last_stats = now_ms(w);
+  w->last_stats = slp__now_ms(w);
   if (w->eos) {
-    w->close_job = (slp_job_t){.run = init_txn_run, .done = init_txn_done, .arg = w};
+    w->close_job = (slp_job_t){.run = slp__init_txn_run, .done = slp__init_txn_done, .arg = w};
     slp_jobs_submit(w->jobs, &w->close_job);
   } else {
-    subscribe_and_run(w);
+    slp__subscribe_and_run(w);
   }
   return 0;
 }

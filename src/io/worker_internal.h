@@ -1,0 +1,143 @@
+/* worker_internal.h -- the worker's state and the internals shared by src/io/worker*.c.
+ *
+ * worker.c: construction, the loop glue and wake-ups, the consume/process path,
+ * shutdown. worker_delivery.c: producing, delivery reports, in-order offset
+ * store, pause/resume. worker_rebalance.c: the partition table and
+ * cooperative-sticky assign/revoke/lost. worker_txn.c: exactly-once init,
+ * batch commit and abort.
+ *
+ * Thread: the loop thread, unless a function says otherwise.
+ */
+#ifndef SLPCODER_IO_WORKER_INTERNAL_H
+#define SLPCODER_IO_WORKER_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <librdkafka/rdkafka.h>
+
+#include "io/jobs.h"
+#include "io/offsets.h"
+#include "io/worker.h"
+#include "slpcoder/codec.h"
+
+enum { SLP__P_NONE = 0, SLP__P_ACTIVE, SLP__P_REVOKING };
+enum { SLP__W_INIT = 0, SLP__W_RUNNING, SLP__W_DRAINING, SLP__W_CLOSING, SLP__W_DONE };
+enum { SLP__OUT_CODED = 0, SLP__OUT_REJECTED, SLP__OUT_DLQ };
+
+typedef struct slp__part {
+  int32_t id;
+  int state;
+  bool paused;
+  slp_offsets_t trk;
+  int64_t next_offset; /* offset after the last input processed (exactly-once), -1 none */
+} slp__part_t;
+
+typedef struct slp__rec { /* one output in flight; the producer's opaque */
+  slp__part_t *part;
+  uint64_t ticket;
+} slp__rec_t;
+
+typedef struct slp__pend { /* an output waiting for room in the producer queue */
+  struct slp__pend *next;
+  int out;
+  void *key;
+  size_t klen;
+  void *val;
+  size_t vlen;
+  rd_kafka_headers_t *hdrs;
+  slp__rec_t *rec;
+} slp__pend_t;
+
+typedef struct slp__rule_count {
+  char *rule_id;
+  uint64_t n;
+} slp__rule_count_t;
+
+struct slp_worker {
+  uv_loop_t *loop;
+  slp_jobs_t *jobs;
+  const slp_config_t *cfg;
+  bool eos;
+  int state;
+  int exit_rc;
+  slp_worker_closed_cb closed_cb;
+  void *closed_arg;
+
+  rd_kafka_t *consumer, *producer;
+  rd_kafka_queue_t *cq, *pq;
+  rd_kafka_topic_t *rkt_out[3];
+  int cfd, pfd;
+  uv_poll_t cpoll, ppoll;
+  uv_timer_t tick;
+  int open_handles;
+
+  slp_processor_t *proc;
+  slp_decoder_t *dec; /* print.claims only */
+  slp_rules_t *rules;
+
+  slp__part_t **parts;
+  int32_t n_parts;
+  int64_t in_flight;
+  bool held;          /* in-flight limit reached: the consumer queue is not served */
+  uint64_t held_since;
+  bool bp_paused;     /* held too long (or producer queue full): partitions paused */
+  bool has_assignment;
+  slp__pend_t *pend_head, *pend_tail;
+  rd_kafka_topic_partition_list_t *revoking; /* waiting to drain before incremental_unassign */
+  uint64_t revoke_deadline;
+
+  /* exactly-once */
+  bool txn_open, committing, abort_needed;
+  int64_t batch_count;
+  uint64_t txn_started;
+  slp_job_t txn_job;
+  rd_kafka_topic_partition_list_t *txn_offsets;
+  rd_kafka_consumer_group_metadata_t *txn_gmd;
+  char txn_err[256];
+
+  slp_job_t close_job;
+  uint64_t drain_deadline;
+  uint64_t last_input;
+  uint64_t last_stats;
+  uint64_t t_first_input, t_last_delivery; /* uv_hrtime ns, for the throughput figure */
+  int64_t printed;
+  _Atomic int closing; /* read by the rebalance callback on the jobs thread */
+
+  slp_worker_counters_t n;
+  slp__rule_count_t rules_hit[64];
+  int n_rules_hit;
+};
+
+static inline uint64_t slp__now_ms(slp_worker_t *w) { return uv_now(w->loop); }
+
+/* worker.c */
+void slp__drain_consumer(slp_worker_t *w);
+void slp__after_progress(slp_worker_t *w);
+void slp__begin_close(slp_worker_t *w);
+void slp__subscribe_and_run(slp_worker_t *w);
+
+/* worker_delivery.c */
+void slp__set_paused_all(slp_worker_t *w, bool pause);
+void slp__store_offsets(slp_worker_t *w);
+void slp__produce_out(slp_worker_t *w, int out, const void *key, size_t klen, const void *val,
+                 size_t vlen, rd_kafka_headers_t *hdrs, slp__rec_t *rec);
+void slp__drain_producer(slp_worker_t *w);
+
+/* worker_rebalance.c */
+slp__part_t *slp__part_find(slp_worker_t *w, int32_t id);
+void slp__finish_revoke(slp_worker_t *w);
+void slp__check_revoke(slp_worker_t *w);
+/* librdkafka's rebalance callback: the loop thread (consumer_poll), or the
+ * jobs thread during consumer_close. */
+void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts,
+                  void *opaque);
+
+/* worker_txn.c */
+void slp__txn_start_commit(slp_worker_t *w);
+void slp__init_txn_run(slp_job_t *job); /* jobs thread */
+void slp__init_txn_done(slp_job_t *job);
+
+#endif /* SLPCODER_IO_WORKER_INTERNAL_H */

@@ -1,0 +1,146 @@
+/* worker_txn.c -- exactly-once: init, batch commits on the jobs thread, abort and rewind. */
+#include <stdio.h>
+
+#include <librdkafka/rdkafka.h>
+
+#include "io/log.h"
+#include "io/worker_internal.h"
+
+enum { TXN_OK = 0, TXN_ABORTED, TXN_FATAL };
+
+/* ---- exactly-once batches ---------------------------------------------------------------- */
+
+static void txn_run(slp_job_t *job) { /* jobs thread */
+  slp_worker_t *w = job->arg;
+  rd_kafka_error_t *err = NULL;
+  uint64_t t0 = uv_hrtime();
+  job->rc = TXN_OK;
+  w->txn_err[0] = 0;
+  if (!w->abort_needed && w->txn_offsets->cnt > 0) {
+    for (int tries = 0; tries < 10; tries++) {
+      err = rd_kafka_send_offsets_to_transaction(w->producer, w->txn_offsets, w->txn_gmd, 30000);
+      if (!err || !rd_kafka_error_is_retriable(err)) break;
+      rd_kafka_error_destroy(err);
+      err = NULL;
+    }
+  }
+  uint64_t t1 = uv_hrtime();
+  if (!err && !w->abort_needed) {
+    for (int tries = 0; tries < 10; tries++) {
+      err = rd_kafka_commit_transaction(w->producer, 60000);
+      if (!err || !rd_kafka_error_is_retriable(err)) break;
+      rd_kafka_error_destroy(err);
+      err = NULL;
+    }
+  }
+  SLP_DEBUG("transaction send_offsets_ms=%.1f commit_ms=%.1f", (double)(t1 - t0) / 1e6,
+            (double)(uv_hrtime() - t1) / 1e6);
+  if (err || w->abort_needed) {
+    if (err) snprintf(w->txn_err, sizeof w->txn_err, "%s", rd_kafka_error_string(err));
+    else snprintf(w->txn_err, sizeof w->txn_err, "abort requested");
+    if (err && (rd_kafka_error_is_fatal(err) || !rd_kafka_error_txn_requires_abort(err))) {
+      job->rc = TXN_FATAL;
+    } else {
+      job->rc = TXN_ABORTED;
+      rd_kafka_error_t *e2 = rd_kafka_abort_transaction(w->producer, 60000);
+      if (e2) {
+        snprintf(w->txn_err, sizeof w->txn_err, "abort: %s", rd_kafka_error_string(e2));
+        job->rc = TXN_FATAL;
+        rd_kafka_error_destroy(e2);
+      } else {
+        /* Rewind every partition we hold to its committed offset. */
+        rd_kafka_topic_partition_list_t *asg = NULL;
+        if (!rd_kafka_assignment(w->consumer, &asg) && asg->cnt > 0 &&
+            !rd_kafka_committed(w->consumer, asg, 30000)) {
+          for (int i = 0; i < asg->cnt; i++)
+            if (asg->elems[i].offset < 0) asg->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
+          rd_kafka_error_t *e3 = rd_kafka_seek_partitions(w->consumer, asg, 30000);
+          if (e3) {
+            snprintf(w->txn_err, sizeof w->txn_err, "seek after abort: %s", rd_kafka_error_string(e3));
+            job->rc = TXN_FATAL;
+            rd_kafka_error_destroy(e3);
+          }
+        }
+        if (asg) rd_kafka_topic_partition_list_destroy(asg);
+      }
+    }
+  }
+  if (err) rd_kafka_error_destroy(err);
+}
+
+static void txn_done(slp_job_t *job) { /* loop thread */
+  slp_worker_t *w = job->arg;
+  w->committing = false;
+  w->txn_open = false;
+  w->batch_count = 0;
+  rd_kafka_topic_partition_list_destroy(w->txn_offsets);
+  w->txn_offsets = NULL;
+  rd_kafka_consumer_group_metadata_destroy(w->txn_gmd);
+  w->txn_gmd = NULL;
+  if (job->rc == TXN_OK) {
+    w->n.txn_commits++;
+  } else {
+    w->n.txn_aborts++;
+    SLP_WARN("transaction aborted: %s", w->txn_err);
+    for (int32_t i = 0; i < w->n_parts; i++)
+      if (w->parts[i]) {
+        slp_offsets_reset(&w->parts[i]->trk);
+        w->parts[i]->next_offset = -1;
+      }
+  }
+  w->abort_needed = false;
+  if (job->rc == TXN_FATAL) {
+    SLP_ERROR("fatal transaction error: %s", w->txn_err);
+    w->exit_rc = 1;
+    slp_worker_stop(w, "fatal transaction error");
+  }
+  if (w->revoking) slp__finish_revoke(w);
+  if (w->state == SLP__W_DRAINING) {
+    slp__begin_close(w);
+    return;
+  }
+  slp__drain_consumer(w);
+}
+
+void slp__txn_start_commit(slp_worker_t *w) {
+  if (!w->eos || w->committing || !w->txn_open) return;
+  /* The consumer queue is simply not served until the commit is done (see
+   * slp__drain_consumer): positions cannot move, and fetching goes on meanwhile.
+   * Pausing the partitions instead costs about a second per batch on resume. */
+  w->committing = true;
+  w->txn_offsets = rd_kafka_topic_partition_list_new(8);
+  for (int32_t i = 0; i < w->n_parts; i++) {
+    slp__part_t *p = w->parts[i];
+    if (p && p->state != SLP__P_NONE && p->next_offset >= 0)
+      rd_kafka_topic_partition_list_add(w->txn_offsets, w->cfg->topic_input, p->id)->offset = p->next_offset;
+  }
+  w->txn_gmd = rd_kafka_consumer_group_metadata(w->consumer);
+  w->txn_job = (slp_job_t){.run = txn_run, .done = txn_done, .arg = w};
+  slp_jobs_submit(w->jobs, &w->txn_job);
+}
+
+void slp__init_txn_run(slp_job_t *job) {
+  slp_worker_t *w = job->arg;
+  rd_kafka_error_t *err = rd_kafka_init_transactions(w->producer, 60000);
+  job->rc = 0;
+  if (err) {
+    snprintf(w->txn_err, sizeof w->txn_err, "%s", rd_kafka_error_string(err));
+    job->rc = -1;
+    rd_kafka_error_destroy(err);
+  }
+}
+
+void slp__init_txn_done(slp_job_t *job) {
+  slp_worker_t *w = job->arg;
+  if (job->rc) {
+    SLP_ERROR("init_transactions: %s", w->txn_err);
+    w->exit_rc = 1;
+    slp__begin_close(w);
+    return;
+  }
+  if (w->state == SLP__W_DRAINING) { /* stopped while initialising */
+    slp__begin_close(w);
+    return;
+  }
+  slp__subscribe_and_run(w);
+}
