@@ -1,4 +1,5 @@
-/* main.c -- slpcoderd: wires config, rules, the embedded cluster and the worker into one libuv loop. */
+/* main.c -- slpcoderd: wires config, rules, the embedded cluster and the worker into one libuv
+ * loop. */
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -65,11 +66,14 @@ static void usage(FILE *out) {
 static char *default_rules_dir(void) {
   char exe[PATH_MAX];
   size_t len = sizeof exe;
-  if (uv_exepath(exe, &len) != 0) return strdup("/usr/share/slpcoder/rules/default");
+  if (uv_exepath(exe, &len) != 0)
+    return strdup("/usr/share/slpcoder/rules/default");
   char *slash = strrchr(exe, '/');
-  if (slash) *slash = 0;
+  if (slash)
+    *slash = 0;
   char *out = malloc(PATH_MAX + 64);
-  if (out) snprintf(out, PATH_MAX + 64, "%s/../share/slpcoder/rules/default", exe);
+  if (out)
+    snprintf(out, PATH_MAX + 64, "%s/../share/slpcoder/rules/default", exe);
   return out;
 }
 
@@ -91,18 +95,22 @@ static void on_signal(uv_signal_t *s, int signum) {
   }
   SLP_INFO("signal %s: graceful stop", signum == SIGTERM ? "SIGTERM" : "SIGINT");
   if (!app->worker) { /* hosting the cluster only */
-    if (!uv_is_closing((uv_handle_t *)&app->sigterm)) on_worker_closed(NULL, 0, app);
+    if (!uv_is_closing((uv_handle_t *)&app->sigterm))
+      on_worker_closed(NULL, 0, app);
     return;
   }
   if (!uv_is_active((uv_handle_t *)&app->hard))
-    uv_timer_start(&app->hard, on_hard_deadline, (uint64_t)app->cfg.shutdown_deadline_ms + 60000, 0);
+    uv_timer_start(&app->hard, on_hard_deadline, (uint64_t)app->cfg.shutdown_deadline_ms + 60000,
+                   0);
   slp_worker_stop(app->worker, "signal");
 }
 
 static void on_reloaded(slp_rules_t *rules, void *arg) {
   app_t *app = arg;
-  if (!rules) return;
-  if (app->worker) slp_worker_set_rules(app->worker, rules);
+  if (!rules)
+    return;
+  if (app->worker)
+    slp_worker_set_rules(app->worker, rules);
   slp_rules_unref(rules); /* the worker holds its own reference */
 }
 
@@ -115,7 +123,8 @@ static void on_worker_closed(slp_worker_t *w, int rc, void *arg) {
   uv_close((uv_handle_t *)&app->sighup, NULL);
   uv_close((uv_handle_t *)&app->hard, NULL);
   slp_reload_close(&app->reload);
-  if (app->emb) slp_embedded_close_timers(app->emb);
+  if (app->emb)
+    slp_embedded_close_timers(app->emb);
   slp_jobs_close(&app->jobs);
 }
 
@@ -147,7 +156,8 @@ static int set_or_die(slp_config_t *cfg, const char *kv, const char *source) {
 }
 
 int main(int argc, char **argv) {
-  if (argc > 1 && strcmp(argv[1], "gen") == 0) return slp_gen_cli_main(argc - 1, argv + 1);
+  if (argc > 1 && strcmp(argv[1], "gen") == 0)
+    return slp_gen_cli_main(argc - 1, argv + 1);
 
   static app_t app;
   const char *file = NULL;
@@ -156,23 +166,48 @@ int main(int argc, char **argv) {
   bool check = false, embedded = false, demo = false, xs_only = false;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
-    if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(stdout); return 0; }
-    if (!strcmp(a, "--version")) {
-      printf("slpcoderd %s (librdkafka %s, libuv %s)\n", SLPCODER_VERSION, rd_kafka_version_str(), uv_version_string());
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+      usage(stdout);
       return 0;
     }
-    if (!strcmp(a, "--check-config")) { check = true; continue; }
-    if (!strcmp(a, "--embedded-kafka")) { embedded = true; continue; }
-    if (!strcmp(a, "--demo")) { demo = embedded = true; continue; }
-    if (!strcmp(a, "--embedded-kafka-only")) { embedded = true; xs_only = true; continue; }
-    if ((!strcmp(a, "-c") || !strcmp(a, "--config")) && i + 1 < argc) { file = argv[++i]; continue; }
-    if (!strncmp(a, "--config=", 9)) { file = a + 9; continue; }
+    if (!strcmp(a, "--version")) {
+      printf("slpcoderd %s (librdkafka %s, libuv %s)\n", SLPCODER_VERSION, rd_kafka_version_str(),
+             uv_version_string());
+      return 0;
+    }
+    if (!strcmp(a, "--check-config")) {
+      check = true;
+      continue;
+    }
+    if (!strcmp(a, "--embedded-kafka")) {
+      embedded = true;
+      continue;
+    }
+    if (!strcmp(a, "--demo")) {
+      demo = embedded = true;
+      continue;
+    }
+    if (!strcmp(a, "--embedded-kafka-only")) {
+      embedded = true;
+      xs_only = true;
+      continue;
+    }
+    if ((!strcmp(a, "-c") || !strcmp(a, "--config")) && i + 1 < argc) {
+      file = argv[++i];
+      continue;
+    }
+    if (!strncmp(a, "--config=", 9)) {
+      file = a + 9;
+      continue;
+    }
     if (!strcmp(a, "-X") && i + 1 < argc) {
-      if (n_x < 256) xs[n_x++] = argv[++i];
+      if (n_x < 256)
+        xs[n_x++] = argv[++i];
       continue;
     }
     if (!strncmp(a, "-X", 2) && a[2]) {
-      if (n_x < 256) xs[n_x++] = a + 2;
+      if (n_x < 256)
+        xs[n_x++] = a + 2;
       continue;
     }
     fprintf(stderr, "slpcoderd: unknown argument \"%s\" (see --help)\n", a);
@@ -182,13 +217,23 @@ int main(int argc, char **argv) {
   char err[700];
   slp_config_t *cfg = &app.cfg;
   slp_config_init(cfg);
-  if (embedded && slp_config_set(cfg, "embedded.kafka", "true", "--embedded-kafka", err, sizeof err)) return EX_CONFIG;
-  if (xs_only && slp_config_set(cfg, "embedded.worker", "false", "--embedded-kafka-only", err, sizeof err)) return EX_CONFIG;
+  if (embedded &&
+      slp_config_set(cfg, "embedded.kafka", "true", "--embedded-kafka", err, sizeof err))
+    return EX_CONFIG;
+  if (xs_only &&
+      slp_config_set(cfg, "embedded.worker", "false", "--embedded-kafka-only", err, sizeof err))
+    return EX_CONFIG;
   if (demo) {
-    const char *d[] = {"embedded.generate=10000", "exit.when.idle.ms=1500", "print.claims=3", "summary=true",
-                       "kafka.session.timeout.ms=6000", "kafka.heartbeat.interval.ms=500", "kafka.fetch.wait.max.ms=10"};
+    const char *d[] = {"embedded.generate=10000",
+                       "exit.when.idle.ms=1500",
+                       "print.claims=3",
+                       "summary=true",
+                       "kafka.session.timeout.ms=6000",
+                       "kafka.heartbeat.interval.ms=500",
+                       "kafka.fetch.wait.max.ms=10"};
     for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
-      if (set_or_die(cfg, d[i], "--demo")) return EX_CONFIG;
+      if (set_or_die(cfg, d[i], "--demo"))
+        return EX_CONFIG;
   }
   if (file && slp_config_load_file(cfg, file, err, sizeof err) != 0) {
     fprintf(stderr, "slpcoderd: %s\n", err);
@@ -199,7 +244,8 @@ int main(int argc, char **argv) {
     return EX_CONFIG;
   }
   for (int i = 0; i < n_x; i++)
-    if (set_or_die(cfg, xs[i], "-X")) return EX_CONFIG;
+    if (set_or_die(cfg, xs[i], "-X"))
+      return EX_CONFIG;
   if (slp_config_validate(cfg, err, sizeof err) != 0) {
     fprintf(stderr, "slpcoderd: %s\n", err);
     return EX_CONFIG;
@@ -218,12 +264,14 @@ int main(int argc, char **argv) {
   slp_log_threshold = cfg->log_level;
   if (!cfg->rules_dir[0]) {
     char *d = default_rules_dir();
-    if (!d || slp_config_set(cfg, "rules.dir", d, "default", err, sizeof err)) return EX_CONFIG;
+    if (!d || slp_config_set(cfg, "rules.dir", d, "default", err, sizeof err))
+      return EX_CONFIG;
     free(d);
   }
   slp_rules_t *rules = slp_reload_load_logged(cfg->rules_dir);
   if (!rules) {
-    fprintf(stderr, "slpcoderd: rules.dir: cannot load the bundle in %s (errors above)\n", cfg->rules_dir);
+    fprintf(stderr, "slpcoderd: rules.dir: cannot load the bundle in %s (errors above)\n",
+            cfg->rules_dir);
     return EX_CONFIG;
   }
 
@@ -234,7 +282,8 @@ int main(int argc, char **argv) {
     slp_jobs_t jobs;
     slp_worker_t *w = NULL;
     slp_jobs_init(&jobs, &app.loop);
-    int rc = slp_worker_new(&app.loop, &jobs, cfg, cfg->embedded_kafka ? "127.0.0.1:9" : NULL, rules, &w, err, sizeof err);
+    int rc = slp_worker_new(&app.loop, &jobs, cfg, cfg->embedded_kafka ? "127.0.0.1:9" : NULL,
+                            rules, &w, err, sizeof err);
     if (rc != 0) {
       fprintf(stderr, "slpcoderd: %s\n", err);
       return EX_CONFIG;
@@ -255,13 +304,14 @@ int main(int argc, char **argv) {
       return EX_SOFTWARE;
     }
     bootstrap = slp_embedded_bootstraps(app.emb);
-    if (cfg->embedded_faults[0] && slp_embedded_arm_faults(app.emb, cfg->embedded_faults, err, sizeof err)) {
+    if (cfg->embedded_faults[0] &&
+        slp_embedded_arm_faults(app.emb, cfg->embedded_faults, err, sizeof err)) {
       fprintf(stderr, "slpcoderd: %s\n", err);
       return EX_CONFIG;
     }
   }
-  if (cfg->embedded_worker &&
-      slp_worker_new(&app.loop, &app.jobs, cfg, bootstrap, rules, &app.worker, err, sizeof err) != 0) {
+  if (cfg->embedded_worker && slp_worker_new(&app.loop, &app.jobs, cfg, bootstrap, rules,
+                                             &app.worker, err, sizeof err) != 0) {
     fprintf(stderr, "slpcoderd: %s\n", err);
     return EX_CONFIG;
   }
@@ -294,21 +344,28 @@ int main(int argc, char **argv) {
 
   double seconds = (double)(uv_hrtime() - app.t_start) / 1e9;
   if (!app.worker) {
-    if (uv_loop_close(&app.loop) != 0) SLP_WARN("loop closed with handles open");
+    if (uv_loop_close(&app.loop) != 0)
+      SLP_WARN("loop closed with handles open");
     slp_embedded_destroy(app.emb);
     slp_config_free(cfg);
     return 0;
   }
   const slp_worker_counters_t *n = slp_worker_counters(app.worker);
-  SLP_INFO("stopped consumed=%llu coded=%llu rejected=%llu dlq=%llu delivered=%llu retried=%llu dropped=%llu "
+  SLP_INFO("stopped consumed=%llu coded=%llu rejected=%llu dlq=%llu delivered=%llu retried=%llu "
+           "dropped=%llu "
            "txn_commits=%llu txn_aborts=%llu",
-           (unsigned long long)n->consumed, (unsigned long long)n->coded, (unsigned long long)n->rejected,
-           (unsigned long long)n->dead_lettered, (unsigned long long)n->delivered, (unsigned long long)n->retried,
-           (unsigned long long)n->dropped, (unsigned long long)n->txn_commits, (unsigned long long)n->txn_aborts);
-  if (cfg->summary) slp_worker_print_summary(app.worker, stdout, seconds);
+           (unsigned long long)n->consumed, (unsigned long long)n->coded,
+           (unsigned long long)n->rejected, (unsigned long long)n->dead_lettered,
+           (unsigned long long)n->delivered, (unsigned long long)n->retried,
+           (unsigned long long)n->dropped, (unsigned long long)n->txn_commits,
+           (unsigned long long)n->txn_aborts);
+  if (cfg->summary)
+    slp_worker_print_summary(app.worker, stdout, seconds);
   slp_worker_free(app.worker);
-  if (uv_loop_close(&app.loop) != 0) SLP_WARN("loop closed with handles open");
-  if (app.emb) slp_embedded_destroy(app.emb); /* the loop has ended: blocking is fine here */
+  if (uv_loop_close(&app.loop) != 0)
+    SLP_WARN("loop closed with handles open");
+  if (app.emb)
+    slp_embedded_destroy(app.emb); /* the loop has ended: blocking is fine here */
   slp_config_free(cfg);
   return app.exit_rc;
 }

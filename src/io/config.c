@@ -23,38 +23,66 @@ typedef struct cfg_row {
 
 #define OFF(f) offsetof(slp_config_t, f)
 static const cfg_row_t rows[] = {
-    {"topic.input", CFG_STR, "slp.sessions", 0, 0, NULL, OFF(topic_input), "input topic (SessionEvent)"},
-    {"topic.coded", CFG_STR, "claims.coded", 0, 0, NULL, OFF(topic_coded), "CodedClaim output topic"},
-    {"topic.rejected", CFG_STR, "claims.rejected", 0, 0, NULL, OFF(topic_rejected), "Rejection output topic"},
-    {"topic.dlq", CFG_STR, "slp.sessions.dlq", 0, 0, NULL, OFF(topic_dlq), "dead-letter topic (input bytes unchanged)"},
-    {"rules.dir", CFG_STR, "", 0, 0, NULL, OFF(rules_dir), "rules bundle directory (default: the bundle installed with the binary)"},
-    {"delivery", CFG_ENUM, "at-least-once", 0, 0, "at-least-once|exactly-once", OFF(delivery), "delivery guarantee"},
-    {"mode", CFG_ENUM, "code", 0, 0, "code|relay", OFF(mode), "relay: produce each input's bytes unchanged to topic.coded (a baseline for benchmarks)"},
-    {"transactional.id", CFG_STR, "", 0, 0, NULL, OFF(transactional_id), "exactly-once: stable id of this instance (default slpcoderd-<group.id>-<hostname>)"},
-    {"max.in.flight", CFG_INT, "20000", 1, 10000000, NULL, OFF(max_in_flight), "inputs in flight before input partitions pause"},
-    {"batch.messages", CFG_INT, "5000", 1, 10000000, NULL, OFF(batch_messages), "exactly-once: inputs per transaction"},
-    {"batch.ms", CFG_INT, "500", 1, 600000, NULL, OFF(batch_ms), "exactly-once: longest a transaction stays open"},
-    {"shutdown.deadline.ms", CFG_INT, "10000", 0, 3600000, NULL, OFF(shutdown_deadline_ms), "SIGTERM: how long to drain in-flight work"},
-    {"poll.interval.ms", CFG_INT, "1000", 10, 600000, NULL, OFF(poll_interval_ms), "idle poll period (must stay below max.poll.interval.ms)"},
-    {"stats.interval.ms", CFG_INT, "0", 0, 3600000, NULL, OFF(stats_interval_ms), "log counters this often (0 = off)"},
+    {"topic.input", CFG_STR, "slp.sessions", 0, 0, NULL, OFF(topic_input),
+     "input topic (SessionEvent)"},
+    {"topic.coded", CFG_STR, "claims.coded", 0, 0, NULL, OFF(topic_coded),
+     "CodedClaim output topic"},
+    {"topic.rejected", CFG_STR, "claims.rejected", 0, 0, NULL, OFF(topic_rejected),
+     "Rejection output topic"},
+    {"topic.dlq", CFG_STR, "slp.sessions.dlq", 0, 0, NULL, OFF(topic_dlq),
+     "dead-letter topic (input bytes unchanged)"},
+    {"rules.dir", CFG_STR, "", 0, 0, NULL, OFF(rules_dir),
+     "rules bundle directory (default: the bundle installed with the binary)"},
+    {"delivery", CFG_ENUM, "at-least-once", 0, 0, "at-least-once|exactly-once", OFF(delivery),
+     "delivery guarantee"},
+    {"mode", CFG_ENUM, "code", 0, 0, "code|relay", OFF(mode),
+     "relay: produce each input's bytes unchanged to topic.coded (a baseline for benchmarks)"},
+    {"transactional.id", CFG_STR, "", 0, 0, NULL, OFF(transactional_id),
+     "exactly-once: stable id of this instance (default slpcoderd-<group.id>-<hostname>)"},
+    {"max.in.flight", CFG_INT, "20000", 1, 10000000, NULL, OFF(max_in_flight),
+     "inputs in flight before input partitions pause"},
+    {"batch.messages", CFG_INT, "5000", 1, 10000000, NULL, OFF(batch_messages),
+     "exactly-once: inputs per transaction"},
+    {"batch.ms", CFG_INT, "500", 1, 600000, NULL, OFF(batch_ms),
+     "exactly-once: longest a transaction stays open"},
+    {"shutdown.deadline.ms", CFG_INT, "10000", 0, 3600000, NULL, OFF(shutdown_deadline_ms),
+     "SIGTERM: how long to drain in-flight work"},
+    {"poll.interval.ms", CFG_INT, "1000", 10, 600000, NULL, OFF(poll_interval_ms),
+     "idle poll period (must stay below max.poll.interval.ms)"},
+    {"stats.interval.ms", CFG_INT, "0", 0, 3600000, NULL, OFF(stats_interval_ms),
+     "log counters this often (0 = off)"},
     {"log.level", CFG_ENUM, "info", 0, 0, "error|warn|info|debug", OFF(log_level), "log threshold"},
-    {"embedded.kafka", CFG_BOOL, "false", 0, 0, NULL, OFF(embedded_kafka), "host librdkafka's mock cluster in-process"},
-    {"embedded.brokers", CFG_INT, "3", 1, 16, NULL, OFF(embedded_brokers), "embedded: number of mock brokers"},
-    {"embedded.partitions", CFG_INT, "6", 1, 1000, NULL, OFF(embedded_partitions), "embedded: partitions per topic"},
-    {"embedded.faults", CFG_STR, "", 0, 0, NULL, OFF(embedded_faults), "embedded: fault plan of AT_MS:produce|fetch|commit:N:ERR, AT_MS:down|up:BROKER, AT_MS:leader:PART:BROKER, AT_MS:slowproduce:BROKER:N:ERR:RTT_MS; e.g. \"2000:produce:6:5;3000:down:1;5000:up:1\""},
-    {"exit.when.idle.ms", CFG_INT, "0", 0, 86400000, NULL, OFF(exit_when_idle_ms), "stop gracefully after this long without input (0 = never)"},
-    {"embedded.worker", CFG_BOOL, "true", 0, 0, NULL, OFF(embedded_worker), "embedded: also run the worker (false: only host the cluster until signalled)"},
-    {"embedded.generate", CFG_INT, "0", 0, 100000000, NULL, OFF(embedded_generate), "embedded: synthetic sessions to put on topic.input at start"},
-    {"embedded.seed", CFG_INT, "1", 0, INT64_MAX, NULL, OFF(embedded_seed), "embedded: generator seed"},
-    {"print.claims", CFG_INT, "0", 0, 1000, NULL, OFF(print_claims), "print the first N coded claims as JSON on stdout"},
-    {"summary", CFG_BOOL, "false", 0, 0, NULL, OFF(summary), "print a summary (coded, rejected by rule id, dead-lettered) on stdout at exit"},
-    {"max.messages", CFG_INT, "0", 0, INT64_MAX, NULL, OFF(max_messages), "stop gracefully after this many inputs (0 = no limit)"},
+    {"embedded.kafka", CFG_BOOL, "false", 0, 0, NULL, OFF(embedded_kafka),
+     "host librdkafka's mock cluster in-process"},
+    {"embedded.brokers", CFG_INT, "3", 1, 16, NULL, OFF(embedded_brokers),
+     "embedded: number of mock brokers"},
+    {"embedded.partitions", CFG_INT, "6", 1, 1000, NULL, OFF(embedded_partitions),
+     "embedded: partitions per topic"},
+    {"embedded.faults", CFG_STR, "", 0, 0, NULL, OFF(embedded_faults),
+     "embedded: fault plan of AT_MS:produce|fetch|commit:N:ERR, AT_MS:down|up:BROKER, "
+     "AT_MS:leader:PART:BROKER, AT_MS:slowproduce:BROKER:N:ERR:RTT_MS; e.g. "
+     "\"2000:produce:6:5;3000:down:1;5000:up:1\""},
+    {"exit.when.idle.ms", CFG_INT, "0", 0, 86400000, NULL, OFF(exit_when_idle_ms),
+     "stop gracefully after this long without input (0 = never)"},
+    {"embedded.worker", CFG_BOOL, "true", 0, 0, NULL, OFF(embedded_worker),
+     "embedded: also run the worker (false: only host the cluster until signalled)"},
+    {"embedded.generate", CFG_INT, "0", 0, 100000000, NULL, OFF(embedded_generate),
+     "embedded: synthetic sessions to put on topic.input at start"},
+    {"embedded.seed", CFG_INT, "1", 0, INT64_MAX, NULL, OFF(embedded_seed),
+     "embedded: generator seed"},
+    {"print.claims", CFG_INT, "0", 0, 1000, NULL, OFF(print_claims),
+     "print the first N coded claims as JSON on stdout"},
+    {"summary", CFG_BOOL, "false", 0, 0, NULL, OFF(summary),
+     "print a summary (coded, rejected by rule id, dead-lettered) on stdout at exit"},
+    {"max.messages", CFG_INT, "0", 0, INT64_MAX, NULL, OFF(max_messages),
+     "stop gracefully after this many inputs (0 = no limit)"},
 };
 #define N_ROWS (sizeof rows / sizeof rows[0])
 
 static const cfg_row_t *row_find(const char *name) {
   for (size_t i = 0; i < N_ROWS; i++)
-    if (strcmp(rows[i].name, name) == 0) return &rows[i];
+    if (strcmp(rows[i].name, name) == 0)
+      return &rows[i];
   return NULL;
 }
 
@@ -64,8 +92,10 @@ static int enum_index(const char *values, const char *v) {
   for (const char *p = values;; idx++) {
     const char *bar = strchr(p, '|');
     size_t len = bar ? (size_t)(bar - p) : strlen(p);
-    if (len == vl && strncmp(p, v, len) == 0) return idx;
-    if (!bar) return -1;
+    if (len == vl && strncmp(p, v, len) == 0)
+      return idx;
+    if (!bar)
+      return -1;
     p = bar + 1;
   }
 }
@@ -74,22 +104,28 @@ static const char *enum_name(const char *values, int idx, char *buf, size_t len)
   const char *p = values;
   for (int i = 0; i < idx && p; i++) {
     p = strchr(p, '|');
-    if (p) p++;
+    if (p)
+      p++;
   }
-  if (!p) return "?";
+  if (!p)
+    return "?";
   const char *bar = strchr(p, '|');
   size_t n = bar ? (size_t)(bar - p) : strlen(p);
-  if (n >= len) n = len - 1;
+  if (n >= len)
+    n = len - 1;
   memcpy(buf, p, n);
   buf[n] = 0;
   return buf;
 }
 
 static int parse_bool(const char *v, bool *out) {
-  static const char *const yes[] = {"true", "1", "yes", "on"}, *const no[] = {"false", "0", "no", "off"};
+  static const char *const yes[] = {"true", "1", "yes", "on"}, *const no[] = {"false", "0", "no",
+                                                                              "off"};
   for (int i = 0; i < 4; i++) {
-    if (strcasecmp(v, yes[i]) == 0) return *out = true, 0;
-    if (strcasecmp(v, no[i]) == 0) return *out = false, 0;
+    if (strcasecmp(v, yes[i]) == 0)
+      return *out = true, 0;
+    if (strcasecmp(v, no[i]) == 0)
+      return *out = false, 0;
   }
   return -1;
 }
@@ -100,7 +136,8 @@ static int row_apply(slp_config_t *cfg, const cfg_row_t *r, const char *value, c
   switch (r->type) {
   case CFG_STR: {
     char *dup = strdup(value);
-    if (!dup) return snprintf(err, errlen, "%s: %s: out of memory", source, r->name), -1;
+    if (!dup)
+      return snprintf(err, errlen, "%s: %s: out of memory", source, r->name), -1;
     free(*(char **)base);
     *(char **)base = dup;
     return 0;
@@ -110,8 +147,8 @@ static int row_apply(slp_config_t *cfg, const cfg_row_t *r, const char *value, c
     errno = 0;
     long long v = strtoll(value, &end, 10);
     if (errno || end == value || *end || v < r->min || v > r->max) {
-      snprintf(err, errlen, "%s: %s: bad value \"%s\" (an integer from %lld to %lld)", source, r->name,
-               value, (long long)r->min, (long long)r->max);
+      snprintf(err, errlen, "%s: %s: bad value \"%s\" (an integer from %lld to %lld)", source,
+               r->name, value, (long long)r->min, (long long)r->max);
       return -1;
     }
     *(int64_t *)base = v;
@@ -126,7 +163,8 @@ static int row_apply(slp_config_t *cfg, const cfg_row_t *r, const char *value, c
   case CFG_ENUM: {
     int idx = enum_index(r->values, value);
     if (idx < 0) {
-      snprintf(err, errlen, "%s: %s: bad value \"%s\" (one of %s)", source, r->name, value, r->values);
+      snprintf(err, errlen, "%s: %s: bad value \"%s\" (one of %s)", source, r->name, value,
+               r->values);
       return -1;
     }
     *(int *)base = idx;
@@ -147,7 +185,8 @@ void slp_config_init(slp_config_t *cfg) {
 
 void slp_config_free(slp_config_t *cfg) {
   for (size_t i = 0; i < N_ROWS; i++)
-    if (rows[i].type == CFG_STR) free(*(char **)((char *)cfg + rows[i].off));
+    if (rows[i].type == CFG_STR)
+      free(*(char **)((char *)cfg + rows[i].off));
   for (size_t i = 0; i < cfg->n_kafka; i++) {
     free(cfg->kafka[i].key);
     free(cfg->kafka[i].value);
@@ -158,15 +197,18 @@ void slp_config_free(slp_config_t *cfg) {
 
 static int kafka_set(slp_config_t *cfg, const char *key, const char *value, const char *source,
                      char *err, size_t errlen) {
-  if (!*key) return snprintf(err, errlen, "%s: kafka.: empty librdkafka property name", source), -1;
+  if (!*key)
+    return snprintf(err, errlen, "%s: kafka.: empty librdkafka property name", source), -1;
   slp_config_kv_t *kv = NULL;
   for (size_t i = 0; i < cfg->n_kafka; i++)
-    if (strcmp(cfg->kafka[i].key, key) == 0) kv = &cfg->kafka[i];
+    if (strcmp(cfg->kafka[i].key, key) == 0)
+      kv = &cfg->kafka[i];
   if (!kv) {
     if (cfg->n_kafka == cfg->cap_kafka) {
       size_t cap = cfg->cap_kafka ? 2 * cfg->cap_kafka : 16;
       slp_config_kv_t *n = realloc(cfg->kafka, cap * sizeof *n);
-      if (!n) return snprintf(err, errlen, "%s: out of memory", source), -1;
+      if (!n)
+        return snprintf(err, errlen, "%s: out of memory", source), -1;
       cfg->kafka = n;
       cfg->cap_kafka = cap;
     }
@@ -176,16 +218,19 @@ static int kafka_set(slp_config_t *cfg, const char *key, const char *value, cons
   free(kv->value);
   kv->value = strdup(value);
   snprintf(kv->source, sizeof kv->source, "%s", source);
-  if (!kv->key || !kv->value) return snprintf(err, errlen, "%s: out of memory", source), -1;
+  if (!kv->key || !kv->value)
+    return snprintf(err, errlen, "%s: out of memory", source), -1;
   return 0;
 }
 
 int slp_config_set(slp_config_t *cfg, const char *key, const char *value, const char *source,
                    char *err, size_t errlen) {
-  if (strncmp(key, "kafka.", 6) == 0) return kafka_set(cfg, key + 6, value, source, err, errlen);
+  if (strncmp(key, "kafka.", 6) == 0)
+    return kafka_set(cfg, key + 6, value, source, err, errlen);
   const cfg_row_t *r = row_find(key);
   if (!r) {
-    snprintf(err, errlen, "%s: %s: unknown key (see --help; librdkafka properties take the kafka. prefix)",
+    snprintf(err, errlen,
+             "%s: %s: unknown key (see --help; librdkafka properties take the kafka. prefix)",
              source, key);
     return -1;
   }
@@ -198,20 +243,22 @@ typedef struct file_ctx {
   slp_config_t *cfg;
   const char *path;
   FILE *fp;
-  int line; /* the line inih is parsing: it reads one, then calls the handler */
+  int line;      /* the line inih is parsing: it reads one, then calls the handler */
   char err[512]; /* first error, source included */
 } file_ctx_t;
 
 static char *cfg_ini_reader(char *str, int num, void *stream) {
   file_ctx_t *fc = stream;
   char *r = fgets(str, num, fc->fp);
-  if (r) fc->line++;
+  if (r)
+    fc->line++;
   return r;
 }
 
 static int cfg_ini_handler(void *user, const char *section, const char *name, const char *value) {
   file_ctx_t *fc = user;
-  if (fc->err[0]) return 0;
+  if (fc->err[0])
+    return 0;
   char key[256];
   if (section && *section)
     snprintf(key, sizeof key, "%s.%s", section, name);
@@ -219,20 +266,26 @@ static int cfg_ini_handler(void *user, const char *section, const char *name, co
     snprintf(key, sizeof key, "%s", name);
   char source[200];
   snprintf(source, sizeof source, "%s:%d", fc->path, fc->line);
-  if (slp_config_set(fc->cfg, key, value, source, fc->err, sizeof fc->err) != 0) return 0;
+  if (slp_config_set(fc->cfg, key, value, source, fc->err, sizeof fc->err) != 0)
+    return 0;
   return 1;
 }
 
 int slp_config_load_file(slp_config_t *cfg, const char *path, char *err, size_t errlen) {
   file_ctx_t fc = {.cfg = cfg, .path = path};
   fc.fp = fopen(path, "r");
-  if (!fc.fp) return snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)), -1;
+  if (!fc.fp)
+    return snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)), -1;
   int rc = ini_parse_stream(cfg_ini_reader, &fc, cfg_ini_handler, &fc);
   fclose(fc.fp);
-  if (rc == 0) return 0;
-  if (rc < 0) snprintf(err, errlen, "%s: out of memory", path);
-  else if (fc.err[0]) snprintf(err, errlen, "%s", fc.err);
-  else snprintf(err, errlen, "%s:%d: syntax error (expected key = value or [section])", path, rc);
+  if (rc == 0)
+    return 0;
+  if (rc < 0)
+    snprintf(err, errlen, "%s: out of memory", path);
+  else if (fc.err[0])
+    snprintf(err, errlen, "%s", fc.err);
+  else
+    snprintf(err, errlen, "%s:%d: syntax error (expected key = value or [section])", path, rc);
   return -1;
 }
 
@@ -248,32 +301,39 @@ static void env_name(const char *key, char *buf, size_t len) {
 static const char *env_lookup(char *const *envp, const char *name) {
   size_t nl = strlen(name);
   for (char *const *e = envp; e && *e; e++)
-    if (strncmp(*e, name, nl) == 0 && (*e)[nl] == '=') return *e + nl + 1;
+    if (strncmp(*e, name, nl) == 0 && (*e)[nl] == '=')
+      return *e + nl + 1;
   return NULL;
 }
 
 int slp_config_load_env(slp_config_t *cfg, char *const *envp, char *err, size_t errlen) {
   char name[128], source[160];
   const char *alias = env_lookup(envp, "SLPCODER_RULES");
-  if (alias && slp_config_set(cfg, "rules.dir", alias, "env SLPCODER_RULES", err, errlen) != 0) return -1;
+  if (alias && slp_config_set(cfg, "rules.dir", alias, "env SLPCODER_RULES", err, errlen) != 0)
+    return -1;
   for (size_t i = 0; i < N_ROWS; i++) {
     env_name(rows[i].name, name, sizeof name);
     const char *v = env_lookup(envp, name);
-    if (!v) continue;
+    if (!v)
+      continue;
     snprintf(source, sizeof source, "env %s", name);
-    if (slp_config_set(cfg, rows[i].name, v, source, err, errlen) != 0) return -1;
+    if (slp_config_set(cfg, rows[i].name, v, source, err, errlen) != 0)
+      return -1;
   }
   for (char *const *e = envp; e && *e; e++) {
-    if (strncmp(*e, "SLPCODER_KAFKA_", 15) != 0) continue;
+    if (strncmp(*e, "SLPCODER_KAFKA_", 15) != 0)
+      continue;
     const char *eq = strchr(*e, '=');
-    if (!eq) continue;
+    if (!eq)
+      continue;
     char key[256];
     size_t n = 0;
     for (const char *p = *e + 15; p < eq && n + 1 < sizeof key; p++)
       key[n++] = *p == '_' ? '.' : (char)tolower((unsigned char)*p);
     key[n] = 0;
     snprintf(source, sizeof source, "env %.*s", (int)(eq - *e), *e);
-    if (kafka_set(cfg, key, eq + 1, source, err, errlen) != 0) return -1;
+    if (kafka_set(cfg, key, eq + 1, source, err, errlen) != 0)
+      return -1;
   }
   return 0;
 }
@@ -282,7 +342,8 @@ int slp_config_load_env(slp_config_t *cfg, char *const *envp, char *err, size_t 
 
 const char *slp_config_kafka_get(const slp_config_t *cfg, const char *key) {
   for (size_t i = 0; i < cfg->n_kafka; i++)
-    if (strcmp(cfg->kafka[i].key, key) == 0) return cfg->kafka[i].value;
+    if (strcmp(cfg->kafka[i].key, key) == 0)
+      return cfg->kafka[i].value;
   return NULL;
 }
 
@@ -290,17 +351,23 @@ int slp_config_validate(const slp_config_t *cfg, char *err, size_t errlen) {
   const char *topics[] = {cfg->topic_input, cfg->topic_coded, cfg->topic_rejected, cfg->topic_dlq};
   const char *names[] = {"topic.input", "topic.coded", "topic.rejected", "topic.dlq"};
   for (int i = 0; i < 4; i++) {
-    if (!*topics[i]) return snprintf(err, errlen, "%s: must not be empty", names[i]), -1;
+    if (!*topics[i])
+      return snprintf(err, errlen, "%s: must not be empty", names[i]), -1;
     for (int j = 0; j < i; j++)
       if (strcmp(topics[i], topics[j]) == 0)
-        return snprintf(err, errlen, "%s: same topic as %s (\"%s\")", names[i], names[j], topics[i]), -1;
+        return snprintf(err, errlen, "%s: same topic as %s (\"%s\")", names[i], names[j],
+                        topics[i]),
+               -1;
   }
   if (!cfg->embedded_kafka && !slp_config_kafka_get(cfg, "bootstrap.servers"))
     return snprintf(err, errlen, "kafka.bootstrap.servers: not set (or use --embedded-kafka)"), -1;
   if (slp_config_kafka_get(cfg, "enable.auto.offset.store"))
-    return snprintf(err, errlen, "kafka.enable.auto.offset.store: managed by slpcoderd, do not set"), -1;
+    return snprintf(err, errlen,
+                    "kafka.enable.auto.offset.store: managed by slpcoderd, do not set"),
+           -1;
   if (cfg->delivery == SLP_EXACTLY_ONCE && slp_config_kafka_get(cfg, "transactional.id"))
-    return snprintf(err, errlen, "kafka.transactional.id: use transactional.id (without kafka.)"), -1;
+    return snprintf(err, errlen, "kafka.transactional.id: use transactional.id (without kafka.)"),
+           -1;
   return 0;
 }
 
@@ -325,12 +392,15 @@ void slp_config_usage(FILE *out) {
     env_name(r->name, env, sizeof env);
     snprintf(dflt, sizeof dflt, "%s", r->def);
     fprintf(out, "  %-22s %s\n  %-22s   default \"%s\"", r->name, r->doc, "", dflt);
-    if (r->type == CFG_INT) fprintf(out, ", %lld..%lld", (long long)r->min, (long long)r->max);
-    if (r->type == CFG_ENUM) fprintf(out, ", one of %s", r->values);
+    if (r->type == CFG_INT)
+      fprintf(out, ", %lld..%lld", (long long)r->min, (long long)r->max);
+    if (r->type == CFG_ENUM)
+      fprintf(out, ", one of %s", r->values);
     fprintf(out, "; env %s\n", env);
   }
-  fprintf(out, "  %-22s any librdkafka property, passed verbatim (e.g. kafka.bootstrap.servers);\n"
-               "  %-22s   env SLPCODER_KAFKA_FOO_BAR is kafka.foo.bar; file section [kafka]\n",
+  fprintf(out,
+          "  %-22s any librdkafka property, passed verbatim (e.g. kafka.bootstrap.servers);\n"
+          "  %-22s   env SLPCODER_KAFKA_FOO_BAR is kafka.foo.bar; file section [kafka]\n",
           "kafka.<property>", "");
 }
 
@@ -344,12 +414,21 @@ void slp_config_dump(const slp_config_t *cfg, FILE *out) {
     const cfg_row_t *r = &rows[i];
     const char *base = (const char *)cfg + r->off;
     switch (r->type) {
-    case CFG_STR: fprintf(out, "%s = %s\n", r->name, *(char *const *)base); break;
-    case CFG_INT: fprintf(out, "%s = %lld\n", r->name, (long long)*(const int64_t *)base); break;
-    case CFG_BOOL: fprintf(out, "%s = %s\n", r->name, *(const bool *)base ? "true" : "false"); break;
-    case CFG_ENUM: fprintf(out, "%s = %s\n", r->name, enum_name(r->values, *(const int *)base, buf, sizeof buf)); break;
+    case CFG_STR:
+      fprintf(out, "%s = %s\n", r->name, *(char *const *)base);
+      break;
+    case CFG_INT:
+      fprintf(out, "%s = %lld\n", r->name, (long long)*(const int64_t *)base);
+      break;
+    case CFG_BOOL:
+      fprintf(out, "%s = %s\n", r->name, *(const bool *)base ? "true" : "false");
+      break;
+    case CFG_ENUM:
+      fprintf(out, "%s = %s\n", r->name, enum_name(r->values, *(const int *)base, buf, sizeof buf));
+      break;
     }
   }
   for (size_t i = 0; i < cfg->n_kafka; i++)
-    fprintf(out, "kafka.%s = %s\n", cfg->kafka[i].key, secret(cfg->kafka[i].key) ? "[redacted]" : cfg->kafka[i].value);
+    fprintf(out, "kafka.%s = %s\n", cfg->kafka[i].key,
+            secret(cfg->kafka[i].key) ? "[redacted]" : cfg->kafka[i].value);
 }

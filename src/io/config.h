@@ -28,7 +28,7 @@ typedef enum slp_delivery_mode {
 } slp_delivery_mode_t;
 
 typedef struct slp_config_kv {
-  char *key;    /* without the "kafka." prefix, as librdkafka spells it */
+  char *key; /* without the "kafka." prefix, as librdkafka spells it */
   char *value;
   char source[160];
 } slp_config_kv_t;
@@ -38,10 +38,10 @@ typedef struct slp_config {
   char *topic_coded;
   char *topic_rejected;
   char *topic_dlq;
-  char *rules_dir;           /* "" = the bundle next to the binary */
-  int delivery;              /* slp_delivery_mode_t */
-  int mode;                  /* 0 code, 1 relay (pass-through baseline for benchmarks) */
-  char *transactional_id;    /* "" = slpcoderd-<group.id>-<hostname> */
+  char *rules_dir;        /* "" = the bundle next to the binary */
+  int delivery;           /* slp_delivery_mode_t */
+  int mode;               /* 0 code, 1 relay (pass-through baseline for benchmarks) */
+  char *transactional_id; /* "" = slpcoderd-<group.id>-<hostname> */
   int64_t max_in_flight;
   int64_t batch_messages;
   int64_t batch_ms;
@@ -58,10 +58,10 @@ typedef struct slp_config {
   bool embedded_worker;      /* embedded: also run the worker (false: only host the cluster) */
   int64_t embedded_generate; /* embedded: sessions generated into topic.input at start */
   int64_t embedded_seed;
-  int64_t print_claims;      /* print the first N claims as JSON on stdout */
-  bool summary;              /* print a summary on stdout at exit */
+  int64_t print_claims; /* print the first N claims as JSON on stdout */
+  bool summary;         /* print a summary on stdout at exit */
 
-  slp_config_kv_t *kafka;    /* kafka.* in order of first appearance, last value wins */
+  slp_config_kv_t *kafka; /* kafka.* in order of first appearance, last value wins */
   size_t n_kafka;
   size_t cap_kafka;
 } slp_config_t;

@@ -31,9 +31,11 @@ struct slp_embedded {
   int n_faults;
 };
 
-slp_embedded_t *slp_embedded_start(uv_loop_t *loop, const slp_config_t *cfg, char *err, size_t errlen) {
+slp_embedded_t *slp_embedded_start(uv_loop_t *loop, const slp_config_t *cfg, char *err,
+                                   size_t errlen) {
   slp_embedded_t *emb = calloc(1, sizeof *emb);
-  if (!emb) return snprintf(err, errlen, "out of memory"), NULL;
+  if (!emb)
+    return snprintf(err, errlen, "out of memory"), NULL;
   emb->cfg = cfg;
   emb->loop = loop;
   rd_kafka_conf_t *conf = rd_kafka_conf_new();
@@ -56,7 +58,8 @@ slp_embedded_t *slp_embedded_start(uv_loop_t *loop, const slp_config_t *cfg, cha
   const char *topics[] = {cfg->topic_input, cfg->topic_coded, cfg->topic_rejected, cfg->topic_dlq};
   for (int i = 0; i < 4; i++) {
     int repl = cfg->embedded_brokers >= 3 ? 3 : (int)cfg->embedded_brokers;
-    rd_kafka_resp_err_t e = rd_kafka_mock_topic_create(emb->mc, topics[i], (int)cfg->embedded_partitions, repl);
+    rd_kafka_resp_err_t e =
+        rd_kafka_mock_topic_create(emb->mc, topics[i], (int)cfg->embedded_partitions, repl);
     if (e) {
       snprintf(err, errlen, "mock topic %s: %s", topics[i], rd_kafka_err2str(e));
       slp_embedded_destroy(emb);
@@ -68,7 +71,9 @@ slp_embedded_t *slp_embedded_start(uv_loop_t *loop, const slp_config_t *cfg, cha
   return emb;
 }
 
-const char *slp_embedded_bootstraps(const slp_embedded_t *emb) { return emb->bootstraps; }
+const char *slp_embedded_bootstraps(const slp_embedded_t *emb) {
+  return emb->bootstraps;
+}
 
 static void fault_fire(uv_timer_t *t) {
   fault_t *f = t->data;
@@ -76,21 +81,34 @@ static void fault_fire(uv_timer_t *t) {
   static const int16_t apikeys[] = {0 /* Produce */, 1 /* Fetch */, 8 /* OffsetCommit */};
   rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
   switch (f->action) {
-  case 0: case 1: case 2: {
+  case 0:
+  case 1:
+  case 2: {
     rd_kafka_resp_err_t errs[64];
     int n = f->a > 64 ? 64 : (int)f->a;
-    for (int i = 0; i < n; i++) errs[i] = (rd_kafka_resp_err_t)f->b;
+    for (int i = 0; i < n; i++)
+      errs[i] = (rd_kafka_resp_err_t)f->b;
     rd_kafka_mock_push_request_errors_array(emb->mc, apikeys[f->action], (size_t)n, errs);
     SLP_WARN("fault injected: %d %s requests fail with %s", n,
-             f->action == 0 ? "Produce" : f->action == 1 ? "Fetch" : "OffsetCommit",
+             f->action == 0   ? "Produce"
+             : f->action == 1 ? "Fetch"
+                              : "OffsetCommit",
              rd_kafka_err2name((rd_kafka_resp_err_t)f->b));
     break;
   }
-  case 3: e = rd_kafka_mock_broker_set_down(emb->mc, (int32_t)f->a); SLP_WARN("fault injected: broker %d down", (int)f->a); break;
-  case 4: e = rd_kafka_mock_broker_set_up(emb->mc, (int32_t)f->a); SLP_WARN("fault injected: broker %d up", (int)f->a); break;
+  case 3:
+    e = rd_kafka_mock_broker_set_down(emb->mc, (int32_t)f->a);
+    SLP_WARN("fault injected: broker %d down", (int)f->a);
+    break;
+  case 4:
+    e = rd_kafka_mock_broker_set_up(emb->mc, (int32_t)f->a);
+    SLP_WARN("fault injected: broker %d up", (int)f->a);
+    break;
   case 5: {
-    const char *topics[] = {emb->cfg->topic_input, emb->cfg->topic_coded, emb->cfg->topic_rejected, emb->cfg->topic_dlq};
-    for (int i = 0; i < 4; i++) e = rd_kafka_mock_partition_set_leader(emb->mc, topics[i], (int32_t)f->a, (int32_t)f->b);
+    const char *topics[] = {emb->cfg->topic_input, emb->cfg->topic_coded, emb->cfg->topic_rejected,
+                            emb->cfg->topic_dlq};
+    for (int i = 0; i < 4; i++)
+      e = rd_kafka_mock_partition_set_leader(emb->mc, topics[i], (int32_t)f->a, (int32_t)f->b);
     SLP_WARN("fault injected: partition %d leader -> broker %d", (int)f->a, (int)f->b);
     break;
   }
@@ -99,31 +117,37 @@ static void fault_fire(uv_timer_t *t) {
     for (int i = 0; i < n; i++)
       e = rd_kafka_mock_broker_push_request_error_rtts(emb->mc, (int32_t)f->a, 0 /* Produce */, 1,
                                                        (rd_kafka_resp_err_t)f->c, (int)f->d);
-    SLP_WARN("fault injected: broker %d: %d Produce requests fail with %s after %d ms each", (int)f->a, n,
-             rd_kafka_err2name((rd_kafka_resp_err_t)f->c), (int)f->d);
+    SLP_WARN("fault injected: broker %d: %d Produce requests fail with %s after %d ms each",
+             (int)f->a, n, rd_kafka_err2name((rd_kafka_resp_err_t)f->c), (int)f->d);
     break;
   }
   }
-  if (e) SLP_ERROR("fault action failed: %s", rd_kafka_err2str(e));
+  if (e)
+    SLP_ERROR("fault action failed: %s", rd_kafka_err2str(e));
 }
 
 int slp_embedded_arm_faults(slp_embedded_t *emb, const char *plan, char *err, size_t errlen) {
-  static const char *const names[] = {"produce", "fetch", "commit", "down", "up", "leader", "slowproduce"};
+  static const char *const names[] = {"produce", "fetch",  "commit",     "down",
+                                      "up",      "leader", "slowproduce"};
   static const int nargs[] = {2, 2, 2, 1, 1, 2, 4};
   char *copy = strdup(plan), *save = NULL;
-  if (!copy) return snprintf(err, errlen, "out of memory"), -1;
+  if (!copy)
+    return snprintf(err, errlen, "out of memory"), -1;
   for (char *ent = strtok_r(copy, ";", &save); ent; ent = strtok_r(NULL, ";", &save)) {
     char *f[6] = {0}, *s2 = NULL;
     int n = 0, action = -1;
     char shown[64];
     snprintf(shown, sizeof shown, "%s", ent);
-    for (char *tok = strtok_r(ent, ":", &s2); tok && n < 6; tok = strtok_r(NULL, ":", &s2)) f[n++] = tok;
+    for (char *tok = strtok_r(ent, ":", &s2); tok && n < 6; tok = strtok_r(NULL, ":", &s2))
+      f[n++] = tok;
     for (int i = 0; i < 7 && n >= 2; i++)
-      if (strcmp(f[1], names[i]) == 0) action = i;
+      if (strcmp(f[1], names[i]) == 0)
+        action = i;
     if (emb->n_faults == MAX_FAULTS || action < 0 || n != 2 + nargs[action]) {
       snprintf(err, errlen,
                "embedded.faults: bad entry \"%s\" (at most %d of AT_MS:produce|fetch|commit:N:ERR, "
-               "AT_MS:down|up:ID, AT_MS:leader:P:ID, AT_MS:slowproduce:ID:N:ERR:RTT_MS)", shown, MAX_FAULTS);
+               "AT_MS:down|up:ID, AT_MS:leader:P:ID, AT_MS:slowproduce:ID:N:ERR:RTT_MS)",
+               shown, MAX_FAULTS);
       free(copy);
       return -1;
     }
@@ -166,13 +190,17 @@ int slp_embedded_generate(slp_embedded_t *emb) {
     SLP_ERROR("embedded generator: %s", errstr);
     return -1;
   }
-  slp_gen_opts_t opts = {.seed = (uint64_t)cfg->embedded_seed, .defects = 0.2, .garbage = 0.01, .framed = 0.1};
+  slp_gen_opts_t opts = {
+      .seed = (uint64_t)cfg->embedded_seed, .defects = 0.2, .garbage = 0.01, .framed = 0.1};
   slp_gen_t *gen = slp_gen_new(&opts);
   uint64_t per_kind[SLP_GEN_KIND_COUNT] = {0};
   int rc = gen ? 0 : -1;
   for (int64_t i = 0; gen && i < cfg->embedded_generate; i++) {
     slp_gen_item_t it;
-    if (slp_gen_item(gen, (uint64_t)i, &it) != 0) { rc = -1; break; }
+    if (slp_gen_item(gen, (uint64_t)i, &it) != 0) {
+      rc = -1;
+      break;
+    }
     per_kind[it.kind]++;
     rd_kafka_resp_err_t e;
     while ((e = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(cfg->topic_input),
@@ -181,22 +209,31 @@ int slp_embedded_generate(slp_embedded_t *emb) {
                                   RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END)) ==
            RD_KAFKA_RESP_ERR__QUEUE_FULL)
       rd_kafka_poll(rk, 10);
-    if (e) { SLP_ERROR("embedded generator: %s", rd_kafka_err2str(e)); rc = -1; break; }
+    if (e) {
+      SLP_ERROR("embedded generator: %s", rd_kafka_err2str(e));
+      rc = -1;
+      break;
+    }
   }
-  if (rd_kafka_flush(rk, 30000)) rc = -1;
+  if (rd_kafka_flush(rk, 30000))
+    rc = -1;
   rd_kafka_destroy(rk);
   slp_gen_free(gen);
   SLP_INFO("embedded generator wrote %lld sessions to %s (clean=%llu defects=%llu garbage=%llu)",
            (long long)cfg->embedded_generate, cfg->topic_input, (unsigned long long)per_kind[0],
-           (unsigned long long)(cfg->embedded_generate - (int64_t)per_kind[0] - (int64_t)per_kind[SLP_GEN_GARBAGE]),
+           (unsigned long long)(cfg->embedded_generate - (int64_t)per_kind[0] -
+                                (int64_t)per_kind[SLP_GEN_GARBAGE]),
            (unsigned long long)per_kind[SLP_GEN_GARBAGE]);
   return rc;
 }
 
 void slp_embedded_destroy(slp_embedded_t *emb) {
-  if (!emb) return;
-  if (emb->mc) rd_kafka_mock_cluster_destroy(emb->mc);
-  if (emb->rk) rd_kafka_destroy(emb->rk);
+  if (!emb)
+    return;
+  if (emb->mc)
+    rd_kafka_mock_cluster_destroy(emb->mc);
+  if (emb->rk)
+    rd_kafka_destroy(emb->rk);
   free(emb->bootstraps);
   free(emb);
 }

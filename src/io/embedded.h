@@ -21,7 +21,8 @@
 typedef struct slp_embedded slp_embedded_t;
 
 /* Start the cluster and create the four topics. Returns NULL with err set. */
-slp_embedded_t *slp_embedded_start(uv_loop_t *loop, const slp_config_t *cfg, char *err, size_t errlen);
+slp_embedded_t *slp_embedded_start(uv_loop_t *loop, const slp_config_t *cfg, char *err,
+                                   size_t errlen);
 
 /* "127.0.0.1:port,..." owned by the cluster. */
 const char *slp_embedded_bootstraps(const slp_embedded_t *emb);

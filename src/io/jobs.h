@@ -22,8 +22,8 @@ struct slp_job {
   slp_job_fn run;
   slp_job_fn done;
   void *arg;
-  int rc;             /* for run to report to done */
-  slp_job_t *next;    /* internal */
+  int rc;          /* for run to report to done */
+  slp_job_t *next; /* internal */
 };
 
 typedef struct slp_jobs {
@@ -35,7 +35,7 @@ typedef struct slp_jobs {
   slp_job_t *done_head, *done_tail;
   bool stopping;
   bool started;
-  int busy;           /* submitted and not yet done (loop thread) */
+  int busy; /* submitted and not yet done (loop thread) */
 } slp_jobs_t;
 
 /* Loop thread. Returns 0 or a negative libuv error. */

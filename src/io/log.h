@@ -26,10 +26,10 @@ const char *slp_log_level_name(int level);
 void slp_log_write(int level, const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-#define SLP_LOG(lvl, ...)                                         \
-  do {                                                            \
-    if ((int)(lvl) <= slp_log_threshold)                          \
-      slp_log_write((int)(lvl), __FILE__, __LINE__, __VA_ARGS__); \
+#define SLP_LOG(lvl, ...)                                                                          \
+  do {                                                                                             \
+    if ((int)(lvl) <= slp_log_threshold)                                                           \
+      slp_log_write((int)(lvl), __FILE__, __LINE__, __VA_ARGS__);                                  \
   } while (0)
 
 #define SLP_ERROR(...) SLP_LOG(SLP_LOG_ERROR, __VA_ARGS__)

@@ -16,8 +16,10 @@ void slp_offsets_free(slp_offsets_t *o) {
 }
 
 int slp_offsets_track(slp_offsets_t *o, int64_t offset, uint64_t *ticket) {
-  if (offset < 0 || offset <= o->last_tracked) return -EINVAL;
-  if (o->tail - o->head >= o->cap) return -ENOSPC;
+  if (offset < 0 || offset <= o->last_tracked)
+    return -EINVAL;
+  if (o->tail - o->head >= o->cap)
+    return -ENOSPC;
   slp_offsets_slot_t *s = &o->slots[o->tail % o->cap];
   s->offset = offset;
   s->done = false;
@@ -27,9 +29,11 @@ int slp_offsets_track(slp_offsets_t *o, int64_t offset, uint64_t *ticket) {
 }
 
 int slp_offsets_complete(slp_offsets_t *o, uint64_t ticket) {
-  if (ticket < o->head || ticket >= o->tail) return -ESTALE;
+  if (ticket < o->head || ticket >= o->tail)
+    return -ESTALE;
   slp_offsets_slot_t *s = &o->slots[ticket % o->cap];
-  if (s->done) return -ESTALE;
+  if (s->done)
+    return -ESTALE;
   s->done = true;
   /* Retire the contiguous completed prefix. */
   while (o->head < o->tail && o->slots[o->head % o->cap].done) {
@@ -40,16 +44,21 @@ int slp_offsets_complete(slp_offsets_t *o, uint64_t ticket) {
   return 0;
 }
 
-size_t slp_offsets_in_flight(const slp_offsets_t *o) { return (size_t)(o->tail - o->head); }
+size_t slp_offsets_in_flight(const slp_offsets_t *o) {
+  return (size_t)(o->tail - o->head);
+}
 
 bool slp_offsets_take(slp_offsets_t *o, int64_t *offset) {
-  if (!o->dirty) return false;
+  if (!o->dirty)
+    return false;
   o->dirty = false;
   *offset = o->committable;
   return true;
 }
 
-int64_t slp_offsets_committable(const slp_offsets_t *o) { return o->committable; }
+int64_t slp_offsets_committable(const slp_offsets_t *o) {
+  return o->committable;
+}
 
 void slp_offsets_reset(slp_offsets_t *o) {
   o->head = o->tail;

@@ -26,11 +26,11 @@ typedef struct slp_offsets_slot {
 typedef struct slp_offsets {
   slp_offsets_slot_t *slots; /* ring of cap slots, indexed by ticket % cap */
   size_t cap;
-  uint64_t head; /* ticket of the oldest tracked input */
-  uint64_t tail; /* next ticket to hand out */
-  int64_t last_tracked;   /* highest offset tracked (-1 none) */
-  int64_t committable;    /* offset after the completed prefix, -1 none yet */
-  bool dirty;             /* committable moved since slp_offsets_take() */
+  uint64_t head;        /* ticket of the oldest tracked input */
+  uint64_t tail;        /* next ticket to hand out */
+  int64_t last_tracked; /* highest offset tracked (-1 none) */
+  int64_t committable;  /* offset after the completed prefix, -1 none yet */
+  bool dirty;           /* committable moved since slp_offsets_take() */
 } slp_offsets_t;
 
 /* Returns 0 or -ENOMEM. cap bounds inputs in flight on this partition. */

@@ -7,14 +7,17 @@
 #include "io/log.h"
 
 static void log_errors(const char *dir, const slp_rules_errors_t *errs) {
-  for (size_t i = 0; i < errs->n; i++) SLP_ERROR("rules %s: %s", dir, errs->lines[i]);
-  if (errs->n_total > errs->n) SLP_ERROR("rules %s: %zu more errors", dir, errs->n_total - errs->n);
+  for (size_t i = 0; i < errs->n; i++)
+    SLP_ERROR("rules %s: %s", dir, errs->lines[i]);
+  if (errs->n_total > errs->n)
+    SLP_ERROR("rules %s: %zu more errors", dir, errs->n_total - errs->n);
 }
 
 slp_rules_t *slp_reload_load_logged(const char *dir) {
   slp_rules_errors_t *errs = calloc(1, sizeof *errs);
   slp_rules_t *rules = NULL;
-  if (!errs) return NULL;
+  if (!errs)
+    return NULL;
   if (slp_rules_load(dir, &rules, errs) != 0) {
     log_errors(dir, errs);
     rules = NULL;
@@ -27,7 +30,8 @@ static void load_thread(void *arg) {
   slp_reload_t *r = arg;
   r->result = NULL;
   memset(r->errs, 0, sizeof *r->errs);
-  if (slp_rules_load(r->dir, &r->result, r->errs) != 0) r->result = NULL;
+  if (slp_rules_load(r->dir, &r->result, r->errs) != 0)
+    r->result = NULL;
   uv_async_send(&r->async);
 }
 
@@ -43,7 +47,8 @@ static void start(slp_reload_t *r) {
 
 static void on_async(uv_async_t *a) {
   slp_reload_t *r = a->data;
-  if (!r->running) return;
+  if (!r->running)
+    return;
   uv_thread_join(&r->thread);
   r->thread_live = false;
   r->running = false;
@@ -62,13 +67,15 @@ static void on_async(uv_async_t *a) {
   }
 }
 
-int slp_reload_init(slp_reload_t *r, uv_loop_t *loop, const char *dir, slp_reload_cb cb, void *arg) {
+int slp_reload_init(slp_reload_t *r, uv_loop_t *loop, const char *dir, slp_reload_cb cb,
+                    void *arg) {
   memset(r, 0, sizeof *r);
   r->dir = strdup(dir);
   r->errs = calloc(1, sizeof *r->errs);
   r->cb = cb;
   r->arg = arg;
-  if (!r->dir || !r->errs) return -1;
+  if (!r->dir || !r->errs)
+    return -1;
   int rc = uv_async_init(loop, &r->async, on_async);
   r->async.data = r;
   return rc;
@@ -87,7 +94,8 @@ void slp_reload_close(slp_reload_t *r) {
   if (r->thread_live) {
     uv_thread_join(&r->thread);
     r->thread_live = false;
-    if (r->result) slp_rules_unref(r->result);
+    if (r->result)
+      slp_rules_unref(r->result);
     r->result = NULL;
   }
   r->running = false;

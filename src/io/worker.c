@@ -1,4 +1,5 @@
-/* worker.c -- consume, code, produce; at-least-once by stored offsets or exactly-once by transactions. */
+/* worker.c -- consume, code, produce; at-least-once by stored offsets or exactly-once by
+ * transactions. */
 #include "io/worker.h"
 
 #include <errno.h>
@@ -19,10 +20,14 @@
 /* ---- librdkafka callbacks (any thread) ------------------------------------ */
 
 static void kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
-  int lvl = level <= 3 ? SLP_LOG_ERROR : level == 4 ? SLP_LOG_WARN : level <= 6 ? SLP_LOG_INFO : SLP_LOG_DEBUG;
+  int lvl = level <= 3   ? SLP_LOG_ERROR
+            : level == 4 ? SLP_LOG_WARN
+            : level <= 6 ? SLP_LOG_INFO
+                         : SLP_LOG_DEBUG;
   /* Every kafka.* key goes to both clients, so "consumer property ignored by
    * this producer" notes are expected, not warnings. */
-  if (strcmp(fac, "CONFWARN") == 0 && strstr(buf, "will be ignored by this")) lvl = SLP_LOG_DEBUG;
+  if (strcmp(fac, "CONFWARN") == 0 && strstr(buf, "will be ignored by this"))
+    lvl = SLP_LOG_DEBUG;
   SLP_LOG(lvl, "librdkafka %s %s: %s", rd_kafka_name(rk), fac, buf);
 }
 
@@ -37,17 +42,21 @@ static void count_rule(slp_worker_t *w, const char *rule_id) {
   /* Copied: a rule id may live in a bundle that a reload frees. */
   if (w->n_rules_hit < 64) {
     char *id = strdup(rule_id);
-    if (id) w->rules_hit[w->n_rules_hit++] = (slp__rule_count_t){id, 1};
+    if (id)
+      w->rules_hit[w->n_rules_hit++] = (slp__rule_count_t){id, 1};
   }
 }
 
 static void print_claim(slp_worker_t *w, const rd_kafka_message_t *rkm) {
   slp_session_t s;
   char err[SLP_CODEC_ERR_LEN];
-  if (!w->dec) w->dec = slp_decoder_new();
-  if (!w->dec || slp_decode_session(w->dec, rkm->payload, rkm->len, &s, err, sizeof err) != 0) return;
+  if (!w->dec)
+    w->dec = slp_decoder_new();
+  if (!w->dec || slp_decode_session(w->dec, rkm->payload, rkm->len, &s, err, sizeof err) != 0)
+    return;
   slp_result_t *res = malloc(sizeof *res);
-  if (!res) return;
+  if (!res)
+    return;
   if (slp_engine_code(w->rules, &s, res) == 0) {
     char *json = slp_encode_coding_result_json(&s, res);
     if (json) {
@@ -84,17 +93,21 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm) {
     w->batch_count = 0;
   }
   slp__rec_t *rec = malloc(sizeof *rec);
-  if (!rec) abort();
+  if (!rec)
+    abort();
   rec->part = p;
   if (slp_offsets_track(&p->trk, rkm->offset, &rec->ticket) != 0) {
     /* ENOSPC cannot happen (the ring holds max.in.flight + slack and we pause
      * at max.in.flight); EINVAL would be a broker going backwards: reset. */
-    SLP_WARN("offset tracker refused offset=%" PRId64 " partition=%d; resetting", rkm->offset, p->id);
+    SLP_WARN("offset tracker refused offset=%" PRId64 " partition=%d; resetting", rkm->offset,
+             p->id);
     slp_offsets_reset(&p->trk);
-    if (slp_offsets_track(&p->trk, rkm->offset, &rec->ticket) != 0) abort();
+    if (slp_offsets_track(&p->trk, rkm->offset, &rec->ticket) != 0)
+      abort();
   }
   w->in_flight++;
-  if (w->n.consumed++ == 0) w->t_first_input = uv_hrtime();
+  if (w->n.consumed++ == 0)
+    w->t_first_input = uv_hrtime();
   w->last_input = slp__now_ms(w);
   p->next_offset = rkm->offset + 1;
 
@@ -107,17 +120,21 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm) {
     pr.len = rkm->len;
     pr.event_id = "";
   } else {
-    rc = slp_process_payload(w->proc, w->rules, rkm->payload ? rkm->payload : (const void *)"", rkm->len, &pr);
+    rc = slp_process_payload(w->proc, w->rules, rkm->payload ? rkm->payload : (const void *)"",
+                             rkm->len, &pr);
   }
   if (rc != 0) {
-    SLP_ERROR("processing failed (%s) partition=%d offset=%" PRId64, strerror(-rc), p->id, rkm->offset);
+    SLP_ERROR("processing failed (%s) partition=%d offset=%" PRId64, strerror(-rc), p->id,
+              rkm->offset);
     abort(); /* out of memory: let the supervisor restart us; nothing is stored */
   }
   char source[300];
-  snprintf(source, sizeof source, "%s/%" PRId32 "/%" PRId64, w->cfg->topic_input, rkm->partition, rkm->offset);
+  snprintf(source, sizeof source, "%s/%" PRId32 "/%" PRId64, w->cfg->topic_input, rkm->partition,
+           rkm->offset);
   rd_kafka_headers_t *h = rd_kafka_headers_new(4);
   rd_kafka_header_add(h, "slpcoder.event_id", -1, pr.event_id ? pr.event_id : "", -1);
-  rd_kafka_header_add(h, "slpcoder.rules_version", -1, pr.rules_version ? pr.rules_version : slp_rules_version(w->rules), -1);
+  rd_kafka_header_add(h, "slpcoder.rules_version", -1,
+                      pr.rules_version ? pr.rules_version : slp_rules_version(w->rules), -1);
   rd_kafka_header_add(h, "slpcoder.source", -1, source, -1);
   int out;
   switch (pr.kind) {
@@ -133,7 +150,8 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm) {
     out = SLP__OUT_REJECTED;
     w->n.rejected++;
     const slp_result_t *res = slp_processor_result(w->proc);
-    if (res && res->n_findings) count_rule(w, res->findings[0].rule_id);
+    if (res && res->n_findings)
+      count_rule(w, res->findings[0].rule_id);
     SLP_DEBUG("rejected event_id=%s rule=%s source=%s", pr.event_id,
               res && res->n_findings ? res->findings[0].rule_id : "?", source);
     break;
@@ -158,8 +176,10 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm) {
     w->held_since = slp__now_ms(w);
     w->n.pauses++;
   }
-  if (w->eos && ++w->batch_count >= w->cfg->batch_messages) slp__txn_start_commit(w);
-  if (w->cfg->max_messages && (int64_t)w->n.consumed >= w->cfg->max_messages) slp_worker_stop(w, "max.messages reached");
+  if (w->eos && ++w->batch_count >= w->cfg->batch_messages)
+    slp__txn_start_commit(w);
+  if (w->cfg->max_messages && (int64_t)w->n.consumed >= w->cfg->max_messages)
+    slp_worker_stop(w, "max.messages reached");
 }
 
 /* ---- queue wake-ups --------------------------------------------------------------------- */
@@ -171,14 +191,18 @@ static void read_eventfd(int fd) {
 }
 
 void slp__drain_consumer(slp_worker_t *w) {
-  if (w->state >= SLP__W_CLOSING || w->committing) return; /* committing: resumed in txn_done */
-  if (w->held && !w->bp_paused) return;                /* resumed in slp__after_progress */
+  if (w->state >= SLP__W_CLOSING || w->committing)
+    return; /* committing: resumed in txn_done */
+  if (w->held && !w->bp_paused)
+    return; /* resumed in slp__after_progress */
   for (int i = 0; i < 10000; i++) {
     rd_kafka_message_t *rkm = rd_kafka_consumer_poll(w->consumer, 0);
-    if (!rkm) break;
+    if (!rkm)
+      break;
     handle_message(w, rkm);
     rd_kafka_message_destroy(rkm);
-    if (w->committing || w->state >= SLP__W_CLOSING || (w->held && !w->bp_paused)) break;
+    if (w->committing || w->state >= SLP__W_CLOSING || (w->held && !w->bp_paused))
+      break;
   }
   slp__after_progress(w);
 }
@@ -209,15 +233,20 @@ void slp__after_progress(slp_worker_t *w) {
       w->bp_paused = false;
       slp__set_paused_all(w, false);
     }
-    if (was_held) slp__drain_consumer(w);
+    if (was_held)
+      slp__drain_consumer(w);
   }
   slp__check_revoke(w);
   if (w->state == SLP__W_DRAINING && !w->committing) {
     bool drained = w->in_flight == 0 && !w->pend_head;
     if (drained || slp__now_ms(w) >= w->drain_deadline) {
-      if (!drained) SLP_WARN("shutdown deadline passed with %" PRId64 " outputs in flight; they will be redelivered", w->in_flight);
+      if (!drained)
+        SLP_WARN("shutdown deadline passed with %" PRId64
+                 " outputs in flight; they will be redelivered",
+                 w->in_flight);
       if (w->eos && w->txn_open) {
-        if (!drained) w->abort_needed = true;
+        if (!drained)
+          w->abort_needed = true;
         slp__txn_start_commit(w);
       } else {
         slp__begin_close(w);
@@ -234,21 +263,23 @@ static void on_tick(uv_timer_t *t) {
   if (w->held && !w->bp_paused && w->state == SLP__W_RUNNING && now - w->held_since >= 1000) {
     /* Outputs are not being acknowledged: pause the inputs for real, and keep
      * serving the consumer queue (rebalances, max.poll.interval.ms). */
-    SLP_WARN("back-pressure: %" PRId64 " outputs unacknowledged for 1 s; pausing input partitions", w->in_flight);
+    SLP_WARN("back-pressure: %" PRId64 " outputs unacknowledged for 1 s; pausing input partitions",
+             w->in_flight);
     w->bp_paused = true;
     slp__set_paused_all(w, true);
   }
   if (w->eos && w->txn_open && !w->committing && now - w->txn_started >= (uint64_t)w->cfg->batch_ms)
     slp__txn_start_commit(w);
-  if (w->cfg->exit_when_idle_ms && w->state == SLP__W_RUNNING && w->has_assignment && w->in_flight == 0 &&
-      now - w->last_input >= (uint64_t)w->cfg->exit_when_idle_ms)
+  if (w->cfg->exit_when_idle_ms && w->state == SLP__W_RUNNING && w->has_assignment &&
+      w->in_flight == 0 && now - w->last_input >= (uint64_t)w->cfg->exit_when_idle_ms)
     slp_worker_stop(w, "idle");
   if (w->cfg->stats_interval_ms && now - w->last_stats >= (uint64_t)w->cfg->stats_interval_ms) {
     w->last_stats = now;
-    SLP_INFO("stats consumed=%" PRIu64 " coded=%" PRIu64 " rejected=%" PRIu64 " dlq=%" PRIu64 " delivered=%" PRIu64
-             " in_flight=%" PRId64 " retried=%" PRIu64 " pauses=%" PRIu64 " txn_commits=%" PRIu64 " txn_aborts=%" PRIu64,
-             w->n.consumed, w->n.coded, w->n.rejected, w->n.dead_lettered, w->n.delivered, w->in_flight,
-             w->n.retried, w->n.pauses, w->n.txn_commits, w->n.txn_aborts);
+    SLP_INFO("stats consumed=%" PRIu64 " coded=%" PRIu64 " rejected=%" PRIu64 " dlq=%" PRIu64
+             " delivered=%" PRIu64 " in_flight=%" PRId64 " retried=%" PRIu64 " pauses=%" PRIu64
+             " txn_commits=%" PRIu64 " txn_aborts=%" PRIu64,
+             w->n.consumed, w->n.coded, w->n.rejected, w->n.dead_lettered, w->n.delivered,
+             w->in_flight, w->n.retried, w->n.pauses, w->n.txn_commits, w->n.txn_aborts);
   }
 }
 
@@ -258,7 +289,8 @@ static void on_handle_closed(uv_handle_t *h) {
   slp_worker_t *w = h->data;
   if (--w->open_handles == 0) {
     w->state = SLP__W_DONE;
-    if (w->closed_cb) w->closed_cb(w, w->exit_rc, w->closed_arg);
+    if (w->closed_cb)
+      w->closed_cb(w, w->exit_rc, w->closed_arg);
   }
 }
 
@@ -274,12 +306,15 @@ static bool consumer_unsafe_to_close(const slp_worker_t *w) {
 static void destroy_run(slp_job_t *job) {
   slp_worker_t *w = job->arg;
   if (w->producer) {
-    if (!w->eos) rd_kafka_flush(w->producer, 5000);
+    if (!w->eos)
+      rd_kafka_flush(w->producer, 5000);
     for (int i = 0; i < 3; i++)
-      if (w->rkt_out[i]) rd_kafka_topic_destroy(w->rkt_out[i]);
+      if (w->rkt_out[i])
+        rd_kafka_topic_destroy(w->rkt_out[i]);
     rd_kafka_destroy(w->producer);
   }
-  if (w->consumer && !consumer_unsafe_to_close(w)) rd_kafka_destroy(w->consumer);
+  if (w->consumer && !consumer_unsafe_to_close(w))
+    rd_kafka_destroy(w->consumer);
 }
 
 static void destroy_done(slp_job_t *job) {
@@ -304,7 +339,8 @@ static void close_run(slp_job_t *job) {
 
 static void close_done(slp_job_t *job) {
   slp_worker_t *w = job->arg;
-  if (job->rc) SLP_WARN("consumer close: %s", rd_kafka_err2str((rd_kafka_resp_err_t)job->rc));
+  if (job->rc)
+    SLP_WARN("consumer close: %s", rd_kafka_err2str((rd_kafka_resp_err_t)job->rc));
   /* Serve the last delivery reports, then detach the queues from the fds. */
   slp__drain_producer(w);
   uv_poll_stop(&w->cpoll);
@@ -331,12 +367,13 @@ static void close_done(slp_job_t *job) {
 }
 
 void slp__begin_close(slp_worker_t *w) {
-  if (w->state >= SLP__W_CLOSING) return;
+  if (w->state >= SLP__W_CLOSING)
+    return;
   w->state = SLP__W_CLOSING;
   slp__store_offsets(w);
   atomic_store(&w->closing, 1);
-  SLP_INFO("closing consumer consumed=%" PRIu64 " delivered=%" PRIu64 " in_flight=%" PRId64, w->n.consumed,
-           w->n.delivered, w->in_flight);
+  SLP_INFO("closing consumer consumed=%" PRIu64 " delivered=%" PRIu64 " in_flight=%" PRId64,
+           w->n.consumed, w->n.delivered, w->in_flight);
   w->close_job = (slp_job_t){.run = close_run, .done = close_done, .arg = w};
   slp_jobs_submit(w->jobs, &w->close_job);
 }
@@ -347,9 +384,10 @@ void slp_worker_stop(slp_worker_t *w, const char *why) {
     w->drain_deadline = slp__now_ms(w);
     return; /* the init job's done callback closes */
   }
-  if (w->state != SLP__W_RUNNING) return;
-  SLP_INFO("stopping (%s): draining %" PRId64 " outputs in flight, deadline %" PRId64 " ms", why, w->in_flight,
-           w->cfg->shutdown_deadline_ms);
+  if (w->state != SLP__W_RUNNING)
+    return;
+  SLP_INFO("stopping (%s): draining %" PRId64 " outputs in flight, deadline %" PRId64 " ms", why,
+           w->in_flight, w->cfg->shutdown_deadline_ms);
   w->state = SLP__W_DRAINING;
   w->drain_deadline = slp__now_ms(w) + (uint64_t)w->cfg->shutdown_deadline_ms;
   w->held = false; /* paused below; what is still polled is dropped, not stored */
@@ -369,19 +407,22 @@ static int conf_set(rd_kafka_conf_t *conf, const char *k, const char *v, char *e
 }
 
 /* Defaults first, then the user's kafka.* verbatim, then what correctness needs. */
-static rd_kafka_conf_t *build_conf(slp_worker_t *w, bool consumer, const char *bootstrap, char *err, size_t errlen) {
+static rd_kafka_conf_t *build_conf(slp_worker_t *w, bool consumer, const char *bootstrap, char *err,
+                                   size_t errlen) {
   const slp_config_t *cfg = w->cfg;
   rd_kafka_conf_t *conf = rd_kafka_conf_new();
   char buf[64];
   int rc = 0;
-  rc |= conf_set(conf, "client.id", consumer ? "slpcoderd-consumer" : "slpcoderd-producer", err, errlen);
+  rc |= conf_set(conf, "client.id", consumer ? "slpcoderd-consumer" : "slpcoderd-producer", err,
+                 errlen);
   if (consumer) {
     rc |= conf_set(conf, "group.id", "slpcoder", err, errlen);
     rc |= conf_set(conf, "auto.offset.reset", "earliest", err, errlen);
     rc |= conf_set(conf, "partition.assignment.strategy", "cooperative-sticky", err, errlen);
     /* The prefetch queue is the only buffer that could grow with a backlog: bound it. */
     rc |= conf_set(conf, "queued.max.messages.kbytes", "16384", err, errlen);
-    if (w->eos) rc |= conf_set(conf, "isolation.level", "read_committed", err, errlen);
+    if (w->eos)
+      rc |= conf_set(conf, "isolation.level", "read_committed", err, errlen);
   } else {
     rc |= conf_set(conf, "acks", "all", err, errlen);
     rc |= conf_set(conf, "enable.idempotence", "true", err, errlen);
@@ -393,21 +434,28 @@ static rd_kafka_conf_t *build_conf(slp_worker_t *w, bool consumer, const char *b
       rc |= conf_set(conf, "message.timeout.ms", "50000", err, errlen);
     }
   }
-  if (rc || slp_config_apply_kafka(cfg, conf, err, errlen) != 0) goto fail;
+  if (rc || slp_config_apply_kafka(cfg, conf, err, errlen) != 0)
+    goto fail;
   /* The consumer gets every kafka.* key too: silence "producer property" notes. */
-  if (bootstrap && conf_set(conf, "bootstrap.servers", bootstrap, err, errlen)) goto fail;
+  if (bootstrap && conf_set(conf, "bootstrap.servers", bootstrap, err, errlen))
+    goto fail;
   if (consumer) {
-    if (conf_set(conf, "enable.auto.offset.store", "false", err, errlen)) goto fail;
-    if (w->eos && conf_set(conf, "enable.auto.commit", "false", err, errlen)) goto fail;
+    if (conf_set(conf, "enable.auto.offset.store", "false", err, errlen))
+      goto fail;
+    if (w->eos && conf_set(conf, "enable.auto.commit", "false", err, errlen))
+      goto fail;
     rd_kafka_conf_set_rebalance_cb(conf, slp__rebalance_cb);
   } else {
     if (w->eos) {
       char host[128] = "localhost", tid[400];
       gethostname(host, sizeof host - 1);
       const char *group = slp_config_kafka_get(cfg, "group.id");
-      if (*cfg->transactional_id) snprintf(tid, sizeof tid, "%s", cfg->transactional_id);
-      else snprintf(tid, sizeof tid, "slpcoderd-%s-%s", group ? group : "slpcoder", host);
-      if (conf_set(conf, "transactional.id", tid, err, errlen)) goto fail;
+      if (*cfg->transactional_id)
+        snprintf(tid, sizeof tid, "%s", cfg->transactional_id);
+      else
+        snprintf(tid, sizeof tid, "slpcoderd-%s-%s", group ? group : "slpcoder", host);
+      if (conf_set(conf, "transactional.id", tid, err, errlen))
+        goto fail;
     }
     rd_kafka_conf_set_events(conf, RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR);
   }
@@ -419,10 +467,12 @@ fail:
   return NULL;
 }
 
-int slp_worker_new(uv_loop_t *loop, slp_jobs_t *jobs, const slp_config_t *cfg, const char *bootstrap,
-                   slp_rules_t *rules, slp_worker_t **out, char *err, size_t errlen) {
+int slp_worker_new(uv_loop_t *loop, slp_jobs_t *jobs, const slp_config_t *cfg,
+                   const char *bootstrap, slp_rules_t *rules, slp_worker_t **out, char *err,
+                   size_t errlen) {
   slp_worker_t *w = calloc(1, sizeof *w);
-  if (!w) return snprintf(err, errlen, "out of memory"), -1;
+  if (!w)
+    return snprintf(err, errlen, "out of memory"), -1;
   w->loop = loop;
   w->jobs = jobs;
   w->cfg = cfg;
@@ -432,7 +482,8 @@ int slp_worker_new(uv_loop_t *loop, slp_jobs_t *jobs, const slp_config_t *cfg, c
   w->proc = slp_processor_new();
   char e[512];
   rd_kafka_conf_t *cconf = build_conf(w, true, bootstrap, err, errlen);
-  if (!cconf) goto fail;
+  if (!cconf)
+    goto fail;
   w->consumer = rd_kafka_new(RD_KAFKA_CONSUMER, cconf, e, sizeof e);
   if (!w->consumer) {
     snprintf(err, errlen, "kafka consumer: %s", e);
@@ -441,7 +492,8 @@ int slp_worker_new(uv_loop_t *loop, slp_jobs_t *jobs, const slp_config_t *cfg, c
   }
   cconf = NULL; /* now owned by the consumer */
   rd_kafka_conf_t *pconf = build_conf(w, false, bootstrap, err, errlen);
-  if (!pconf) goto fail;
+  if (!pconf)
+    goto fail;
   w->producer = rd_kafka_new(RD_KAFKA_PRODUCER, pconf, e, sizeof e);
   if (!w->producer) {
     snprintf(err, errlen, "kafka producer: %s", e);
@@ -450,7 +502,8 @@ int slp_worker_new(uv_loop_t *loop, slp_jobs_t *jobs, const slp_config_t *cfg, c
   }
   pconf = NULL; /* now owned by the producer */
   const char *topics[3] = {cfg->topic_coded, cfg->topic_rejected, cfg->topic_dlq};
-  for (int i = 0; i < 3; i++) w->rkt_out[i] = rd_kafka_topic_new(w->producer, topics[i], NULL);
+  for (int i = 0; i < 3; i++)
+    w->rkt_out[i] = rd_kafka_topic_new(w->producer, topics[i], NULL);
   if (!w->proc) {
     snprintf(err, errlen, "out of memory");
     goto fail;
@@ -459,9 +512,12 @@ int slp_worker_new(uv_loop_t *loop, slp_jobs_t *jobs, const slp_config_t *cfg, c
   return 0;
 fail:
   for (int i = 0; i < 3; i++)
-    if (w->rkt_out[i]) rd_kafka_topic_destroy(w->rkt_out[i]);
-  if (w->producer) rd_kafka_destroy(w->producer);
-  if (w->consumer) rd_kafka_destroy(w->consumer);
+    if (w->rkt_out[i])
+      rd_kafka_topic_destroy(w->rkt_out[i]);
+  if (w->producer)
+    rd_kafka_destroy(w->producer);
+  if (w->consumer)
+    rd_kafka_destroy(w->consumer);
   slp_processor_free(w->proc);
   slp_rules_unref(w->rules);
   free(w);
@@ -482,8 +538,8 @@ void slp__subscribe_and_run(slp_worker_t *w) {
   }
   w->state = SLP__W_RUNNING;
   w->last_input = slp__now_ms(w);
-  SLP_INFO("running: %s -> %s | %s | %s, %s", w->cfg->topic_input, w->cfg->topic_coded, w->cfg->topic_rejected,
-           w->cfg->topic_dlq, w->eos ? "exactly-once" : "at-least-once");
+  SLP_INFO("running: %s -> %s | %s | %s, %s", w->cfg->topic_input, w->cfg->topic_coded,
+           w->cfg->topic_rejected, w->cfg->topic_dlq, w->eos ? "exactly-once" : "at-least-once");
   slp__drain_consumer(w);
   slp__drain_producer(w);
 }
@@ -496,7 +552,8 @@ int slp_worker_start(slp_worker_t *w, slp_worker_closed_cb cb, void *arg) {
   w->pq = rd_kafka_queue_get_main(w->producer);
   w->cfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   w->pfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (w->cfd < 0 || w->pfd < 0) return -errno;
+  if (w->cfd < 0 || w->pfd < 0)
+    return -errno;
   static const uint64_t one = 1; /* eventfd takes 8-byte counters */
   rd_kafka_queue_io_event_enable(w->cq, w->cfd, &one, sizeof one);
   rd_kafka_queue_io_event_enable(w->pq, w->pfd, &one, sizeof one);
@@ -524,33 +581,47 @@ void slp_worker_set_rules(slp_worker_t *w, slp_rules_t *rules) {
   slp_rules_unref(old);
 }
 
-const slp_worker_counters_t *slp_worker_counters(const slp_worker_t *w) { return &w->n; }
+const slp_worker_counters_t *slp_worker_counters(const slp_worker_t *w) {
+  return &w->n;
+}
 
 void slp_worker_print_summary(const slp_worker_t *w, FILE *out, double seconds) {
-  double busy = w->t_last_delivery > w->t_first_input ? (double)(w->t_last_delivery - w->t_first_input) / 1e9 : 0;
-  fprintf(out, "summary: consumed=%" PRIu64 " coded=%" PRIu64 " rejected=%" PRIu64 " dead_lettered=%" PRIu64
-               " delivered=%" PRIu64 " retried=%" PRIu64 " run_seconds=%.2f busy_seconds=%.3f rate=%.0f/s mode=%s\n",
-          w->n.consumed, w->n.coded, w->n.rejected, w->n.dead_lettered, w->n.delivered, w->n.retried, seconds, busy,
-          busy > 0 ? (double)w->n.delivered / busy : 0.0, w->eos ? "exactly-once" : "at-least-once");
+  double busy = w->t_last_delivery > w->t_first_input
+                    ? (double)(w->t_last_delivery - w->t_first_input) / 1e9
+                    : 0;
+  fprintf(out,
+          "summary: consumed=%" PRIu64 " coded=%" PRIu64 " rejected=%" PRIu64
+          " dead_lettered=%" PRIu64 " delivered=%" PRIu64 " retried=%" PRIu64
+          " run_seconds=%.2f busy_seconds=%.3f rate=%.0f/s mode=%s\n",
+          w->n.consumed, w->n.coded, w->n.rejected, w->n.dead_lettered, w->n.delivered,
+          w->n.retried, seconds, busy, busy > 0 ? (double)w->n.delivered / busy : 0.0,
+          w->eos ? "exactly-once" : "at-least-once");
   for (int i = 0; i < w->n_rules_hit; i++)
-    fprintf(out, "  rejected rule=%s count=%" PRIu64 "\n", w->rules_hit[i].rule_id, w->rules_hit[i].n);
+    fprintf(out, "  rejected rule=%s count=%" PRIu64 "\n", w->rules_hit[i].rule_id,
+            w->rules_hit[i].n);
   fflush(out);
 }
 
 void slp_worker_free(slp_worker_t *w) {
-  if (!w) return;
+  if (!w)
+    return;
   for (int32_t i = 0; i < w->n_parts; i++)
     if (w->parts[i]) {
       slp_offsets_free(&w->parts[i]->trk);
       free(w->parts[i]);
     }
   free(w->parts);
-  if (w->revoking) rd_kafka_topic_partition_list_destroy(w->revoking);
-  for (int i = 0; i < w->n_rules_hit; i++) free(w->rules_hit[i].rule_id);
-  if (w->cfd >= 0) close(w->cfd);
-  if (w->pfd >= 0) close(w->pfd);
+  if (w->revoking)
+    rd_kafka_topic_partition_list_destroy(w->revoking);
+  for (int i = 0; i < w->n_rules_hit; i++)
+    free(w->rules_hit[i].rule_id);
+  if (w->cfd >= 0)
+    close(w->cfd);
+  if (w->pfd >= 0)
+    close(w->pfd);
   slp_processor_free(w->proc);
-  if (w->dec) slp_decoder_free(w->dec);
+  if (w->dec)
+    slp_decoder_free(w->dec);
   slp_rules_unref(w->rules);
   free(w);
 }

@@ -27,13 +27,13 @@
 typedef struct slp_worker slp_worker_t;
 
 typedef struct slp_worker_counters {
-  uint64_t consumed;   /* inputs processed */
+  uint64_t consumed; /* inputs processed */
   uint64_t coded;
   uint64_t rejected;
   uint64_t dead_lettered;
-  uint64_t delivered;  /* outputs acknowledged */
-  uint64_t retried;    /* outputs produced again after a failed delivery */
-  uint64_t dropped;    /* inputs fetched for partitions being given up (re-read by the next owner) */
+  uint64_t delivered; /* outputs acknowledged */
+  uint64_t retried;   /* outputs produced again after a failed delivery */
+  uint64_t dropped;   /* inputs fetched for partitions being given up (re-read by the next owner) */
   uint64_t pauses;
   uint64_t txn_commits;
   uint64_t txn_aborts;

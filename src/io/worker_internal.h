@@ -81,9 +81,9 @@ struct slp_worker {
   slp__part_t **parts;
   int32_t n_parts;
   int64_t in_flight;
-  bool held;          /* in-flight limit reached: the consumer queue is not served */
+  bool held; /* in-flight limit reached: the consumer queue is not served */
   uint64_t held_since;
-  bool bp_paused;     /* held too long (or producer queue full): partitions paused */
+  bool bp_paused; /* held too long (or producer queue full): partitions paused */
   bool has_assignment;
   slp__pend_t *pend_head, *pend_tail;
   rd_kafka_topic_partition_list_t *revoking; /* waiting to drain before incremental_unassign */
@@ -111,7 +111,9 @@ struct slp_worker {
   int n_rules_hit;
 };
 
-static inline uint64_t slp__now_ms(slp_worker_t *w) { return uv_now(w->loop); }
+static inline uint64_t slp__now_ms(slp_worker_t *w) {
+  return uv_now(w->loop);
+}
 
 /* worker.c */
 void slp__drain_consumer(slp_worker_t *w);
@@ -123,7 +125,7 @@ void slp__subscribe_and_run(slp_worker_t *w);
 void slp__set_paused_all(slp_worker_t *w, bool pause);
 void slp__store_offsets(slp_worker_t *w);
 void slp__produce_out(slp_worker_t *w, int out, const void *key, size_t klen, const void *val,
-                 size_t vlen, rd_kafka_headers_t *hdrs, slp__rec_t *rec);
+                      size_t vlen, rd_kafka_headers_t *hdrs, slp__rec_t *rec);
 void slp__drain_producer(slp_worker_t *w);
 
 /* worker_rebalance.c */
@@ -132,8 +134,8 @@ void slp__finish_revoke(slp_worker_t *w);
 void slp__check_revoke(slp_worker_t *w);
 /* librdkafka's rebalance callback: the loop thread (consumer_poll), or the
  * jobs thread during consumer_close. */
-void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts,
-                  void *opaque);
+void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                       rd_kafka_topic_partition_list_t *parts, void *opaque);
 
 /* worker_txn.c */
 void slp__txn_start_commit(slp_worker_t *w);

@@ -12,11 +12,13 @@
 /* ---- partitions -------------------------------------------------------------- */
 
 static slp__part_t *part_get(slp_worker_t *w, int32_t id) {
-  if (id < 0) return NULL;
+  if (id < 0)
+    return NULL;
   if (id >= w->n_parts) {
     int32_t n = id + 1 > 2 * w->n_parts ? id + 1 : 2 * w->n_parts;
     slp__part_t **np = realloc(w->parts, (size_t)n * sizeof *np);
-    if (!np) return NULL;
+    if (!np)
+      return NULL;
     memset(np + w->n_parts, 0, (size_t)(n - w->n_parts) * sizeof *np);
     w->parts = np;
     w->n_parts = n;
@@ -68,10 +70,12 @@ void slp__finish_revoke(slp_worker_t *w) {
 }
 
 void slp__check_revoke(slp_worker_t *w) {
-  if (!w->revoking) return;
+  if (!w->revoking)
+    return;
   if (w->eos) {
     if (w->txn_open || w->committing) {
-      if (!w->committing) slp__txn_start_commit(w);
+      if (!w->committing)
+        slp__txn_start_commit(w);
       return;
     }
     slp__finish_revoke(w);
@@ -80,28 +84,33 @@ void slp__check_revoke(slp_worker_t *w) {
   bool drained = true;
   for (int i = 0; i < w->revoking->cnt && drained; i++) {
     slp__part_t *p = slp__part_find(w, w->revoking->elems[i].partition);
-    if (p && slp_offsets_in_flight(&p->trk) > 0) drained = false;
+    if (p && slp_offsets_in_flight(&p->trk) > 0)
+      drained = false;
   }
   if (drained || slp__now_ms(w) >= w->revoke_deadline) {
-    if (!drained) SLP_WARN("revoke drain deadline passed; giving partitions up with work in flight");
+    if (!drained)
+      SLP_WARN("revoke drain deadline passed; giving partitions up with work in flight");
     slp__finish_revoke(w);
   }
 }
 
-void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts,
-                         void *opaque) {
+void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                       rd_kafka_topic_partition_list_t *parts, void *opaque) {
   slp_worker_t *w = opaque;
   if (atomic_load(&w->closing)) {
     /* consumer_close on the jobs thread: the work is drained and stored already. */
-    rd_kafka_error_t *e = err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS ? rd_kafka_incremental_assign(rk, parts)
-                                                                    : rd_kafka_incremental_unassign(rk, parts);
-    if (e) rd_kafka_error_destroy(e);
+    rd_kafka_error_t *e = err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS
+                              ? rd_kafka_incremental_assign(rk, parts)
+                              : rd_kafka_incremental_unassign(rk, parts);
+    if (e)
+      rd_kafka_error_destroy(e);
     return;
   }
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     for (int i = 0; i < parts->cnt; i++) {
       slp__part_t *p = part_get(w, parts->elems[i].partition);
-      if (!p) abort();
+      if (!p)
+        abort();
       p->state = SLP__P_ACTIVE;
       p->paused = false;
       slp_offsets_reset(&p->trk);
@@ -115,7 +124,8 @@ void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_p
     w->has_assignment = true;
     w->last_input = slp__now_ms(w); /* idle counts from the assignment */
     SLP_INFO("assigned %d partitions (%s)", parts->cnt, rd_kafka_rebalance_protocol(rk));
-    if (w->bp_paused || w->state != SLP__W_RUNNING) slp__set_paused_all(w, true);
+    if (w->bp_paused || w->state != SLP__W_RUNNING)
+      slp__set_paused_all(w, true);
     return;
   }
   if (err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
@@ -132,7 +142,8 @@ void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_p
         p->next_offset = -1;
       }
     }
-    if (w->eos && w->txn_open) w->abort_needed = true;
+    if (w->eos && w->txn_open)
+      w->abort_needed = true;
     unassign(w, parts);
     return;
   }
@@ -140,14 +151,16 @@ void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_p
   rd_kafka_pause_partitions(rk, parts);
   for (int i = 0; i < parts->cnt; i++) {
     slp__part_t *p = slp__part_find(w, parts->elems[i].partition);
-    if (p) p->state = SLP__P_REVOKING;
+    if (p)
+      p->state = SLP__P_REVOKING;
   }
   if (!w->revoking) {
     w->revoking = rd_kafka_topic_partition_list_copy(parts);
     w->revoke_deadline = slp__now_ms(w) + (uint64_t)w->cfg->shutdown_deadline_ms;
   } else {
     for (int i = 0; i < parts->cnt; i++)
-      rd_kafka_topic_partition_list_add(w->revoking, parts->elems[i].topic, parts->elems[i].partition);
+      rd_kafka_topic_partition_list_add(w->revoking, parts->elems[i].topic,
+                                        parts->elems[i].partition);
   }
   SLP_INFO("revoking %d partitions: draining first", parts->cnt);
   slp__check_revoke(w);

@@ -19,7 +19,8 @@ static void txn_run(slp_job_t *job) { /* jobs thread */
   if (!w->abort_needed && w->txn_offsets->cnt > 0) {
     for (int tries = 0; tries < 10; tries++) {
       err = rd_kafka_send_offsets_to_transaction(w->producer, w->txn_offsets, w->txn_gmd, 30000);
-      if (!err || !rd_kafka_error_is_retriable(err)) break;
+      if (!err || !rd_kafka_error_is_retriable(err))
+        break;
       rd_kafka_error_destroy(err);
       err = NULL;
     }
@@ -28,7 +29,8 @@ static void txn_run(slp_job_t *job) { /* jobs thread */
   if (!err && !w->abort_needed) {
     for (int tries = 0; tries < 10; tries++) {
       err = rd_kafka_commit_transaction(w->producer, 60000);
-      if (!err || !rd_kafka_error_is_retriable(err)) break;
+      if (!err || !rd_kafka_error_is_retriable(err))
+        break;
       rd_kafka_error_destroy(err);
       err = NULL;
     }
@@ -36,8 +38,10 @@ static void txn_run(slp_job_t *job) { /* jobs thread */
   SLP_DEBUG("transaction send_offsets_ms=%.1f commit_ms=%.1f", (double)(t1 - t0) / 1e6,
             (double)(uv_hrtime() - t1) / 1e6);
   if (err || w->abort_needed) {
-    if (err) snprintf(w->txn_err, sizeof w->txn_err, "%s", rd_kafka_error_string(err));
-    else snprintf(w->txn_err, sizeof w->txn_err, "abort requested");
+    if (err)
+      snprintf(w->txn_err, sizeof w->txn_err, "%s", rd_kafka_error_string(err));
+    else
+      snprintf(w->txn_err, sizeof w->txn_err, "abort requested");
     if (err && (rd_kafka_error_is_fatal(err) || !rd_kafka_error_txn_requires_abort(err))) {
       job->rc = TXN_FATAL;
     } else {
@@ -53,19 +57,23 @@ static void txn_run(slp_job_t *job) { /* jobs thread */
         if (!rd_kafka_assignment(w->consumer, &asg) && asg->cnt > 0 &&
             !rd_kafka_committed(w->consumer, asg, 30000)) {
           for (int i = 0; i < asg->cnt; i++)
-            if (asg->elems[i].offset < 0) asg->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
+            if (asg->elems[i].offset < 0)
+              asg->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
           rd_kafka_error_t *e3 = rd_kafka_seek_partitions(w->consumer, asg, 30000);
           if (e3) {
-            snprintf(w->txn_err, sizeof w->txn_err, "seek after abort: %s", rd_kafka_error_string(e3));
+            snprintf(w->txn_err, sizeof w->txn_err, "seek after abort: %s",
+                     rd_kafka_error_string(e3));
             job->rc = TXN_FATAL;
             rd_kafka_error_destroy(e3);
           }
         }
-        if (asg) rd_kafka_topic_partition_list_destroy(asg);
+        if (asg)
+          rd_kafka_topic_partition_list_destroy(asg);
       }
     }
   }
-  if (err) rd_kafka_error_destroy(err);
+  if (err)
+    rd_kafka_error_destroy(err);
 }
 
 static void txn_done(slp_job_t *job) { /* loop thread */
@@ -94,7 +102,8 @@ static void txn_done(slp_job_t *job) { /* loop thread */
     w->exit_rc = 1;
     slp_worker_stop(w, "fatal transaction error");
   }
-  if (w->revoking) slp__finish_revoke(w);
+  if (w->revoking)
+    slp__finish_revoke(w);
   if (w->state == SLP__W_DRAINING) {
     slp__begin_close(w);
     return;
@@ -103,7 +112,8 @@ static void txn_done(slp_job_t *job) { /* loop thread */
 }
 
 void slp__txn_start_commit(slp_worker_t *w) {
-  if (!w->eos || w->committing || !w->txn_open) return;
+  if (!w->eos || w->committing || !w->txn_open)
+    return;
   /* The consumer queue is simply not served until the commit is done (see
    * slp__drain_consumer): positions cannot move, and fetching goes on meanwhile.
    * Pausing the partitions instead costs about a second per batch on resume. */
@@ -112,7 +122,8 @@ void slp__txn_start_commit(slp_worker_t *w) {
   for (int32_t i = 0; i < w->n_parts; i++) {
     slp__part_t *p = w->parts[i];
     if (p && p->state != SLP__P_NONE && p->next_offset >= 0)
-      rd_kafka_topic_partition_list_add(w->txn_offsets, w->cfg->topic_input, p->id)->offset = p->next_offset;
+      rd_kafka_topic_partition_list_add(w->txn_offsets, w->cfg->topic_input, p->id)->offset =
+          p->next_offset;
   }
   w->txn_gmd = rd_kafka_consumer_group_metadata(w->consumer);
   w->txn_job = (slp_job_t){.run = txn_run, .done = txn_done, .arg = w};

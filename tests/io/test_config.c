@@ -36,7 +36,9 @@ static void test_defaults(void **state) {
 }
 
 /* One row per bad setting: key, value, a substring the error must contain. */
-static const struct { const char *key, *value, *want; } bad_rows[] = {
+static const struct {
+  const char *key, *value, *want;
+} bad_rows[] = {
     {"no.such.key", "1", "no.such.key: unknown key"},
     {"max.in.flight", "0", "max.in.flight: bad value \"0\""},
     {"max.in.flight", "12x", "max.in.flight: bad value"},
@@ -52,7 +54,8 @@ static void test_bad_values_name_key_and_source(void **state) {
   for (size_t i = 0; i < sizeof bad_rows / sizeof bad_rows[0]; i++) {
     slp_config_t c;
     slp_config_init(&c);
-    assert_int_equal(slp_config_set(&c, bad_rows[i].key, bad_rows[i].value, "-X", err, sizeof err), -1);
+    assert_int_equal(slp_config_set(&c, bad_rows[i].key, bad_rows[i].value, "-X", err, sizeof err),
+                     -1);
     if (!strstr(err, bad_rows[i].want) || strncmp(err, "-X: ", 4) != 0)
       fail_msg("row %zu: error \"%s\" lacks \"%s\"", i, err, bad_rows[i].want);
     slp_config_free(&c);
@@ -82,8 +85,9 @@ static void test_file_sections_and_lines(void **state) {
   int fd = mkstemp(path);
   assert_true(fd >= 0);
   close(fd);
-  write_file(path, "# comment\ntopic.input = in.x\nmax.in.flight = 100\n[kafka]\nbootstrap.servers = h:1\n"
-                   "[topic]\ncoded = out.y\n");
+  write_file(
+      path, "# comment\ntopic.input = in.x\nmax.in.flight = 100\n[kafka]\nbootstrap.servers = h:1\n"
+            "[topic]\ncoded = out.y\n");
   slp_config_t c;
   slp_config_init(&c);
   assert_int_equal(slp_config_load_file(&c, path, err, sizeof err), 0);
@@ -98,14 +102,16 @@ static void test_file_sections_and_lines(void **state) {
   assert_int_equal(slp_config_load_file(&c, path, err, sizeof err), -1);
   char want[256];
   snprintf(want, sizeof want, "%s:3: max.in.flight: bad value", path);
-  if (strncmp(err, want, strlen(want)) != 0) fail_msg("got \"%s\"", err);
+  if (strncmp(err, want, strlen(want)) != 0)
+    fail_msg("got \"%s\"", err);
   slp_config_free(&c);
 
   write_file(path, "[broken\n");
   slp_config_init(&c);
   assert_int_equal(slp_config_load_file(&c, path, err, sizeof err), -1);
   snprintf(want, sizeof want, "%s:1: syntax error", path);
-  if (strncmp(err, want, strlen(want)) != 0) fail_msg("got \"%s\"", err);
+  if (strncmp(err, want, strlen(want)) != 0)
+    fail_msg("got \"%s\"", err);
   slp_config_free(&c);
 
   unlink(path);
@@ -121,10 +127,18 @@ static void test_env_and_precedence(void **state) {
   int fd = mkstemp(path);
   assert_true(fd >= 0);
   close(fd);
-  write_file(path, "max.in.flight = 100\nbatch.ms = 50\nstats.interval.ms = 9\n[kafka]\nlinger.ms = 1\n");
-  char *envp[] = {"SLPCODER_MAX_IN_FLIGHT=200", "SLPCODER_BATCH_MS=60", "SLPCODER_KAFKA_LINGER_MS=2",
-                  "SLPCODER_KAFKA_SOCKET_KEEPALIVE_ENABLE=true", "SLPCODER_BIN=/ignored",
-                  "SLPCODER_RULES=/r", "OTHER=1", "SLPCODER_BROKER_DIR=/tmp/k", "SLPCODER_BROKER_HEAP=-Xmx1g", NULL};
+  write_file(path,
+             "max.in.flight = 100\nbatch.ms = 50\nstats.interval.ms = 9\n[kafka]\nlinger.ms = 1\n");
+  char *envp[] = {"SLPCODER_MAX_IN_FLIGHT=200",
+                  "SLPCODER_BATCH_MS=60",
+                  "SLPCODER_KAFKA_LINGER_MS=2",
+                  "SLPCODER_KAFKA_SOCKET_KEEPALIVE_ENABLE=true",
+                  "SLPCODER_BIN=/ignored",
+                  "SLPCODER_RULES=/r",
+                  "OTHER=1",
+                  "SLPCODER_BROKER_DIR=/tmp/k",
+                  "SLPCODER_BROKER_HEAP=-Xmx1g",
+                  NULL};
   slp_config_t c;
   slp_config_init(&c);
   assert_int_equal(slp_config_load_file(&c, path, err, sizeof err), 0);
@@ -153,7 +167,8 @@ static void test_kafka_refusal_names_key(void **state) {
   slp_config_t c;
   slp_config_init(&c);
   assert_int_equal(slp_config_set(&c, "kafka.bootstrap.servers", "h:1", "-X", err, sizeof err), 0);
-  assert_int_equal(slp_config_set(&c, "kafka.no.such.property", "1", "a.conf:4", err, sizeof err), 0);
+  assert_int_equal(slp_config_set(&c, "kafka.no.such.property", "1", "a.conf:4", err, sizeof err),
+                   0);
   rd_kafka_conf_t *conf = rd_kafka_conf_new();
   assert_int_equal(slp_config_apply_kafka(&c, conf, err, sizeof err), -1);
   assert_non_null(strstr(err, "a.conf:4: kafka.no.such.property: librdkafka refused it"));
@@ -190,10 +205,12 @@ static void test_usage_lists_every_key(void **state) {
   FILE *f = open_memstream(&buf, &len);
   slp_config_usage(f);
   fclose(f);
-  const char *keys[] = {"topic.input", "delivery", "transactional.id", "max.in.flight", "batch.ms",
-                        "shutdown.deadline.ms", "log.level", "SLPCODER_MAX_IN_FLIGHT", "kafka."};
+  const char *keys[] = {
+      "topic.input",          "delivery",  "transactional.id",       "max.in.flight", "batch.ms",
+      "shutdown.deadline.ms", "log.level", "SLPCODER_MAX_IN_FLIGHT", "kafka."};
   for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-    if (!strstr(buf, keys[i])) fail_msg("usage lacks %s", keys[i]);
+    if (!strstr(buf, keys[i]))
+      fail_msg("usage lacks %s", keys[i]);
   free(buf);
 }
 

@@ -12,7 +12,8 @@
 static void take_expect(slp_offsets_t *o, bool moved, int64_t want) {
   int64_t off = -99;
   assert_int_equal(slp_offsets_take(o, &off), moved);
-  if (moved) assert_int_equal(off, want);
+  if (moved)
+    assert_int_equal(off, want);
 }
 
 static void test_in_order(void **state) {
@@ -20,7 +21,8 @@ static void test_in_order(void **state) {
   slp_offsets_t o;
   assert_int_equal(slp_offsets_init(&o, 8), 0);
   uint64_t t[3];
-  for (int i = 0; i < 3; i++) assert_int_equal(slp_offsets_track(&o, 10 + i, &t[i]), 0);
+  for (int i = 0; i < 3; i++)
+    assert_int_equal(slp_offsets_track(&o, 10 + i, &t[i]), 0);
   take_expect(&o, false, 0);
   assert_int_equal(slp_offsets_complete(&o, t[0]), 0);
   take_expect(&o, true, 11);
@@ -37,7 +39,8 @@ static void test_out_of_order_waits_for_prefix(void **state) {
   slp_offsets_t o;
   assert_int_equal(slp_offsets_init(&o, 8), 0);
   uint64_t t[4];
-  for (int i = 0; i < 4; i++) assert_int_equal(slp_offsets_track(&o, i, &t[i]), 0);
+  for (int i = 0; i < 4; i++)
+    assert_int_equal(slp_offsets_track(&o, i, &t[i]), 0);
   assert_int_equal(slp_offsets_complete(&o, t[3]), 0);
   assert_int_equal(slp_offsets_complete(&o, t[1]), 0);
   take_expect(&o, false, 0);
@@ -95,7 +98,7 @@ static void test_stale_and_double_completion(void **state) {
   assert_int_equal(slp_offsets_complete(&o, b), 0);
   assert_int_equal(slp_offsets_complete(&o, b), -ESTALE); /* twice */
   assert_int_equal(slp_offsets_complete(&o, a), 0);
-  assert_int_equal(slp_offsets_complete(&o, a), -ESTALE); /* retired */
+  assert_int_equal(slp_offsets_complete(&o, a), -ESTALE);   /* retired */
   assert_int_equal(slp_offsets_complete(&o, 999), -ESTALE); /* never handed out */
   slp_offsets_free(&o);
 }
@@ -128,9 +131,11 @@ static void test_many_wraps_random_order(void **state) {
   for (int round = 0; round < 200; round++) {
     int n = 1 + (int)(seed % 16);
     seed = seed * 1103515245u + 12345u;
-    for (int i = 0; i < n; i++) assert_int_equal(slp_offsets_track(&o, next + 2 * i, &tk[i]), 0);
+    for (int i = 0; i < n; i++)
+      assert_int_equal(slp_offsets_track(&o, next + 2 * i, &tk[i]), 0);
     /* complete in reverse: nothing moves until the first completes */
-    for (int i = n - 1; i >= 1; i--) assert_int_equal(slp_offsets_complete(&o, tk[i]), 0);
+    for (int i = n - 1; i >= 1; i--)
+      assert_int_equal(slp_offsets_complete(&o, tk[i]), 0);
     int64_t off;
     assert_false(slp_offsets_take(&o, &off));
     assert_int_equal(slp_offsets_complete(&o, tk[0]), 0);
