@@ -127,40 +127,43 @@ static int icd_row(slp__cms_reader_t *r, slp_cms_icd10_row_t *row, char *short_d
   return 0;
 }
 
+typedef struct icd_ctx {
+  slp_cms_icd10_cb cb;
+  void *ctx;
+  char short_desc[ICD_SHORT_LEN + 1]; /* the row's short description, borrowed by cb */
+} icd_ctx_t;
+
+static int icd_is_data(void *self, slp__cms_reader_t *r, char **f, int nf) {
+  (void)self, (void)f, (void)nf;
+  return looks_like_data(r->line, r->len);
+}
+
+static int icd_parse(void *self, slp__cms_reader_t *r, char **f, int nf, void *row) {
+  icd_ctx_t *c = self;
+  (void)f, (void)nf;
+  return icd_row(r, row, c->short_desc);
+}
+
+static int icd_emit(void *self, const void *row) {
+  icd_ctx_t *c = self;
+  return c->cb != NULL ? c->cb(c->ctx, row) : 0;
+}
+
+static const slp__cms_rows_t icd_rows = {
+    .records = SLP__CMS_LINES,
+    .max_fields = 0,
+    .is_data = icd_is_data,
+    .parse = icd_parse,
+    .emit = icd_emit,
+    .no_data = "no data rows (lines starting with a 5-digit order number)",
+};
+
 long slp_cms_icd10_parse(const char *fullpath, const char *path, slp_cms_icd10_cb cb, void *ctx,
                          slp_rules_errors_t *errs) {
   slp__cms_reader_t *r = slp__cms_open(fullpath, path, errs);
-  long rows = 0;        /* valid data rows passed on */
-  bool started = false; /* a data row was seen */
-  bool stopped = false; /* the callback asked to stop */
-  int got;
+  icd_ctx_t c = {cb, ctx, {0}};
+  slp_cms_icd10_row_t row;
   if (r == NULL)
     return -1;
-  while ((got = slp__cms_next_line(r)) != 0) {
-    char short_desc[ICD_SHORT_LEN + 1]; /* the row's short description, borrowed by cb */
-    slp_cms_icd10_row_t row;
-    if (got < 0)
-      continue; /* reported */
-    if (slp__cms_blank(r->line))
-      continue;
-    if (!started) {
-      if (!looks_like_data(r->line, r->len))
-        continue;
-      started = true;
-    }
-    memset(&row, 0, sizeof row);
-    if (icd_row(r, &row, short_desc) != 0)
-      continue;
-    rows++;
-    if (cb != NULL && cb(ctx, &row) != 0) {
-      stopped = true;
-      break;
-    }
-  }
-  if (!started && !stopped)
-    slp__cms_error(r, 0, "no data rows (lines starting with a 5-digit order number)");
-  slp__cms_close(r);
-  if (stopped || !started)
-    return -1;
-  return rows;
+  return slp__cms_read_rows(r, &icd_rows, &c, &row, sizeof row);
 }

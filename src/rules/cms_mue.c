@@ -27,13 +27,15 @@
 #define MUE_FIELDS 4
 #define MUE_FIELDS_MAX 16
 
-static int mue_row(slp__cms_reader_t *r, char **f, int nf, slp_cms_mue_row_t *row) {
+static int mue_row(void *self, slp__cms_reader_t *r, char **f, int nf, void *out) {
+  slp_cms_mue_row_t *row = out;
   char show[48];
   long ln = r->record_line;
   char *code;
   char *value;
   char *mai;
   uint64_t units = 0;
+  (void)self;
 
   if (nf < MUE_FIELDS - 1 || nf > MUE_FIELDS_MAX) {
     slp__cms_error(r, ln,
@@ -83,51 +85,31 @@ static int mue_row(slp__cms_reader_t *r, char **f, int nf, slp_cms_mue_row_t *ro
   return 0;
 }
 
-static bool record_blank(char **f, int nf) {
-  for (int i = 0; i < nf && i < MUE_FIELDS_MAX; i++)
-    if (!slp__cms_blank(f[i]))
-      return false;
-  return nf <= MUE_FIELDS_MAX;
+typedef struct mue_ctx {
+  slp_cms_mue_cb cb;
+  void *ctx;
+} mue_ctx_t;
+
+static int mue_emit(void *self, const void *row) {
+  mue_ctx_t *c = self;
+  return c->cb != NULL ? c->cb(c->ctx, row) : 0;
 }
+
+static const slp__cms_rows_t mue_rows = {
+    .records = SLP__CMS_CSV_RECORDS,
+    .max_fields = MUE_FIELDS_MAX,
+    .is_data = slp__cms_first_is_hcpcs, /* else the notice or the heading row */
+    .parse = mue_row,
+    .emit = mue_emit,
+    .no_data = "no data rows (records starting with a 5-character HCPCS/CPT code)",
+};
 
 long slp_cms_mue_parse(const char *fullpath, const char *path, slp_cms_mue_cb cb, void *ctx,
                        slp_rules_errors_t *errs) {
   slp__cms_reader_t *r = slp__cms_open(fullpath, path, errs);
-  long rows = 0;        /* valid data rows passed on */
-  bool started = false; /* a data row was seen */
-  bool stopped = false; /* the callback asked to stop */
-  int got;
+  mue_ctx_t c = {cb, ctx};
+  slp_cms_mue_row_t row;
   if (r == NULL)
     return -1;
-  for (;;) {
-    char *f[MUE_FIELDS_MAX];
-    int nf;
-    slp_cms_mue_row_t row;
-    got = slp__cms_next_csv(r, f, MUE_FIELDS_MAX, &nf);
-    if (got == 0)
-      break;
-    if (got < 0)
-      continue; /* reported */
-    if (record_blank(f, nf))
-      continue;
-    if (!started) {
-      if (!slp__cms_is_hcpcs(slp__cms_trim(f[0])))
-        continue; /* the notice or the heading row */
-      started = true;
-    }
-    memset(&row, 0, sizeof row);
-    if (mue_row(r, f, nf, &row) != 0)
-      continue;
-    rows++;
-    if (cb != NULL && cb(ctx, &row) != 0) {
-      stopped = true;
-      break;
-    }
-  }
-  if (!started && !stopped)
-    slp__cms_error(r, 0, "no data rows (records starting with a 5-character HCPCS/CPT code)");
-  slp__cms_close(r);
-  if (stopped || !started)
-    return -1;
-  return rows;
+  return slp__cms_read_rows(r, &mue_rows, &c, &row, sizeof row);
 }

@@ -169,79 +169,71 @@ static int pfs_row(slp__cms_reader_t *r, const pfs_state_t *st, char **f, int nf
   return 0;
 }
 
-static bool record_blank(char **f, int nf) {
-  for (int i = 0; i < nf && i < PFS_COLS_MAX; i++)
-    if (!slp__cms_blank(f[i]))
-      return false;
-  return nf <= PFS_COLS_MAX;
+typedef struct pfs_ctx {
+  slp_cms_pfs_cb cb;
+  void *ctx;
+  pfs_state_t *st;
+  bool headed; /* the "HCPCS" heading record was seen */
+} pfs_ctx_t;
+
+/* Before the first data row: take in heading records; -1 if the headings lack a
+ * wanted column. */
+static int pfs_is_data(void *self, slp__cms_reader_t *r, char **f, int nf) {
+  pfs_ctx_t *c = self;
+  pfs_state_t *st = c->st;
+  int hc = st->col[COL_HCPCS];
+  char *first = hc < nf && hc < PFS_COLS_MAX ? slp__cms_trim(f[hc]) : "";
+  if (!c->headed && nf > 0 && strcasecmp(slp__cms_trim(f[0]), "HCPCS") == 0) {
+    heading_row(st, f, nf);
+    c->headed = true;
+    return resolve_columns(r, st, 0) != 0 ? -1 : 0;
+  }
+  if (!slp__cms_is_hcpcs(first)) {
+    if (!c->headed)
+      heading_row(st, f, nf);
+    return 0; /* a title or heading record */
+  }
+  return 1;
 }
+
+static int pfs_parse(void *self, slp__cms_reader_t *r, char **f, int nf, void *row) {
+  pfs_ctx_t *c = self;
+  return pfs_row(r, c->st, f, nf, row);
+}
+
+static int pfs_emit(void *self, const void *row) {
+  pfs_ctx_t *c = self;
+  return c->cb != NULL ? c->cb(c->ctx, row) : 0;
+}
+
+static const slp__cms_rows_t pfs_rows = {
+    .records = SLP__CMS_CSV_RECORDS,
+    .max_fields = PFS_COLS_MAX,
+    .is_data = pfs_is_data,
+    .parse = pfs_parse,
+    .emit = pfs_emit,
+    .no_data = "no data rows (records with a 5-character HCPCS/CPT code)",
+};
 
 long slp_cms_pfs_parse(const char *fullpath, const char *path, slp_cms_pfs_cb cb, void *ctx,
                        slp_rules_errors_t *errs) {
   slp__cms_reader_t *r;
-  pfs_state_t *st;
-  long rows = 0;        /* valid data rows passed on */
-  bool headed = false;  /* the "HCPCS" heading record was seen */
-  bool started = false; /* a data row was seen */
-  bool stopped = false; /* the callback asked to stop, or the headings are unusable */
-  bool refused = false; /* the headings lack a wanted column */
-  int got;
+  pfs_ctx_t c = {cb, ctx, NULL, false};
+  slp_cms_pfs_row_t row;
+  long rows;
   r = slp__cms_open(fullpath, path, errs);
   if (r == NULL)
     return -1;
-  st = calloc(1, sizeof *st);
-  if (st == NULL) {
+  c.st = calloc(1, sizeof *c.st);
+  if (c.st == NULL) {
     slp__cms_error(r, 0, "out of memory");
     slp__cms_close(r);
     return -1;
   }
-  memcpy(st->col, col_published, sizeof st->col);
-  set_need(st);
-  for (;;) {
-    char *f[PFS_COLS_MAX];
-    int nf;
-    slp_cms_pfs_row_t row;
-    got = slp__cms_next_csv(r, f, PFS_COLS_MAX, &nf);
-    if (got == 0)
-      break;
-    if (got < 0)
-      continue; /* reported */
-    if (record_blank(f, nf))
-      continue;
-    if (!started) {
-      int hc = st->col[COL_HCPCS];
-      char *first = hc < nf && hc < PFS_COLS_MAX ? slp__cms_trim(f[hc]) : "";
-      if (!headed && nf > 0 && strcasecmp(slp__cms_trim(f[0]), "HCPCS") == 0) {
-        heading_row(st, f, nf);
-        headed = true;
-        if (resolve_columns(r, st, 0) != 0) {
-          refused = true;
-          break;
-        }
-        continue;
-      }
-      if (!slp__cms_is_hcpcs(first)) {
-        if (!headed)
-          heading_row(st, f, nf);
-        continue; /* a title or heading record */
-      }
-      started = true;
-    }
-    memset(&row, 0, sizeof row);
-    if (pfs_row(r, st, f, nf, &row) != 0)
-      continue;
-    rows++;
-    if (cb != NULL && cb(ctx, &row) != 0) {
-      stopped = true;
-      break;
-    }
-  }
-  if (!started && !stopped && !refused)
-    slp__cms_error(r, 0, "no data rows (records with a 5-character HCPCS/CPT code)");
-  free(st);
-  slp__cms_close(r);
-  if (stopped || refused || !started)
-    return -1;
+  memcpy(c.st->col, col_published, sizeof c.st->col);
+  set_need(c.st);
+  rows = slp__cms_read_rows(r, &pfs_rows, &c, &row, sizeof row);
+  free(c.st);
   return rows;
 }
 

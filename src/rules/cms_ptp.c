@@ -28,7 +28,8 @@
 #define PTP_FIELDS 7
 
 /* Validate one data line; 0 and *row filled, or -1 (reported). */
-static int ptp_row(slp__cms_reader_t *r, char **f, int nf, slp_cms_ptp_row_t *row) {
+static int ptp_row(void *self, slp__cms_reader_t *r, char **f, int nf, void *out) {
+  slp_cms_ptp_row_t *row = out;
   char show[48];
   long ln = r->lineno;
   char *c1 = slp__cms_trim(f[0]);
@@ -37,6 +38,7 @@ static int ptp_row(slp__cms_reader_t *r, char **f, int nf, slp_cms_ptp_row_t *ro
   char *eff = nf > 3 ? slp__cms_trim(f[3]) : NULL;
   char *del = nf > 4 ? slp__cms_trim(f[4]) : NULL;
   char *mod = nf > 5 ? slp__cms_trim(f[5]) : NULL;
+  (void)self;
 
   if (!slp__cms_is_hcpcs(c1)) {
     slp__cms_error(r, ln, "column 1 code \"%s\" is not a 5-character HCPCS/CPT code",
@@ -85,42 +87,31 @@ static int ptp_row(slp__cms_reader_t *r, char **f, int nf, slp_cms_ptp_row_t *ro
   return 0;
 }
 
+typedef struct ptp_ctx {
+  slp_cms_ptp_cb cb;
+  void *ctx;
+} ptp_ctx_t;
+
+static int ptp_emit(void *self, const void *row) {
+  ptp_ctx_t *c = self;
+  return c->cb != NULL ? c->cb(c->ctx, row) : 0;
+}
+
+static const slp__cms_rows_t ptp_rows = {
+    .records = SLP__CMS_TAB_LINES,
+    .max_fields = 16,
+    .is_data = slp__cms_first_is_hcpcs,
+    .parse = ptp_row,
+    .emit = ptp_emit,
+    .no_data = "no data rows (lines starting with a 5-character HCPCS/CPT code)",
+};
+
 long slp_cms_ptp_parse(const char *fullpath, const char *path, slp_cms_ptp_cb cb, void *ctx,
                        slp_rules_errors_t *errs) {
   slp__cms_reader_t *r = slp__cms_open(fullpath, path, errs);
-  long rows = 0;        /* valid data rows passed on */
-  bool started = false; /* a data row was seen */
-  bool stopped = false; /* the callback asked to stop */
-  int got;
+  ptp_ctx_t c = {cb, ctx};
+  slp_cms_ptp_row_t row;
   if (r == NULL)
     return -1;
-  while ((got = slp__cms_next_line(r)) != 0) {
-    char *f[16];
-    int nf;
-    slp_cms_ptp_row_t row;
-    if (got < 0)
-      continue; /* reported */
-    if (slp__cms_blank(r->line))
-      continue;
-    nf = slp__cms_split_tabs(r->line, f, 16);
-    if (!started) {
-      if (!slp__cms_is_hcpcs(slp__cms_trim(f[0])))
-        continue; /* a notice or heading line */
-      started = true;
-    }
-    memset(&row, 0, sizeof row);
-    if (ptp_row(r, f, nf, &row) != 0)
-      continue;
-    rows++;
-    if (cb != NULL && cb(ctx, &row) != 0) {
-      stopped = true;
-      break;
-    }
-  }
-  if (!started && !stopped)
-    slp__cms_error(r, 0, "no data rows (lines starting with a 5-character HCPCS/CPT code)");
-  slp__cms_close(r);
-  if (stopped || !started)
-    return -1;
-  return rows;
+  return slp__cms_read_rows(r, &ptp_rows, &c, &row, sizeof row);
 }

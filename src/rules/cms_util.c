@@ -210,6 +210,78 @@ int slp__cms_next_csv(slp__cms_reader_t *r, char **fields, int max, int *n) {
   return 1;
 }
 
+/* Is every stored field blank, and no field past max? */
+static bool record_blank(char **f, int nf, int max) {
+  for (int i = 0; i < nf && i < max; i++)
+    if (!slp__cms_blank(f[i]))
+      return false;
+  return nf <= max;
+}
+
+/* The next record: 1, 0 at end of file, -1 for one reported and skipped or blank. */
+static int next_record(slp__cms_reader_t *r, const slp__cms_rows_t *spec, char **f, int *nf) {
+  int got;
+  *nf = 0;
+  if (spec->records == SLP__CMS_CSV_RECORDS) {
+    got = slp__cms_next_csv(r, f, spec->max_fields, nf);
+    if (got > 0 && record_blank(f, *nf, spec->max_fields))
+      return -1;
+    return got;
+  }
+  got = slp__cms_next_line(r);
+  if (got <= 0)
+    return got;
+  if (slp__cms_blank(r->line))
+    return -1;
+  if (spec->records == SLP__CMS_TAB_LINES)
+    *nf = slp__cms_split_tabs(r->line, f, spec->max_fields);
+  return 1;
+}
+
+long slp__cms_read_rows(slp__cms_reader_t *r, const slp__cms_rows_t *spec, void *self, void *row,
+                        size_t row_size) {
+  char *f[SLP__CMS_FIELDS_MAX];
+  long rows = 0;        /* valid data rows passed on */
+  bool started = false; /* a data row was seen */
+  bool stopped = false; /* emit asked to stop */
+  bool refused = false; /* is_data refused the file */
+  int got;
+  int nf;
+  while ((got = next_record(r, spec, f, &nf)) != 0) {
+    if (got < 0)
+      continue; /* reported, or blank */
+    if (!started) {
+      int data = spec->is_data(self, r, f, nf);
+      if (data < 0) {
+        refused = true;
+        break;
+      }
+      if (data == 0)
+        continue; /* a notice or heading */
+      started = true;
+    }
+    memset(row, 0, row_size);
+    if (spec->parse(self, r, f, nf, row) != 0)
+      continue;
+    rows++;
+    if (spec->emit(self, row) != 0) {
+      stopped = true;
+      break;
+    }
+  }
+  if (!started && !stopped && !refused)
+    slp__cms_error(r, 0, "%s", spec->no_data);
+  slp__cms_close(r);
+  if (stopped || refused || !started)
+    return -1;
+  return rows;
+}
+
+int slp__cms_first_is_hcpcs(void *self, slp__cms_reader_t *r, char **f, int nf) {
+  (void)self, (void)r, (void)nf;
+  return slp__cms_is_hcpcs(slp__cms_trim(f[0]));
+}
+
 int slp__cms_split_tabs(char *s, char **fields, int max) {
   int nf = 0;
   for (;;) {

@@ -64,6 +64,42 @@ int slp__cms_next_line(slp__cms_reader_t *r);
  * reported and skipped. */
 int slp__cms_next_csv(slp__cms_reader_t *r, char **fields, int max, int *n);
 
+/* How slp__cms_read_rows reads a file: whole lines (fixed width), lines split on
+ * tabs, or CSV records. */
+typedef enum slp__cms_records {
+  SLP__CMS_LINES,
+  SLP__CMS_TAB_LINES,
+  SLP__CMS_CSV_RECORDS
+} slp__cms_records_t;
+
+#define SLP__CMS_FIELDS_MAX 64 /* largest max_fields a parser may ask for */
+
+/* One CMS file format for slp__cms_read_rows. f and nf are the record's fields
+ * (nf 0 for SLP__CMS_LINES: r->line and r->len hold the line). */
+typedef struct slp__cms_rows {
+  slp__cms_records_t records;
+  int max_fields; /* field pointers stored; a record with more is not blank */
+  /* Before the first data row: 1 if this record is one, 0 to skip it (a notice or
+   * heading), -1 to refuse the file (reported). */
+  int (*is_data)(void *self, slp__cms_reader_t *r, char **f, int nf);
+  /* Fill *row (zeroed first); 0, or -1 for a row that was reported and skipped. */
+  int (*parse)(void *self, slp__cms_reader_t *r, char **f, int nf, void *row);
+  /* Pass a valid row on; non-zero stops the file. */
+  int (*emit)(void *self, const void *row);
+  const char *no_data; /* reported at line 0 when the file holds no data row */
+} slp__cms_rows_t;
+
+/* The record loop every CMS parser shares: skips blank records and, until the
+ * first data row, whatever is_data skips; from then on parses and emits every
+ * non-blank record. row points to row_size bytes the caller owns. Closes r.
+ * Returns the rows emitted, or -1 (stopped by emit, refused, or no data rows). */
+long slp__cms_read_rows(slp__cms_reader_t *r, const slp__cms_rows_t *spec, void *self, void *row,
+                        size_t row_size);
+
+/* An is_data for files whose data rows start with a 5-character HCPCS/CPT code
+ * in the first field (trimmed in place). */
+int slp__cms_first_is_hcpcs(void *self, slp__cms_reader_t *r, char **f, int nf);
+
 /* Split s on tabs in place; stores at most max pointers, returns the field count. */
 int slp__cms_split_tabs(char *s, char **fields, int max);
 
