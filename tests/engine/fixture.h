@@ -155,6 +155,24 @@ static inline slp_rules_t *fx_load_test_bundle(void) {
   return r;
 }
 
+/* The default bundle and the test bundle for a test group: fx_setup_bundles loads both (cmocka
+ * group setup), fx_teardown_bundles frees them. */
+static slp_rules_t *g_default, *g_test;
+
+static inline int fx_setup_bundles(void **state) {
+  (void)state;
+  g_default = fx_load(fx_default_dir());
+  g_test = fx_load_test_bundle();
+  return g_default && g_test ? 0 : -1;
+}
+
+static inline int fx_teardown_bundles(void **state) {
+  (void)state;
+  slp_rules_unref(g_default);
+  slp_rules_unref(g_test);
+  return 0;
+}
+
 static inline const slp_finding_t *fx_find(const slp_result_t *res, const char *rule_id) {
   for (size_t i = 0; i < res->n_findings; i++)
     if (strcmp(res->findings[i].rule_id, rule_id) == 0)

@@ -9,8 +9,6 @@
 
 #include "engine/fixture.h"
 
-static slp_rules_t *g_default, *g_test;
-
 #define M(name) static void name(fx_t *f)
 
 /* Move the date of service (and the note, and the plan around it) to another day. */
@@ -409,20 +407,6 @@ static const rule_case_t cases[] = {
 };
 #define N_CASES (sizeof cases / sizeof cases[0])
 
-static int setup(void **state) {
-  (void)state;
-  g_default = fx_load(fx_default_dir());
-  g_test = fx_load_test_bundle();
-  return g_default && g_test ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  slp_rules_unref(g_default);
-  slp_rules_unref(g_test);
-  return 0;
-}
-
 static void test_baseline_is_clean(void **state) {
   (void)state;
   fx_t f;
@@ -543,5 +527,5 @@ int main(void) {
       cmocka_unit_test(test_every_rule_has_both_cases),
       cmocka_unit_test(test_spec_ids_are_known),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, fx_setup_bundles, fx_teardown_bundles);
 }

@@ -9,22 +9,6 @@
 
 #include "engine/fixture.h"
 
-static slp_rules_t *g_default, *g_test;
-
-static int setup(void **state) {
-  (void)state;
-  g_default = fx_load(fx_default_dir());
-  g_test = fx_load_test_bundle();
-  return g_default && g_test ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  slp_rules_unref(g_default);
-  slp_rules_unref(g_test);
-  return 0;
-}
-
 static void code(const slp_rules_t *r, const fx_t *f, slp_result_t *res) {
   assert_int_equal(slp_engine_code(r, &f->s, res), 0);
 }
@@ -376,5 +360,5 @@ int main(void) {
       cmocka_unit_test(test_too_many_findings),
       cmocka_unit_test(test_throughput),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, fx_setup_bundles, fx_teardown_bundles);
 }
