@@ -33,18 +33,14 @@ static void kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac, const
 
 /* ---- consuming ------------------------------------------------------------------- */
 
+/* Rejections by their first ERROR's rule id, counted by position in the engine's own
+ * slp_rule_ids list, so the summary prints them in spec order whatever the consume order. */
 static void count_rule(slp_worker_t *w, const char *rule_id) {
-  for (int i = 0; i < w->n_rules_hit; i++)
-    if (strcmp(w->rules_hit[i].rule_id, rule_id) == 0) {
-      w->rules_hit[i].n++;
+  for (size_t i = 0; i < SLP__MAX_RULE_IDS && slp_rule_ids[i] != NULL; i++)
+    if (strcmp(slp_rule_ids[i], rule_id) == 0) {
+      w->rule_counts[i]++;
       return;
     }
-  /* Copied: a rule id may live in a bundle that a reload frees. */
-  if (w->n_rules_hit < 64) {
-    char *id = strdup(rule_id);
-    if (id)
-      w->rules_hit[w->n_rules_hit++] = (slp__rule_count_t){id, 1};
-  }
 }
 
 static void print_claim(slp_worker_t *w, const rd_kafka_message_t *rkm) {
@@ -596,9 +592,9 @@ void slp_worker_print_summary(const slp_worker_t *w, FILE *out, double seconds) 
           w->n.consumed, w->n.coded, w->n.rejected, w->n.dead_lettered, w->n.delivered,
           w->n.retried, seconds, busy, busy > 0 ? (double)w->n.delivered / busy : 0.0,
           w->eos ? "exactly-once" : "at-least-once");
-  for (int i = 0; i < w->n_rules_hit; i++)
-    fprintf(out, "  rejected rule=%s count=%" PRIu64 "\n", w->rules_hit[i].rule_id,
-            w->rules_hit[i].n);
+  for (size_t i = 0; i < SLP__MAX_RULE_IDS && slp_rule_ids[i] != NULL; i++)
+    if (w->rule_counts[i] > 0)
+      fprintf(out, "  rejected rule=%s count=%" PRIu64 "\n", slp_rule_ids[i], w->rule_counts[i]);
   fflush(out);
 }
 
@@ -613,8 +609,6 @@ void slp_worker_free(slp_worker_t *w) {
   free(w->parts);
   if (w->revoking)
     rd_kafka_topic_partition_list_destroy(w->revoking);
-  for (int i = 0; i < w->n_rules_hit; i++)
-    free(w->rules_hit[i].rule_id);
   if (w->cfd >= 0)
     close(w->cfd);
   if (w->pfd >= 0)

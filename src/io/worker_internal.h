@@ -51,10 +51,7 @@ typedef struct slp__pend { /* an output waiting for room in the producer queue *
   slp__rec_t *rec;
 } slp__pend_t;
 
-typedef struct slp__rule_count {
-  char *rule_id;
-  uint64_t n;
-} slp__rule_count_t;
+#define SLP__MAX_RULE_IDS 64 /* room past the engine's 30 ids */
 
 struct slp_worker {
   uv_loop_t *loop;
@@ -107,8 +104,7 @@ struct slp_worker {
   _Atomic int closing; /* read by the rebalance callback on the jobs thread */
 
   slp_worker_counters_t n;
-  slp__rule_count_t rules_hit[64];
-  int n_rules_hit;
+  uint64_t rule_counts[SLP__MAX_RULE_IDS]; /* indexed like slp_rule_ids */
 };
 
 static inline uint64_t slp__now_ms(slp_worker_t *w) {
