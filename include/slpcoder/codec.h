@@ -124,6 +124,8 @@ int slp_process_payload(slp_processor_t *proc, const slp_rules_t *rules, const u
 
 /* The processor's last coding result (valid after a CLAIM/REJECTION). */
 const slp_result_t *slp_processor_result(const slp_processor_t *proc);
+/* The session the last slp_process_payload decoded (valid until the next call). */
+const slp_session_t *slp_processor_session(const slp_processor_t *proc);
 
 #ifdef __cplusplus
 }

@@ -40,6 +40,10 @@ const slp_result_t *slp_processor_result(const slp_processor_t *p) {
   return &p->result;
 }
 
+const slp_session_t *slp_processor_session(const slp_processor_t *p) {
+  return &p->session;
+}
+
 int slp_process_payload(slp_processor_t *p, const slp_rules_t *rules, const uint8_t *payload,
                         size_t len, slp_processed_t *out) {
   memset(out, 0, offsetof(slp_processed_t, error));

@@ -43,25 +43,15 @@ static void count_rule(slp_worker_t *w, const char *rule_id) {
     }
 }
 
-static void print_claim(slp_worker_t *w, const rd_kafka_message_t *rkm) {
-  slp_session_t s;
-  char err[SLP_CODEC_ERR_LEN];
-  if (!w->dec)
-    w->dec = slp_decoder_new();
-  if (!w->dec || slp_decode_session(w->dec, rkm->payload, rkm->len, &s, err, sizeof err) != 0)
-    return;
-  slp_result_t *res = malloc(sizeof *res);
-  if (!res)
-    return;
-  if (slp_engine_code(w->rules, &s, res) == 0) {
-    char *json = slp_encode_coding_result_json(&s, res);
-    if (json) {
-      fputs(json, stdout);
-      fflush(stdout);
-      free(json);
-    }
+/* The claim just coded, as JSON on stdout (the demo's print.claims). */
+static void print_claim(slp_worker_t *w) {
+  char *json =
+      slp_encode_coding_result_json(slp_processor_session(w->proc), slp_processor_result(w->proc));
+  if (json) {
+    fputs(json, stdout);
+    fflush(stdout);
+    free(json);
   }
-  free(res);
 }
 
 static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm) {
@@ -139,7 +129,7 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm) {
     w->n.coded++;
     if (w->printed < w->cfg->print_claims && w->cfg->mode == 0) {
       w->printed++;
-      print_claim(w, rkm);
+      print_claim(w);
     }
     break;
   case SLP_OUTPUT_REJECTION: {
@@ -614,8 +604,6 @@ void slp_worker_free(slp_worker_t *w) {
   if (w->pfd >= 0)
     close(w->pfd);
   slp_processor_free(w->proc);
-  if (w->dec)
-    slp_decoder_free(w->dec);
   slp_rules_unref(w->rules);
   free(w);
 }

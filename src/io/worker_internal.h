@@ -72,7 +72,6 @@ struct slp_worker {
   int open_handles;
 
   slp_processor_t *proc;
-  slp_decoder_t *dec; /* print.claims only */
   slp_rules_t *rules;
 
   slp__part_t **parts;
