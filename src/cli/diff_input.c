@@ -203,10 +203,13 @@ static int64_t offset_for_time(rd_kafka_t *rk, const char *topic, int32_t part, 
 int diff_input_open_kafka(const char *brokers, const char *topic, diff_pos_t from, diff_pos_t to,
                           const char *const *xprops, int n_xprops, diff_input_t **out, char *err,
                           size_t errlen) {
-  char errstr[512];
+  char errstr[256];
   rd_kafka_conf_t *conf = rd_kafka_conf_new();
   const char *kv[][2] = {{"bootstrap.servers", brokers},
                          {"enable.auto.commit", "false"},
+                         /* librdkafka's assign needs a group.id; nothing is ever committed to it and
+                          * assign does not join, so the broker never sees this group */
+                         {"group.id", "slpcoder-diff"},
                          {"enable.auto.offset.store", "false"},
                          {"enable.partition.eof", "false"},
                          {"log.connection.close", "false"}};
