@@ -2,14 +2,14 @@
  *
  * Reads a range of the DLQ (or claims.rejected) and re-produces the original input bytes, with
  * the original key, to the input topic, adding slpcoder.replay.* headers (what was replayed,
- * from where, when, under which ticket). Exactly once across re-runs: the replay's progress is
- * the committed offset of its own consumer group, and each batch's records and that offset
- * commit go in one Kafka transaction (transactional.id = the group), so a replay killed at any
- * point and run again neither loses nor repeats a record; a killed run's open transaction is
- * aborted by the next run's init (read_committed consumers never see it).
+ * from where, when, under which ticket, by which replay group). Progress is the committed
+ * offset of the replay's own consumer group, committed after each batch is delivered
+ * (idempotent producer, acks=all). A run killed between a delivery and the commit is repaired
+ * by the next run: replay_ledger.c reads back what the group delivered after its last commit
+ * and those records are passed over, so a re-run neither loses nor repeats a record.
  *
- * For claims.rejected the original session is fetched from the topic/partition/offset named by
- * the rejection's slpcoder.source header.
+ * For a Rejection (no slpcoder.error header) the original session is fetched from the
+ * topic/partition/offset its slpcoder.source header names (replay_fetch.c).
  *
  * Thread: one; librdkafka's own threads only.
  */
@@ -28,11 +28,12 @@
 #include "cli/diff_input.h"
 #include "cli/kafka_conf.h"
 #include "cli/replay_fetch.h"
+#include "cli/replay_ledger.h"
 
 #define EX_UNAVAILABLE 69
-#define BATCH_MAX 200     /* records per transaction */
+#define BATCH_MAX 200     /* records per commit */
 #define BATCH_MS 1000     /* or this long, whichever first */
-#define TXN_TIMEOUT_MS 60000
+#define FLUSH_TIMEOUT_MS 60000
 
 static const char replay_usage[] =
     "usage: slpcoder replay --brokers LIST --from-topic T [--to TOPIC] [--since TIME] [--until TIME]\n"
@@ -40,15 +41,16 @@ static const char replay_usage[] =
     "                       [--dry-run] [-X kafka.prop=value ...]\n"
     "  re-produces each record of T (the DLQ: its bytes; claims.rejected: the session named by\n"
     "  its slpcoder.source header) with its key to TOPIC (default slp.sessions), adding headers\n"
-    "  slpcoder.replay.source/.of/.at/.ticket. Exactly once across re-runs: progress is the\n"
+    "  slpcoder.replay.source/.of/.at/.ticket/.group. Once across re-runs: progress is the\n"
     "  committed offset of consumer group G (default slpcoder-replay.<T>.<ticket>), committed\n"
-    "  in the same transaction as the records; a re-run goes on where the last one stopped.\n"
+    "  after delivery; a re-run goes on where the last one stopped, passing over what a killed\n"
+    "  run delivered but had not committed.\n"
     "  --since, --until  record timestamps: @MS or an ISO UTC time (until is exclusive)\n"
     "  --filter reason=TEXT  only records whose slpcoder.errors.reason is TEXT or whose\n"
     "                    error message contains it (others are passed over, and counted)\n"
     "  --rate N          at most N records a second\n"
     "  --dry-run         print what would be replayed; produce and commit nothing\n"
-    "exit status: 0 done, 64 usage, 69 Kafka unavailable or a transaction failed (run again:\n"
+    "exit status: 0 done, 64 usage, 69 Kafka unavailable or a delivery failed (run again:\n"
     "             nothing is repeated), 78 a bad -X setting\n";
 
 typedef struct replay_opts {
@@ -62,6 +64,8 @@ typedef struct replay_opts {
 
 typedef struct replay_counts {
   uint64_t read, replayed, filtered, missing;
+  uint64_t before;    /* older than --since */
+  uint64_t recovered; /* delivered by an interrupted run, passed over */
 } replay_counts_t;
 
 static volatile sig_atomic_t stop_requested;
@@ -145,8 +149,8 @@ typedef struct replay {
   rd_kafka_topic_partition_list_t *next; /* per partition of the source topic: next offset */
   int64_t *end;                          /* per partition: stop here (exclusive) */
   bool *done;
-  bool in_txn;
-  uint64_t batch, batch_produced;
+  replay_ledger_t *ledger; /* what an interrupted run delivered after its last commit */
+  uint64_t batch;          /* records read since the last commit */
   double batch_t0;
   replay_counts_t n;
   uint64_t delivery_failed;
@@ -163,59 +167,42 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque) {
   }
 }
 
-static int txn_error(replay_t *r, const char *what, rd_kafka_error_t *e) {
-  fprintf(stderr, "slpcoder replay: %s: %s%s\n", what, rd_kafka_error_string(e),
-          rd_kafka_error_txn_requires_abort(e) ? " (transaction aborted; run again to go on)" : "");
-  if (rd_kafka_error_txn_requires_abort(e)) {
-    rd_kafka_error_t *a = rd_kafka_abort_transaction(r->producer, TXN_TIMEOUT_MS);
-    if (a)
-      rd_kafka_error_destroy(a);
-  }
-  rd_kafka_error_destroy(e);
-  return -1;
-}
-
-/* Commit what this batch produced together with the consumer position reached. */
-static int commit_batch(replay_t *r) {
-  if (r->o->dry_run || !r->in_txn)
+/* Wait for every record of the batch to be delivered, then commit the source offsets with the
+ * ledger's mark (the target's end now) as the commit metadata. */
+static int commit_progress(replay_t *r) {
+  if (r->o->dry_run)
     return 0;
-  rd_kafka_consumer_group_metadata_t *cgmd = rd_kafka_consumer_group_metadata(r->consumer);
-  rd_kafka_error_t *e =
-      rd_kafka_send_offsets_to_transaction(r->producer, r->next, cgmd, TXN_TIMEOUT_MS);
-  rd_kafka_consumer_group_metadata_destroy(cgmd);
-  if (e)
-    return txn_error(r, "committing the replay's progress", e);
-  e = rd_kafka_commit_transaction(r->producer, TXN_TIMEOUT_MS);
-  if (e)
-    return txn_error(r, "committing the transaction", e);
-  r->in_txn = false;
-  /* The same offsets once more, outside the transaction: a real broker already holds them (this
-   * rewrites the same values), but librdkafka's mock cluster acknowledges TxnOffsetCommit
-   * without storing it, and the embedded tier runs against the mock. */
-  rd_kafka_resp_err_t ce = rd_kafka_commit(r->consumer, r->next, 0 /* sync */);
-  if (ce && ce != RD_KAFKA_RESP_ERR__NO_OFFSET) {
-    fprintf(stderr, "slpcoder replay: committing the replay's progress: %s\n", rd_kafka_err2str(ce));
+  if (rd_kafka_flush(r->producer, FLUSH_TIMEOUT_MS) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    fprintf(stderr, "slpcoder replay: %d records not delivered within %d ms; run again to go on\n",
+            rd_kafka_outq_len(r->producer), FLUSH_TIMEOUT_MS);
     return -1;
   }
   if (r->delivery_failed) {
-    fprintf(stderr, "slpcoder replay: %s\n", r->err);
+    fprintf(stderr, "slpcoder replay: %s; run again to go on\n", r->err);
+    return -1;
+  }
+  char mark[4000], err[512];
+  if (replay_ledger_mark(r->ledger, r->consumer, mark, sizeof mark, err, sizeof err) < 0) {
+    fprintf(stderr, "slpcoder replay: %s\n", err);
+    return -1;
+  }
+  for (int i = 0; i < r->next->cnt; i++) {
+    rd_kafka_topic_partition_t *p = &r->next->elems[i];
+    free(p->metadata);
+    p->metadata = strdup(mark);
+    p->metadata_size = p->metadata ? strlen(mark) : 0;
+  }
+  rd_kafka_resp_err_t e = rd_kafka_commit(r->consumer, r->next, 0 /* sync */);
+  if (e) {
+    fprintf(stderr, "slpcoder replay: committing the replay's progress (group %s): %s\n",
+            r->o->group, rd_kafka_err2str(e));
     return -1;
   }
   printf("committed read=%" PRIu64 " replayed=%" PRIu64 " filtered=%" PRIu64 " missing=%" PRIu64
-         "\n",
-         r->n.read, r->n.replayed, r->n.filtered, r->n.missing);
+         " recovered=%" PRIu64 "\n",
+         r->n.read, r->n.replayed, r->n.filtered, r->n.missing, r->n.recovered);
   fflush(stdout);
   r->batch = 0;
-  return 0;
-}
-
-static int begin_batch(replay_t *r) {
-  if (r->o->dry_run || r->in_txn)
-    return 0;
-  rd_kafka_error_t *e = rd_kafka_begin_transaction(r->producer);
-  if (e)
-    return txn_error(r, "beginning a transaction", e);
-  r->in_txn = true;
   r->batch_t0 = now_s();
   return 0;
 }
@@ -227,6 +214,10 @@ static int replay_one(replay_t *r, const rd_kafka_message_t *m) {
   header(m, "slpcoder.source", source, sizeof source);
   snprintf(of, sizeof of, "%s/%" PRId32 "/%" PRId64, rd_kafka_topic_name(m->rkt), m->partition,
            m->offset);
+  if (replay_ledger_take(r->ledger, of)) { /* delivered by a killed run before its commit */
+    r->n.recovered++;
+    return 0;
+  }
   const void *val = m->payload, *key = m->key;
   size_t vlen = m->len, klen = m->key_len;
   rd_kafka_message_t *orig = NULL;
@@ -269,6 +260,7 @@ static int replay_one(replay_t *r, const rd_kafka_message_t *m) {
   rd_kafka_header_add(h, "slpcoder.replay.of", -1, of, -1);
   rd_kafka_header_add(h, "slpcoder.replay.at", -1, at, -1);
   rd_kafka_header_add(h, "slpcoder.replay.ticket", -1, o->ticket ? o->ticket : "", -1);
+  rd_kafka_header_add(h, "slpcoder.replay.group", -1, o->group, -1);
   rd_kafka_resp_err_t e;
   for (;;) {
     e = rd_kafka_producev(r->producer, RD_KAFKA_V_TOPIC(o->to), RD_KAFKA_V_KEY(key, klen),
@@ -332,25 +324,7 @@ static int plan(replay_t *r) {
       return -1;
     }
     int64_t start = p->offset >= 0 ? p->offset : lo;
-    if (o->since.kind == DIFF_POS_TIME) {
-      rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
-      rd_kafka_topic_partition_list_add(l, o->from, p->partition)->offset = o->since.v;
-      if (!rd_kafka_offsets_for_times(r->consumer, l, 15000) && !l->elems[0].err) {
-        int64_t s = l->elems[0].offset < 0 ? hi : l->elems[0].offset;
-        if (s > start)
-          start = s;
-      }
-      rd_kafka_topic_partition_list_destroy(l);
-    }
     int64_t end = hi;
-    if (o->until.kind == DIFF_POS_TIME) {
-      rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
-      rd_kafka_topic_partition_list_add(l, o->from, p->partition)->offset = o->until.v;
-      if (!rd_kafka_offsets_for_times(r->consumer, l, 15000) && !l->elems[0].err &&
-          l->elems[0].offset >= 0)
-        end = l->elems[0].offset;
-      rd_kafka_topic_partition_list_destroy(l);
-    }
     if (start < lo)
       start = lo;
     p->offset = start;
@@ -371,7 +345,8 @@ static bool all_done(replay_t *r) {
   for (int i = 0; i < r->next->cnt; i++) {
     if (r->done[i])
       continue;
-    /* Control records (transaction markers) are never delivered: ask where the consumer is. */
+    /* Control records (other producers' transaction markers) are never delivered: ask where
+     * the consumer is. */
     rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
     rd_kafka_topic_partition_list_add(l, r->o->from, r->next->elems[i].partition);
     if (!rd_kafka_position(r->consumer, l) && l->elems[0].offset >= r->end[i]) {
@@ -393,9 +368,31 @@ static int run(replay_t *r) {
   uint64_t pending = 0;
   for (int i = 0; i < r->next->cnt; i++)
     pending += (uint64_t)(r->end[i] - r->next->elems[i].offset);
-  printf("replay %s -> %s group=%s%s%s: %" PRIu64 " records to read\n", o->from, o->to, o->group,
+  /* What a killed earlier run delivered after its last commit: the mark is in that commit's
+   * metadata (the same on every partition). */
+  char mark[4000] = "", err[512] = "";
+  for (int i = 0; i < r->next->cnt && !mark[0]; i++) {
+    const rd_kafka_topic_partition_t *p = &r->next->elems[i];
+    if (p->metadata && p->metadata_size && p->metadata_size < sizeof mark) {
+      memcpy(mark, p->metadata, p->metadata_size);
+      mark[p->metadata_size] = '\0';
+    }
+  }
+  if (replay_ledger_recover(base_conf(o, err, sizeof err), o->group, o->to, mark, &r->ledger, err,
+                            sizeof err) < 0) {
+    fprintf(stderr, "slpcoder replay: %s\n", err);
+    return EX_UNAVAILABLE;
+  }
+  printf("replay %s -> %s group=%s%s%s: %" PRIu64 " records at most to read", o->from, o->to, o->group,
          o->ticket ? " ticket=" : "", o->ticket ? o->ticket : "", pending);
+  if (replay_ledger_recovered(r->ledger))
+    printf(", %zu delivered by an interrupted run (passed over)", replay_ledger_recovered(r->ledger));
+  printf("\n");
   fflush(stdout);
+  /* A fresh replay commits its start at once, so that a run killed before its first batch's
+   * commit leaves a mark to recover from. */
+  if (commit_progress(r) < 0)
+    return EX_UNAVAILABLE;
   rd_kafka_resp_err_t e = rd_kafka_assign(r->consumer, r->next);
   if (e) {
     fprintf(stderr, "slpcoder replay: assign: %s\n", rd_kafka_err2str(e));
@@ -405,8 +402,7 @@ static int run(replay_t *r) {
   while (!stop_requested && !all_done(r)) {
     rd_kafka_message_t *m = rd_kafka_consumer_poll(r->consumer, 200);
     if (!m) {
-      if (r->in_txn && (r->batch >= BATCH_MAX || now_s() - r->batch_t0 >= BATCH_MS / 1000.0) &&
-          commit_batch(r) < 0)
+      if (r->batch && now_s() - r->batch_t0 >= BATCH_MS / 1000.0 && commit_progress(r) < 0)
         return EX_UNAVAILABLE;
       continue;
     }
@@ -430,13 +426,20 @@ static int run(replay_t *r) {
       rd_kafka_message_destroy(m);
       continue;
     }
-    if (begin_batch(r) < 0) {
+    /* Time bounds on each record's timestamp (not ListOffsets by time: librdkafka's mock
+     * cluster answers those with the end offset). The first record at or after --until ends
+     * its partition's range, uncommitted, so the same replay run later stops at the same place. */
+    int64_t ts = rd_kafka_message_timestamp(m, NULL);
+    if (o->until.kind == DIFF_POS_TIME && ts >= o->until.v) {
+      r->done[i] = true;
       rd_kafka_message_destroy(m);
-      return EX_UNAVAILABLE;
+      continue;
     }
     r->n.read++;
     int rc = 0;
-    if (passes_filter(o, m)) {
+    if (o->since.kind == DIFF_POS_TIME && ts >= 0 && ts < o->since.v) {
+      r->n.before++;
+    } else if (passes_filter(o, m)) {
       pace(r->n.replayed, o->rate, t0);
       rc = replay_one(r, m);
     } else {
@@ -449,14 +452,15 @@ static int run(replay_t *r) {
     if (rc < 0)
       return EX_UNAVAILABLE;
     r->batch++;
-    if ((r->batch >= BATCH_MAX || now_s() - r->batch_t0 >= BATCH_MS / 1000.0) && commit_batch(r) < 0)
+    if ((r->batch >= BATCH_MAX || now_s() - r->batch_t0 >= BATCH_MS / 1000.0) &&
+        commit_progress(r) < 0)
       return EX_UNAVAILABLE;
   }
-  if (commit_batch(r) < 0)
+  if (commit_progress(r) < 0)
     return EX_UNAVAILABLE;
   printf("replay done: read=%" PRIu64 " replayed=%" PRIu64 " filtered=%" PRIu64 " missing=%" PRIu64
-         "%s%s\n",
-         r->n.read, r->n.replayed, r->n.filtered, r->n.missing, o->dry_run ? " (dry run: nothing produced or committed)" : "",
+         " before_since=%" PRIu64 " recovered=%" PRIu64 "%s%s\n",
+         r->n.read, r->n.replayed, r->n.filtered, r->n.missing, r->n.before, r->n.recovered, o->dry_run ? " (dry run: nothing produced or committed)" : "",
          stop_requested ? " (stopped by a signal; run again to go on)" : "");
   fflush(stdout);
   return 0;
@@ -484,13 +488,10 @@ static int setup(replay_t *r, char *err, size_t errlen) {
   }
   /* conf is now owned by the consumer */
   if (!o->dry_run) {
-    char tid[400];
-    snprintf(tid, sizeof tid, "%s", o->group);
     conf = base_conf(o, err, errlen);
     if (!conf)
       return CLI_EX_CONFIG;
-    if (conf_set(conf, "transactional.id", tid, err, errlen) ||
-        conf_set(conf, "enable.idempotence", "true", err, errlen) ||
+    if (conf_set(conf, "enable.idempotence", "true", err, errlen) ||
         conf_set(conf, "acks", "all", err, errlen) || conf_set(conf, "linger.ms", "5", err, errlen)) {
       rd_kafka_conf_destroy(conf);
       return CLI_EX_CONFIG;
@@ -502,14 +503,6 @@ static int setup(replay_t *r, char *err, size_t errlen) {
       snprintf(err, errlen, "kafka: %s", errstr);
       rd_kafka_conf_destroy(conf);
       return CLI_EX_CONFIG;
-    }
-    /* Fences a killed earlier run of this replay and aborts its open transaction. */
-    rd_kafka_error_t *e = rd_kafka_init_transactions(r->producer, TXN_TIMEOUT_MS);
-    if (e) {
-      snprintf(err, errlen, "initialising transactions (transactional.id %s): %s", tid,
-               rd_kafka_error_string(e));
-      rd_kafka_error_destroy(e);
-      return EX_UNAVAILABLE;
     }
   }
   return 0;
@@ -607,12 +600,8 @@ int cli_cmd_replay(int argc, char **argv) {
   } else {
     status = run(&r);
   }
+  replay_ledger_free(r.ledger);
   if (r.producer) {
-    if (r.in_txn) {
-      rd_kafka_error_t *e = rd_kafka_abort_transaction(r.producer, TXN_TIMEOUT_MS);
-      if (e)
-        rd_kafka_error_destroy(e);
-    }
     rd_kafka_flush(r.producer, 10000);
     rd_kafka_destroy(r.producer);
   }
