@@ -169,8 +169,8 @@ static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque) {
 
 /* Wait for every record of the batch to be delivered, then commit the source offsets with the
  * ledger's mark (the target's end now) as the commit metadata. */
-static int commit_progress(replay_t *r) {
-  if (r->o->dry_run)
+static int commit_progress(replay_t *r, bool force) {
+  if (r->o->dry_run || (!force && r->batch == 0))
     return 0;
   if (rd_kafka_flush(r->producer, FLUSH_TIMEOUT_MS) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     fprintf(stderr, "slpcoder replay: %d records not delivered within %d ms; run again to go on\n",
@@ -391,7 +391,7 @@ static int run(replay_t *r) {
   fflush(stdout);
   /* A fresh replay commits its start at once, so that a run killed before its first batch's
    * commit leaves a mark to recover from. */
-  if (commit_progress(r) < 0)
+  if (commit_progress(r, true) < 0)
     return EX_UNAVAILABLE;
   rd_kafka_resp_err_t e = rd_kafka_assign(r->consumer, r->next);
   if (e) {
@@ -402,7 +402,7 @@ static int run(replay_t *r) {
   while (!stop_requested && !all_done(r)) {
     rd_kafka_message_t *m = rd_kafka_consumer_poll(r->consumer, 200);
     if (!m) {
-      if (r->batch && now_s() - r->batch_t0 >= BATCH_MS / 1000.0 && commit_progress(r) < 0)
+      if (r->batch && now_s() - r->batch_t0 >= BATCH_MS / 1000.0 && commit_progress(r, false) < 0)
         return EX_UNAVAILABLE;
       continue;
     }
@@ -453,10 +453,10 @@ static int run(replay_t *r) {
       return EX_UNAVAILABLE;
     r->batch++;
     if ((r->batch >= BATCH_MAX || now_s() - r->batch_t0 >= BATCH_MS / 1000.0) &&
-        commit_progress(r) < 0)
+        commit_progress(r, false) < 0)
       return EX_UNAVAILABLE;
   }
-  if (commit_progress(r) < 0)
+  if (commit_progress(r, false) < 0)
     return EX_UNAVAILABLE;
   printf("replay done: read=%" PRIu64 " replayed=%" PRIu64 " filtered=%" PRIu64 " missing=%" PRIu64
          " before_since=%" PRIu64 " recovered=%" PRIu64 "%s%s\n",

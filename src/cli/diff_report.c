@@ -253,7 +253,9 @@ static void samples_text(const diff_row_t *row, char sep, FILE *out) {
 static void text_row(const char *label, const diff_row_t *row, FILE *out) {
   char d[32];
   dollars(row->delta_cents, d, sizeof d);
-  fprintf(out, "  %-28s %10" PRIu64 " %16s  ", label, row->inputs, d);
+  fprintf(out, "  %-28s %10" PRIu64 " %16s", label, row->inputs, d);
+  if (row->n_samples)
+    fputs("  ", out);
   samples_text(row, ' ', out);
   fputc('\n', out);
 }
@@ -359,7 +361,8 @@ int diff_report_write(const diff_report_t *r, diff_format_t fmt, FILE *out) {
   fprintf(out, "inputs %" PRIu64 ": unchanged %" PRIu64 ", changed %" PRIu64 ", undecodable %" PRIu64
                " (the same under both)\n",
           r->inputs, r->unchanged, r->changed.inputs, r->undecodable);
-  fprintf(out, "expected allowed: before $%s, after $%s, delta $%s\n\n", b, a, d);
+  fprintf(out, "expected allowed: before $%s, after $%s, delta %s$%s\n\n", b, a,
+          delta < 0 ? "-" : "+", d[0] == '-' ? d + 1 : d);
   fprintf(out, "  %-28s %10s %16s  %s\n", "outcome", "inputs", "allowed delta $", "samples");
   text_row("changed", &r->changed, out);
   text_row("newly rejected", &r->newly_rejected, out);
