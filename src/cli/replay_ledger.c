@@ -168,7 +168,8 @@ int replay_ledger_recover(rd_kafka_conf_t *conf, const char *group, const char *
       goto done;
     }
   }
-  qsort(l->of, l->n, sizeof *l->of, cmp_str);
+  if (l->n)
+    qsort(l->of, l->n, sizeof *l->of, cmp_str);
   l->taken = calloc(l->n + 1, sizeof *l->taken);
   if (!l->taken)
     goto done;
