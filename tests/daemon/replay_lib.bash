@@ -103,6 +103,17 @@ replay_scenario() {
   start_worker fixed -X kafka.group.id="$T_IN.workers"
   local fixed=$WPID
 
+  # Time bounds, on record timestamps: everything so far is before t0.
+  "$BIN/slpcoder" diff --rules "$broken" --rules "$RULES_DEFAULT" --brokers "$BS" --topic "$T_IN" --from "@$t0" \
+    --format=csv >"$WORK/diff-from.csv" 2>"$WORK/diff-from.err" || die "diff --from failed: $(cat "$WORK/diff-from.err")"
+  grep -q '^totals,inputs,0,' "$WORK/diff-from.csv" || die "diff --from @t0: $(head -3 "$WORK/diff-from.csv")"
+  "$BIN/slpcoder" diff --rules "$broken" --rules "$RULES_DEFAULT" --brokers "$BS" --topic "$T_IN" --to "@$t0" \
+    --format=csv >"$WORK/diff-to.csv" 2>"$WORK/diff-to.err" || die "diff --to failed: $(cat "$WORK/diff-to.err")"
+  grep -q '^totals,inputs,1100,' "$WORK/diff-to.csv" || die "diff --to @t0: $(head -3 "$WORK/diff-to.csv")"
+  "$BIN/slpcoder" replay --brokers "$BS" --from-topic "$T_DLQ" --to "$T_IN" --since "@$t0" --dry-run \
+    >"$WORK/dry-since.out" 2>&1 || die "replay --since: $(cat "$WORK/dry-since.out")"
+  grep -q 'replay done: read=100 replayed=0 .* before_since=100 ' "$WORK/dry-since.out" || die "replay --since: $(tail -1 "$WORK/dry-since.out")"
+
   # Dry run: says what it would do, produces and commits nothing.
   "$BIN/slpcoder" replay --brokers "$BS" --from-topic "$T_DLQ" --to "$T_IN" --ticket OPS-1 --until @"$t0" --dry-run \
     >"$WORK/dry.out" 2>"$WORK/dry.err" || die "dry run failed: $(cat "$WORK/dry.err")"
