@@ -475,7 +475,9 @@ static int setup(replay_t *r, char *err, size_t errlen) {
       conf_set(conf, "enable.auto.commit", "false", err, errlen) ||
       conf_set(conf, "enable.auto.offset.store", "false", err, errlen) ||
       conf_set(conf, "isolation.level", "read_committed", err, errlen) ||
-      conf_set(conf, "auto.offset.reset", "earliest", err, errlen)) {
+      conf_set(conf, "auto.offset.reset", "earliest", err, errlen) ||
+      /* the range exists when the replay starts: no reason to wait long for more data */
+      conf_set(conf, "fetch.wait.max.ms", "50", err, errlen)) {
     rd_kafka_conf_destroy(conf);
     return CLI_EX_CONFIG;
   }

@@ -201,6 +201,8 @@ int diff_input_open_kafka(const char *brokers, const char *topic, diff_pos_t fro
                          {"group.id", "slpcoder-diff"},
                          {"enable.auto.offset.store", "false"},
                          {"enable.partition.eof", "false"},
+                         /* the range exists at the start: no reason to wait long for more */
+                         {"fetch.wait.max.ms", "50"},
                          {"log.connection.close", "false"}};
   for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++)
     rd_kafka_conf_set(conf, kv[i][0], kv[i][1], errstr, sizeof errstr);

@@ -8,7 +8,7 @@
 
 typedef struct replay_fetch replay_fetch_t;
 
-/* A reader with no consumer group (assign only, nothing committed). Takes conf (also on
+/* A reader with no consumer group (per-partition streams, nothing committed). Takes conf (also on
  * failure; NULL conf fails with err already set). 0, or -1 with err set. */
 int replay_fetch_new(rd_kafka_conf_t *conf, replay_fetch_t **out, char *err, size_t errlen);
 void replay_fetch_free(replay_fetch_t *f);
