@@ -13,12 +13,13 @@
 RULES_DEFAULT=${SLPCODER_RULES:?}
 PYK=/usr/bin/python3
 
-# count_headers TOPIC NAME: "value count" lines of header NAME over TOPIC (read_committed).
+# header_values TOPIC NAME...: per record carrying header NAME, the values of the NAMEs
+# (space-separated, "-" for one missing), over all of TOPIC (read_committed).
 header_values() {
-  "$PYK" - "$BS" "$1" "$2" <<'EOF'
+  "$PYK" - "$BS" "$@" <<'EOF'
 import sys
 from confluent_kafka import Consumer, TopicPartition
-bs, topic, name = sys.argv[1:]
+bs, topic, names = sys.argv[1], sys.argv[2], sys.argv[3:]
 c = Consumer({"bootstrap.servers": bs, "group.id": "replay-check", "enable.auto.commit": False,
               "isolation.level": "read_committed"})
 md = c.list_topics(topic, timeout=15).topics[topic]
@@ -41,9 +42,9 @@ while left and time.time() < deadline:
         continue
     if m.error():
         continue
-    for k, v in (m.headers() or []):
-        if k == name:
-            print(v.decode())
+    h = dict((k, v.decode()) for k, v in (m.headers() or []))
+    if names[0] in h:
+        print(" ".join(h.get(n, "-") for n in names))
     if m.offset() + 1 >= left.get(m.partition(), 0):
         left.pop(m.partition(), None)
 c.close()
@@ -80,6 +81,11 @@ replay_scenario() {
   grep -q 'stopped consumed=1100 ' "$WORK/broken.err" || die "broken worker: $(grep stopped "$WORK/broken.err")"
   header_values "$T_DLQ" slpcoder.errors.reason >"$WORK/dlq1" || die "reading $T_DLQ"
   [[ $(grep -c '^undecodable$' "$WORK/dlq1") == 100 ]] || die "$(wc -l <"$WORK/dlq1") dead letters, want 100"
+  # The error headers name the input exactly as slpcoder.source does, with stage and worker.
+  header_values "$T_DLQ" slpcoder.source slpcoder.errors.topic slpcoder.errors.partition slpcoder.errors.offset \
+    slpcoder.errors.stage slpcoder.errors.worker >"$WORK/dlq-hdrs" || die "reading $T_DLQ"
+  [[ $(awk '$1 == $2 "/" $3 "/" $4 && $5 == "decode" && $6 ~ /:[0-9]+$/' "$WORK/dlq-hdrs" | wc -l) == 100 ]] \
+    || die "DLQ error headers disagree with slpcoder.source: $(head -3 "$WORK/dlq-hdrs")"
   header_values "$T_REJ" slpcoder.errors.reason >"$WORK/rej1" || die "reading $T_REJ"
   n_visit=$(grep -c '^benefit.visit_limit$' "$WORK/rej1" || true)
   ((n_visit > 20)) || die "only $n_visit visit-limit rejections: the broken row did not bite"
@@ -103,6 +109,10 @@ replay_scenario() {
   start_worker fixed -X kafka.group.id="$T_IN.workers"
   local fixed=$WPID
 
+  # Offset bounds apply to every partition: [5, 15) of each of the 6.
+  "$BIN/slpcoder" diff --rules "$broken" --rules "$RULES_DEFAULT" --brokers "$BS" --topic "$T_IN" --from 5 --to 15 \
+    --format=csv >"$WORK/diff-off.csv" 2>"$WORK/diff-off.err" || die "diff --from/--to failed: $(cat "$WORK/diff-off.err")"
+  grep -q '^totals,inputs,60,' "$WORK/diff-off.csv" || die "diff --from 5 --to 15: $(head -3 "$WORK/diff-off.csv")"
   # Time bounds, on record timestamps: everything so far is before t0.
   "$BIN/slpcoder" diff --rules "$broken" --rules "$RULES_DEFAULT" --brokers "$BS" --topic "$T_IN" --from "@$t0" \
     --format=csv >"$WORK/diff-from.csv" 2>"$WORK/diff-from.err" || die "diff --from failed: $(cat "$WORK/diff-from.err")"
