@@ -131,7 +131,7 @@ def expect_exact(name, rep, pairs, ids, delta):
           and t["allowedAfterCents"] - t["allowedBeforeCents"] == delta, str(t))
 
 
-# ---- 1. one PTP row: 92526 (column 2) is not payable beside 92507 -------------------------------
+# ---- 1. one PTP row: 92526 (column 2) not payable beside 92507 (a test row, not a CMS edit) ------
 def case_ptp():
     b = bundle("ptp", lambda d: append(d + "/ptp.tsv", "92507\t92526\t2025-01-01\t*\t0"))
     both = [session(f"both-{i}", [("LANGUAGE", 30), ("SWALLOWING", 20)], ["F80.2", "R13.12"]) for i in range(6)]
@@ -149,7 +149,7 @@ def case_ptp():
           all(all(l["procedureCode"] != "92526" for l in p["after"]["claim"]["lines"]) for p in pairs))
 
 
-# ---- 2. one MUE value: 97130 capped at 2 units a day ------------------------------------------------
+# ---- 2. one MUE value: 97130 capped at 2 units a day (a test value, not the CMS MUE) ---------------
 def case_mue():
     b = bundle("mue", lambda d: append(d + "/mue.tsv", "97130\t2\t3"))
     minutes = [75, 53, 45, 38, 23, 90]
@@ -236,7 +236,7 @@ def case_kx():
     check("kx: medicare.kx_threshold starts on them", sorted(r["samples"]) == none, str(r))
 
 
-# ---- 5. a payer row: a commercial plan with a 10-visit limit ---------------------------------------
+# ---- 5. a payer row: a (made-up) commercial plan with a 10-visit limit ----------------------------
 def case_payer():
     def add_payer(d):
         head = table(d + "/payers.tsv")[0].keys()
@@ -293,8 +293,27 @@ def case_errors():
           and "record 1 (byte 0)" in p.stderr and "truncated" in p.stderr, p.stderr[:300])
 
 
+def case_gen_formats():
+    """The generator's delimited and hex files and stdin give byte-identical reports."""
+    b = os.path.join(TMP, "ptp")  # from case_ptp: 92526 not payable beside 92507
+    outs = []
+    for fmt in ("delimited", "hex"):
+        path = os.path.join(TMP, "gen." + fmt)
+        subprocess.run([BIN, "gen", "--count", "3000", "--multi", "0.3", "--format", fmt, "--out", path],
+                       check=True, capture_output=True)
+        outs.append(subprocess.run([BIN, "diff", "--rules", RULES, "--rules", b, "--in", path,
+                                    "--input-format", fmt, "--format=json"], capture_output=True, text=True).stdout)
+    with open(os.path.join(TMP, "gen.delimited"), "rb") as f:
+        outs.append(subprocess.run([BIN, "diff", "--rules", RULES, "--rules", b, "--in", "-", "--format=json"],
+                                   stdin=f, capture_output=True, text=True).stdout)
+    rep = json.loads(outs[0]) if outs[0] else None
+    check("gen formats: delimited, hex and stdin give the same report", outs[0] and outs[0] == outs[1] == outs[2])
+    check("gen formats: --multi sessions meet the PTP row", rep is not None and rep["totals"]["inputs"] == 3000
+          and rule(rep, "ncci.ptp", "starts")["inputs"] > 0, str(rep and rep["totals"]))
+
+
 try:
-    for case in (case_ptp, case_mue, case_fee_year, case_kx, case_payer, case_errors):
+    for case in (case_ptp, case_mue, case_fee_year, case_kx, case_payer, case_errors, case_gen_formats):
         case()
 finally:
     if not FAILS:
