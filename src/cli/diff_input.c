@@ -309,9 +309,17 @@ static int next_kafka(diff_input_t *in, diff_record_t *rec, char *err, size_t er
       if (assign_one(in, in->cur, err, errlen) < 0)
         return -1;
     }
-    rd_kafka_message_t *m = rd_kafka_consumer_poll(in->rk, 1000);
-    if (!m)
-      continue; /* waiting for the fetch; the range is known to hold more */
+    rd_kafka_message_t *m = rd_kafka_consumer_poll(in->rk, 500);
+    if (!m) {
+      /* Control records (transaction markers) and aborted records are never delivered: the
+       * range may be over without a last message. Ask where the consumer is. */
+      rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+      rd_kafka_topic_partition_list_add(l, in->topic, in->parts[in->cur]);
+      if (!rd_kafka_position(in->rk, l) && l->elems[0].offset >= in->end[in->cur])
+        in->start[in->cur] = in->end[in->cur];
+      rd_kafka_topic_partition_list_destroy(l);
+      continue;
+    }
     if (m->err) {
       if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
         rd_kafka_message_destroy(m);
