@@ -1,5 +1,6 @@
 /* tables_policy.c -- loading the payer tables: kind defaults, payer_id rows, unit-scheme overrides,
  * telehealth windows and the KX thresholds. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "rules/load.h"
@@ -76,18 +77,17 @@ static int timely_cell(slp__tsv_t *t, size_t c, slp__policy_t *p) {
     return 0;
   }
   char unit = l > 1 ? s[l - 1] : '\0';
-  if (unit == 'm' || unit == 'y') {
-    uint32_t n = 0;
-    bool ok = l <= 4;
-    for (size_t i = 0; ok && i + 1 < l; i++) {
-      ok = s[i] >= '0' && s[i] <= '9';
-      n = n * 10 + (uint32_t)(s[i] - '0');
-    }
-    if (!ok || n == 0) {
-      slp__tsv_error(t, "column %s: \"%.40s\" is not none, days, Nm (months) or Ny (years)",
-                     t->cols[c], s);
-      return -1;
-    }
+  bool calendar = unit == 'm' || unit == 'y';
+  bool digits = l > 0 && l <= (calendar ? 4u : 6u);
+  for (size_t i = 0; digits && i < l - calendar; i++)
+    digits = s[i] >= '0' && s[i] <= '9';
+  uint32_t n = calendar && digits ? (uint32_t)strtoul(s, NULL, 10) : 1;
+  if (!digits || n == 0) {
+    slp__tsv_error(t, "column %s: \"%.40s\" is not none, days, Nm (months) or Ny (years)",
+                   t->cols[c], s);
+    return -1;
+  }
+  if (calendar) {
     p->timely_months = (uint16_t)(unit == 'y' ? n * 12 : n);
     p->timely_days = 0;
     return 0;
