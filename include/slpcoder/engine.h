@@ -143,6 +143,7 @@ typedef struct slp_session {
     bool techniques;
     bool progress;
     bool medical_necessity;
+    bool abn_on_file; /* an Advance Beneficiary Notice on file: above KX without necessity, GA */
   } documentation;
 
   const char *prior_authorization;

@@ -70,6 +70,7 @@ int slp_engine_code(const slp_rules_t *rules, const slp_session_t *session, slp_
     slp__check_necessity(&c);
     slp__compute_money(&c);
     slp__check_kx(&c);
+    slp__check_not_covered(&c);
     slp__check_payer(&c);
     slp__finish_lines(&c);
   }

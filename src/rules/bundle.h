@@ -25,6 +25,9 @@ typedef enum slp__scheme {
   SLP__UNTIMED = 0, /* 1 unit a day however long */
   SLP__TIMED15 = 1, /* 8-minute rule over the day's total timed minutes */
   SLP__HOUR = 2,    /* first block needs min minutes; add-on blocks need addon_min each */
+  SLP__CHAIN_AREA = 3,   /* base for the first block_minutes from min_minutes, then add-ons per
+                          * addon_block from addon_min, counted per area (two areas: two bases) */
+  SLP__CHAIN_POOLED = 4, /* the same chain over the pooled minutes of every such row of the day */
 } slp__scheme_t;
 
 typedef enum slp__class { SLP__EVAL = 0, SLP__TREAT = 1 } slp__class_t;
@@ -61,6 +64,7 @@ typedef struct slp__policy {
   int32_t timely_days;      /* -1 = none */
   int8_t telehealth;        /* -1 always covered, -2 never, else window index */
   char ncci_modifier[4];    /* "XE", "59" or "" (none) */
+  uint16_t timely_months;   /* > 0: the limit is calendar months after the DOS (12 = 1 year) */
 } slp__policy_t;
 
 typedef struct slp__payer_row {
@@ -74,6 +78,7 @@ typedef struct slp__unit_override {
   char code[SLP__CODE];
   uint8_t scheme;       /* slp__scheme_t */
   uint32_t max_per_day; /* 0 = no cap; when set it replaces the MUE for this payer and code */
+  bool not_covered;     /* scheme not_covered: the payer never covers the code (GY) */
 } slp__unit_override_t;
 
 typedef struct slp__window {
@@ -89,7 +94,8 @@ typedef struct slp__kx_row {
 
 typedef struct slp__ptp_row {
   char col1[SLP__CODE], col2[SLP__CODE];
-  int32_t from, to; /* [from, to) in days; to = SLP__NO_END when none */
+  int32_t from, to; /* [from, to] in days, inclusive (CMS: the deletion date is the last day in
+                     * effect); to = SLP__NO_END when none */
   int8_t indicator; /* 0, 1, 9 */
   uint8_t from_cms; /* 1 when read from ncci/ */
 } slp__ptp_row_t;
@@ -105,6 +111,12 @@ typedef struct slp__mue_row {
 typedef struct slp__icd_row {
   char code[SLP__CODE]; /* no dot; as a prefix pattern for manifestations ('?' any char) */
 } slp__icd_row_t;
+
+/* pointers.tsv: diagnoses that best support a line of a service area (ranked first). */
+typedef struct slp__rank_row {
+  uint8_t area;           /* slp_area_t */
+  char prefix[SLP__CODE]; /* no dot; '?' matches any one character */
+} slp__rank_row_t;
 
 typedef struct slp__xwalk_row {
   uint8_t family;
@@ -180,6 +192,8 @@ struct slp_rules {
   SLP__VEC(slp__cf_row_t) cfs;         /* sorted year */
   SLP__VEC(slp__charge_row_t) charges; /* sorted (org, code) */
   size_t n_icd_cms;                    /* ICD-10-CM rows read from icd10cm/ */
+  SLP__VEC(slp__icd_row_t) icd_codes;  /* sorted: every code of the CMS order file (any flag) */
+  SLP__VEC(slp__rank_row_t) ranks;     /* pointers.tsv, file order */
   uint32_t seq;                        /* next load-order number */
 };
 
@@ -212,6 +226,12 @@ const slp__unit_override_t *slp__rules_unit_override(const slp_rules_t *r, const
 bool slp__rules_telehealth_covered(const slp_rules_t *r, const slp__policy_t *p, int32_t dos);
 /* KX thresholds for a calendar year, or NULL. */
 const slp__kx_row_t *slp__rules_kx(const slp_rules_t *r, int32_t year);
+/* The latest KX row of a year before `year`, or NULL (the provisional fallback). */
+const slp__kx_row_t *slp__rules_kx_before(const slp_rules_t *r, int32_t year);
+/* With the CMS order file loaded: whether dx (normalised) is in it. Without it: true. */
+bool slp__rules_icd_known(const slp_rules_t *r, const char *dx);
+/* Bit a set when dx best supports a line of area a (pointers.tsv). */
+uint32_t slp__rules_dx_rank_areas(const slp_rules_t *r, const char *dx);
 /* The PTP edit for (col1, col2) in force on dos: its indicator, or -1 when none. */
 int slp__rules_ptp(const slp_rules_t *r, const char *col1, const char *col2, int32_t dos);
 /* The MUE row for a code, or NULL. */

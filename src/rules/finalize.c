@@ -199,6 +199,8 @@ void slp__finalize(slp_rules_t *r, slp_rules_errors_t *errs) {
   KEEP_LAST(r->mue, same_code);
   SORT(r->icd_headers, cmp_icd);
   KEEP_LAST(r->icd_headers, same_icd);
+  SORT(r->icd_codes, cmp_icd);
+  KEEP_LAST(r->icd_codes, same_icd);
   SORT(r->fees, cmp_fee);
   KEEP_LAST(r->fees, same_fee);
   SORT(r->cfs, cmp_cf);

@@ -94,6 +94,10 @@ static int on_mue(void *ctx, const slp_cms_mue_row_t *row) {
 static int on_icd(void *ctx, const slp_cms_icd10_row_t *row) {
   slp_rules_t *r = ctx;
   r->n_icd_cms++;
+  slp__icd_row_t *k = SLP__PUSH(r->icd_codes);
+  if (k == NULL)
+    return -1;
+  slp__key(k->code, SLP__CODE, row->code);
   if (row->billable)
     return 0;
   slp__icd_row_t *h = SLP__PUSH(r->icd_headers);

@@ -15,7 +15,7 @@ void *slp__vec_push(void **v, size_t *n, size_t *cap, size_t size);
 extern const char *const slp__area_names[9];
 extern const char *const slp__kind_names[6];
 
-/* A unit-scheme cell: untimed, timed15 or hour. */
+/* A payer_units.tsv scheme cell: untimed, timed15 or not_covered (index 2). */
 int slp__scheme_parse(slp__tsv_t *t, size_t col, uint8_t *out);
 
 /* Project tables (dir = the bundle directory). Each reports its own errors. */
@@ -32,6 +32,7 @@ void slp__load_ptp(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
 void slp__load_fees(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
 void slp__load_conversion(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
 void slp__load_charges(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
+void slp__load_pointers(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
 
 /* A sorted list of bundle-relative file names. */
 typedef struct slp__names {

@@ -54,8 +54,8 @@ void slp__load_ptp(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
       slp__tsv_error(&t, "column modifier_indicator: must be 0, 1 or 9");
       continue;
     }
-    if (p.to <= p.from) {
-      slp__tsv_error(&t, "deletion_date is not after effective_from");
+    if (p.to < p.from) {
+      slp__tsv_error(&t, "deletion_date is before effective_from");
       continue;
     }
     p.indicator = (int8_t)ind;

@@ -303,10 +303,93 @@ M(m_group_5_commercial) {
   f->s.coverage.payer_kind = SLP_COMMERCIAL;
 }
 
+/* ---- the 2027 code set and the December 2026 corrections ---------------------- */
+M(m_2027_language) {
+  move_to(f, "2027-03-10");
+}
+M(m_2026_last_day) {
+  move_to(f, "2026-12-31");
+}
+M(m_kx_over_abn) {
+  m_kx_over(f);
+  f->s.documentation.abn_on_file = true;
+}
+M(m_kx_at_abn) {
+  m_kx_at(f);
+  f->s.documentation.abn_on_file = true;
+}
+M(m_ma_plan_a) {
+  f->s.coverage.payer_kind = SLP_MEDICARE_ADVANTAGE;
+  f->s.coverage.payer_id = "MA-PLAN-A";
+}
+M(m_ma_plan_a_swallow) {
+  m_ma_plan_a(f);
+  activity(f, 0, SLP_TREATMENT, SLP_AREA_SWALLOWING, 30, 0, false);
+  add_dx(f, "R13.12");
+}
+M(m_audio_pos02) {
+  f->s.delivery = SLP_TELEHEALTH_AUDIO_ONLY;
+  f->s.place_of_service = "02";
+}
+M(m_audio_pos10) {
+  f->s.delivery = SLP_TELEHEALTH_AUDIO_ONLY;
+  f->s.place_of_service = "10";
+}
+M(m_audio_pos02_medicaid) {
+  m_audio_pos02(f);
+  m_medicaid_pa(f);
+}
+/* Medicare: one calendar year. DOS 2027-03-10: the last day is 2028-03-10, 366 days later. */
+M(m_late_1y_366) {
+  move_to(f, "2027-03-10");
+  f->s.reported_at_ms += 366LL * 86400000LL;
+}
+M(m_late_1y_367) {
+  move_to(f, "2027-03-10");
+  f->s.reported_at_ms += 367LL * 86400000LL;
+}
+M(m_commercial_late_181) {
+  f->s.coverage.payer_kind = SLP_COMMERCIAL;
+  f->s.reported_at_ms += 181LL * 86400000LL;
+}
+M(m_commercial_late_180) {
+  f->s.coverage.payer_kind = SLP_COMMERCIAL;
+  f->s.reported_at_ms += 180LL * 86400000LL;
+}
+M(m_dx_not_in_order_file) {
+  f->dx[0] = "F80.7";
+}
+M(m_dx_r638) {
+  f->dx[1] = "R63.8";
+}
+M(m_ptp_deleted_on) {
+  move_to(f, "2025-06-30");
+  activity(f, 1, SLP_TREATMENT, SLP_AREA_SPEECH_GENERATING_DEVICE, 30, 0, false);
+}
+M(m_ptp_deleted_after) {
+  move_to(f, "2025-07-01");
+  activity(f, 1, SLP_TREATMENT, SLP_AREA_SPEECH_GENERATING_DEVICE, 30, 0, false);
+}
+M(m_cognition_g3184) {
+  activity(f, 0, SLP_TREATMENT, SLP_AREA_COGNITION, 30, 0, false);
+  f->dx[0] = "G31.84";
+  f->s.n_diagnoses = 1;
+}
+M(m_feeding_p929) {
+  activity(f, 0, SLP_TREATMENT, SLP_AREA_SWALLOWING, 30, 0, false);
+  f->dx[0] = "P92.9";
+  f->s.n_diagnoses = 1;
+}
+M(m_voice_j383) {
+  activity(f, 0, SLP_TREATMENT, SLP_AREA_VOICE, 30, 0, false);
+  f->dx[0] = "J38.3";
+  f->s.n_diagnoses = 1;
+}
+
 typedef struct rule_case {
   const char *rule_id;
   bool fires;
-  int bundle; /* 0 default, 1 test bundle */
+  int bundle; /* 0 default, 1 test bundle, 2 test-only 2027 bundle, 3 default + ICD order file */
   void (*mutate)(fx_t *f);
   slp_severity_t severity; /* when it fires */
   const char *field;       /* when it fires; NULL = not checked */
@@ -404,6 +487,36 @@ static const rule_case_t cases[] = {
     FIRE("group.size", 0, m_group_5, SLP_WARNING, "activities[0].group_size"),
     MISS("group.size", 0, m_group_4),
     MISS("group.size", 0, m_group_5_commercial),
+    /* 2027 and the December 2026 corrections */
+    FIRE("code.not_effective", 0, m_2027_language, SLP_ERROR, "activities[0]"),
+    MISS("code.not_effective", 0, m_2026_last_day),
+    MISS("code.not_effective", 2, m_2027_language),
+    FIRE("rules.provisional", 0, m_2027_language, SLP_WARNING, "date_of_service"),
+    FIRE("rules.provisional", 2, m_2027_language, SLP_WARNING, "date_of_service"),
+    MISS("rules.provisional", 0, m_2026_last_day),
+    FIRE("medicare.abn_liability", 0, m_kx_over_abn, SLP_WARNING, "documentation.abn_on_file"),
+    MISS("medicare.abn_liability", 0, m_kx_over),
+    MISS("medicare.abn_liability", 0, m_kx_at_abn),
+    MISS("medicare.kx_threshold", 0, m_kx_over_abn),
+    FIRE("payer.not_covered", 1, m_ma_plan_a, SLP_WARNING, "activities[0]"),
+    MISS("payer.not_covered", 1, m_ma_plan_a_swallow),
+    MISS("payer.not_covered", 0, m_ma_plan_a),
+    FIRE("telehealth.not_covered", 0, m_audio_pos02, SLP_ERROR, "place_of_service"),
+    MISS("telehealth.not_covered", 0, m_audio_pos10),
+    MISS("telehealth.not_covered", 0, m_audio_pos02_medicaid),
+    FIRE("timely_filing", 0, m_late_1y_367, SLP_ERROR, "reported_at_ms"),
+    MISS("timely_filing", 0, m_late_1y_366),
+    FIRE("timely_filing", 0, m_commercial_late_181, SLP_ERROR, "reported_at_ms"),
+    MISS("timely_filing", 0, m_commercial_late_180),
+    FIRE("diagnosis.invalid", 3, m_dx_not_in_order_file, SLP_ERROR, "diagnoses[0]"),
+    MISS("diagnosis.invalid", 3, m_none),
+    MISS("diagnosis.invalid", 0, m_dx_not_in_order_file),
+    MISS("diagnosis.invalid", 0, m_dx_r638),
+    FIRE("ncci.ptp", 1, m_ptp_deleted_on, SLP_WARNING, "activities[0]"),
+    MISS("ncci.ptp", 1, m_ptp_deleted_after),
+    MISS("necessity.diagnosis", 0, m_cognition_g3184),
+    MISS("necessity.diagnosis", 0, m_feeding_p929),
+    MISS("necessity.diagnosis", 0, m_voice_j383),
 };
 #define N_CASES (sizeof cases / sizeof cases[0])
 
@@ -430,7 +543,8 @@ static void test_cases(void **state) {
     fx_base(&f);
     rc->mutate(&f);
     slp_result_t res;
-    assert_int_equal(slp_engine_code(rc->bundle ? g_test : g_default, &f.s, &res), 0);
+    slp_rules_t *const bundles[] = {g_default, g_test, g_2027, g_icd};
+    assert_int_equal(slp_engine_code(bundles[rc->bundle], &f.s, &res), 0);
     const slp_finding_t *hit = fx_find(&res, rc->rule_id);
     bool ok = rc->fires ? hit != NULL : hit == NULL;
     if (ok && rc->fires) {

@@ -225,7 +225,8 @@ static void test_pointers(void **state) {
   assert_string_equal(res.diagnoses[2], "R4701");
   const slp_line_t *speech = fx_line(&res, "92507");
   assert_int_equal(speech->n_diagnosis_pointers, 4);
-  static const uint32_t want[] = {1, 3, 4, 5};
+  /* pointers.tsv ranks F80.1 and F80.2 first for a LANGUAGE line, then claim order: R47.01, F80.0 */
+  static const uint32_t want[] = {1, 4, 3, 5};
   for (int i = 0; i < 4; i++)
     assert_int_equal(speech->diagnosis_pointers[i], want[i]);
   const slp_line_t *swallow = fx_line(&res, "92526");

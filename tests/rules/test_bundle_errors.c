@@ -46,7 +46,7 @@ static const broken_t broken[] = {
     {"payers.tsv", "ODD\tCOMMERCIAL\t=\t=\t=\t=\t=\t=\t=\tsometimes\t=\t=\t=",
      "column telehealth: \"sometimes\" is not always, never or a window in telehealth.tsv"},
     {"payer_units.tsv", "ODD\t92507\thour\t4",
-     "column scheme: a payer override is untimed or timed15"},
+     "column scheme: \"hour\" is not one of untimed timed15 not_covered"},
     {"mue.tsv", "92508\t-1\t3", "column max_units: \"-1\" is not a whole number in range"},
     {"ptp.tsv", "92507\t92508\t2020-01-01\t*\t5", "column modifier_indicator: must be 0, 1 or 9"},
     {"fees.tsv", "2025\t9250\t1.00\t1.00",
