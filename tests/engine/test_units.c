@@ -396,6 +396,45 @@ static void test_mppr(void **state) {
     assert_false(has_rule_id(&res.lines[i], "money.mppr"));
 }
 
+/* The KX decision flips because MPPR lowers the accrual: the same session, with and without the
+ * reduction in the bundle. */
+static void test_kx_flips_with_mppr(void **state) {
+  (void)state;
+  char dir[256];
+  fx_copy_default(dir, sizeof dir);
+  char path[512];
+  snprintf(path, sizeof path, "%s/mppr.tsv", dir);
+  FILE *fp = fopen(path, "w");
+  assert_non_null(fp);
+  fputs("effective_from\teffective_to\tmult_proc\tpe_reduction_percent\n", fp);
+  fclose(fp);
+  slp_rules_t *no_mppr = fx_load(dir);
+  fx_remove(dir);
+  assert_non_null(no_mppr);
+  fx_t f;
+  fx_base(&f);
+  dated(&f, "2026-03-10");
+  f.acts[1] = (slp_activity_t){SLP_EVALUATION, SLP_AREA_LANGUAGE, 60, 0, false};
+  f.s.n_activities = 2;
+  int64_t e = cms_unit(3.84, 2.93, 0.01, national, 0, CF26);
+  int64_t t_half = cms_unit(1.30, 0.97, 0.01, national, 0.5, CF26);
+  f.s.coverage.ytd_therapy_allowed_cents = 248000 - (e + t_half); /* lands on $2,480 exactly */
+  slp_result_t res;
+  code(g_default, &f, &res);
+  assert_false(res.rejected);
+  assert_null(fx_find(&res, "medicare.kx_threshold"));
+  assert_int_equal(res.expected_allowed_cents, e + t_half);
+  code(no_mppr, &f, &res);
+  assert_true(res.rejected); /* past $2,480 without documented medical necessity */
+  assert_non_null(fx_find(&res, "medicare.kx_threshold"));
+  f.s.documentation.medical_necessity = true;
+  code(no_mppr, &f, &res);
+  assert_non_null(fx_find(&res, "medicare.kx_applied"));
+  code(g_default, &f, &res);
+  assert_null(fx_find(&res, "medicare.kx_applied"));
+  slp_rules_unref(no_mppr);
+}
+
 /* Locality: GPCIs from the CMS GPCI file for the organization's MAC + locality. */
 static void test_locality(void **state) {
   (void)state;
@@ -517,6 +556,7 @@ int main(void) {
       cmocka_unit_test(test_money),
       cmocka_unit_test(test_mppr),
       cmocka_unit_test(test_locality),
+      cmocka_unit_test(test_kx_flips_with_mppr),
       cmocka_unit_test(test_rejection_order_and_determinism),
       cmocka_unit_test(test_too_many_findings),
       cmocka_unit_test(test_throughput),
