@@ -136,8 +136,9 @@ static inline slp_rules_t *fx_load_test_bundle(void) {
   {
     const char *src = getenv("SLPCODER_SOURCE_DIR");
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "cp '%s/tests/data/cms/pfs/GPCI2025.csv' '%s/tests/data/cms/pfs/25LOCCO.csv' '%s/pfs/'",
-             src ? src : ".", src ? src : ".", dir);
+    const char *s = src ? src : ".";
+    snprintf(cmd, sizeof cmd, "cp '%s/tests/data/cms/pfs/GPCI2025.csv' '%s/%s' '%s/pfs/'", s, s,
+             "tests/data/cms/pfs/25LOCCO.csv", dir);
     if (system(cmd) != 0)
       abort();
   }
