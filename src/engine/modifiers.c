@@ -136,6 +136,7 @@ void slp__finish_lines(slp__ctx_t *c) {
     ol->units = l->units;
     ol->minutes = l->minutes;
     ol->charge_cents = l->charge_cents;
+    ol->allowed_cents = l->allowed_cents;
     slp__line_pointers(c, l, ol);
     for (uint32_t r = 0; r < l->n_rule_ids; r++)
       ol->rule_ids[r] = l->rule_ids[r];

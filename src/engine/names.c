@@ -38,6 +38,7 @@ const slp__rule_info_t slp__rules_info[SLP__R_COUNT] = {
     [SLP__R_RULES_PROVISIONAL] = {"rules.provisional", "", "", ""},
     [SLP__R_ABN_LIABILITY] = {"medicare.abn_liability", "PR", "50", ""},
     [SLP__R_PAYER_NOT_COVERED] = {"payer.not_covered", "PR", "96", ""},
+    [SLP__R_MONEY_NATIONAL] = {"money.national", "", "", ""},
 };
 
 const char *const slp_rule_ids[] = {
@@ -74,6 +75,7 @@ const char *const slp_rule_ids[] = {
     "rules.provisional",
     "medicare.abn_liability",
     "payer.not_covered",
+    "money.national",
     NULL,
 };
 

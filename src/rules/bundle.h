@@ -130,14 +130,53 @@ typedef struct slp__fee_row {
   int64_t fac_milli; /* facility */
   uint8_t from_cms;
   uint32_t seq;
+  /* Components (RVU x 1000); has_components false when the source gives totals only. */
+  bool has_components;
+  bool provisional;  /* the row is marked provisional (a proposed or derived value) */
+  uint8_t mult_proc; /* MULT PROC indicator (5: therapy MPPR) */
+  int64_t work_milli, pe_nf_milli, pe_fac_milli, mp_milli;
+  char shown[24]; /* the provisional value as the table wrote it, for the warning */
 } slp__fee_row_t;
+
+typedef enum slp__qpp { SLP__NON_QPP = 0, SLP__QPP = 1 } slp__qpp_t;
 
 typedef struct slp__cf_row {
   int32_t year;
   int64_t cf_e4; /* conversion factor in 1/10000 dollar */
   uint8_t from_cms;
   uint32_t seq;
+  uint8_t qpp;      /* slp__qpp_t */
+  bool provisional; /* e.g. a proposed-rule conversion factor */
 } slp__cf_row_t;
+
+/* pos.tsv: a CMS place of service and which PFS price it takes. */
+typedef struct slp__pos_row {
+  char pos[4];
+  bool facility;
+} slp__pos_row_t;
+
+/* mppr.tsv: the multiple procedure payment reduction in force for a MULT PROC indicator. */
+typedef struct slp__mppr_row {
+  int32_t from, to;         /* effective [from, to] in days */
+  uint8_t mult_proc;        /* indicator the reduction applies to */
+  uint32_t pe_reduce_pct;   /* percent of the PE component taken off reduced units */
+} slp__mppr_row_t;
+
+/* orgs.tsv: an organization's Medicare locality (MAC + locality number). */
+typedef struct slp__org_row {
+  char org[SLP__ID];
+  char mac[8];      /* 5 digits */
+  char locality[4]; /* 2 digits */
+} slp__org_row_t;
+
+/* pfs/GPCI*.csv: one locality's GPCIs for a year (x 1000, CMS gives 3 decimals). */
+typedef struct slp__gpci_row {
+  int32_t year;
+  char mac[8];
+  char locality[4];
+  int64_t work_milli, pe_milli, mp_milli;
+  char name[48];
+} slp__gpci_row_t;
 
 typedef struct slp__charge_row {
   char org[SLP__ID];
@@ -157,6 +196,12 @@ typedef struct slp__manifest {
   uint32_t progress_warn_from;          /* 8 */
   uint32_t medicare_group_max;          /* 4 */
 } slp__manifest_t;
+
+/* The CMS county-to-locality file (pfs/ 25LOCCO.csv): a MAC + locality it lists. */
+typedef struct slp__locality {
+  char mac[8];
+  char locality[4];
+} slp__locality_t;
 
 #define SLP__VEC(T)                                                                                \
   struct {                                                                                         \
@@ -195,6 +240,12 @@ struct slp_rules {
   SLP__VEC(slp__icd_row_t) icd_codes;  /* sorted: every code of the CMS order file (any flag) */
   SLP__VEC(slp__rank_row_t) ranks;     /* pointers.tsv, file order */
   uint32_t seq;                        /* next load-order number */
+  uint8_t qpp;                         /* manifest [pricing] qpp_status: the CF priced with */
+  SLP__VEC(slp__pos_row_t) pos;        /* sorted pos */
+  SLP__VEC(slp__mppr_row_t) mppr;      /* sorted from */
+  SLP__VEC(slp__org_row_t) orgs;       /* sorted org */
+  SLP__VEC(slp__gpci_row_t) gpcis;     /* sorted (mac, locality, year) */
+  SLP__VEC(slp__locality_t) localities; /* MAC + locality pairs of the CMS locality file */
 };
 
 /* Order two NUL-padded 8-byte codes as memcmp would, without a libc call (the hot comparison). */
@@ -247,6 +298,21 @@ bool slp__rules_supports(const slp_rules_t *r, int family, const char *dx);
  * half up); -1 when the bundle has none. RVUs and CF fall back to the latest year
  * at or before the DOS year. */
 int64_t slp__rules_fee_cents(const slp_rules_t *r, const char *code, int32_t year, bool facility);
+/* Pricing lookups (lookup_pricing.c). The fee row for code in a DOS year (the latest year at
+ * or before it), or NULL. */
+const slp__fee_row_t *slp__rules_fee(const slp_rules_t *r, const char *code, int32_t year);
+/* The conversion factor the bundle prices with for a DOS year (latest year at or before), or
+ * NULL. */
+const slp__cf_row_t *slp__rules_cf(const slp_rules_t *r, int32_t year);
+/* The pos.tsv row for a place of service, or NULL (unknown). */
+const slp__pos_row_t *slp__rules_pos(const slp_rules_t *r, const char *pos);
+/* The MPPR row in force on dos for a MULT PROC indicator, or NULL. */
+const slp__mppr_row_t *slp__rules_mppr(const slp_rules_t *r, int32_t dos, int mult_proc);
+/* An organization's locality row, or NULL (priced nationally). */
+const slp__org_row_t *slp__rules_org(const slp_rules_t *r, const char *org);
+/* The GPCIs of (mac, locality) for exactly this year, or NULL. */
+const slp__gpci_row_t *slp__rules_gpci(const slp_rules_t *r, const char *mac, const char *locality,
+                                       int32_t year);
 /* The chargemaster price of one unit (organization row, else the "*" row), or -1. */
 int64_t slp__rules_charge_cents(const slp_rules_t *r, const char *org, const char *code);
 /* True when pattern (with '?' wildcards) is a prefix of dx. */

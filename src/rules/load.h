@@ -34,6 +34,17 @@ void slp__load_conversion(slp_rules_t *r, const char *dir, slp_rules_errors_t *e
 void slp__load_charges(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
 void slp__load_pointers(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
 
+/* tables_pricing.c: pos.tsv, mppr.tsv, orgs.tsv and the manifest's [pricing] keys. */
+void slp__load_pos(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
+void slp__load_mppr(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
+void slp__load_orgs(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
+int slp__manifest_pricing(slp_rules_t *r, const char *name, const char *value, long line,
+                          slp_rules_errors_t *errs);
+/* finalize_pricing.c: sort and cross-check pos.tsv, mppr.tsv, orgs.tsv and the GPCI rows. */
+void slp__finalize_pricing(slp_rules_t *r, slp_rules_errors_t *errs);
+/* s as 1..width digits, zero-padded to width into out (width + 1 bytes); -1 when not. */
+int slp__digits_pad(const char *s, size_t width, char *out);
+
 /* A sorted list of bundle-relative file names. */
 typedef struct slp__names {
   char **v;

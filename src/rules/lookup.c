@@ -200,17 +200,8 @@ uint32_t slp__rules_dx_families(const slp_rules_t *r, const char *dx) {
 }
 
 int64_t slp__rules_fee_cents(const slp_rules_t *r, const char *code, int32_t year, bool facility) {
-  char k[SLP__CODE];
-  slp__key(k, SLP__CODE, code);
-  size_t i = lower_bound(r->fees.v, r->fees.n, sizeof *r->fees.v, k, cmp_code_key);
-  const slp__fee_row_t *best = NULL;
-  for (; i < r->fees.n && slp__code_cmp(r->fees.v[i].code, k) == 0; i++)
-    if (r->fees.v[i].year <= year)
-      best = &r->fees.v[i]; /* rows ascend by year: the last one at or before the DOS year */
-  const slp__cf_row_t *cf = NULL;
-  for (size_t j = 0; j < r->cfs.n; j++)
-    if (r->cfs.v[j].year <= year)
-      cf = &r->cfs.v[j];
+  const slp__fee_row_t *best = slp__rules_fee(r, code, year);
+  const slp__cf_row_t *cf = slp__rules_cf(r, year);
   if (best == NULL || cf == NULL)
     return -1;
   int64_t milli = facility ? best->fac_milli : best->nf_milli;

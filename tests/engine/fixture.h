@@ -135,6 +135,17 @@ static inline slp_rules_t *fx_load_test_bundle(void) {
   /* a payer that never covers 92507 (GY) */
   fx_append(dir, "payer_units.tsv", "MA-PLAN-A\t92507\tnot_covered\t0\n");
   fx_append(dir, "mue.tsv", "97130\t2\t3\n");
+  /* two organizations with a locality, and excerpts of CMS's 2025 GPCI and locality files */
+  fx_append(dir, "orgs.tsv", "ORG-NYC\t13202\t01\nORG-AL\t10112\t0\n");
+  {
+    const char *src = getenv("SLPCODER_SOURCE_DIR");
+    char cmd[2048];
+    const char *s = src ? src : ".";
+    snprintf(cmd, sizeof cmd, "cp '%s/tests/data/cms/pfs/GPCI2025.csv' '%s/%s' '%s/pfs/'", s, s,
+             "tests/data/cms/pfs/25LOCCO.csv", dir);
+    if (system(cmd) != 0)
+      abort();
+  }
   fx_append(dir, "codes.tsv",
             "SPEECH_GENERATING_DEVICE\tTREAT\tGROUP\t92508\tuntimed\t1\t0\t-\t0\t0\t-\t-\tdevice\t"
             "2026-01-01\t*\n");

@@ -386,6 +386,30 @@ M(m_voice_j383) {
   f->s.n_diagnoses = 1;
 }
 
+/* ---- pricing: locality, provisional values, POS ---------------------------- */
+M(m_org_nyc) {
+  f->s.organization_id = "ORG-NYC"; /* the test bundle maps it to Manhattan (GPCI2025 excerpt) */
+}
+M(m_org_nyc_2026) {
+  m_org_nyc(f);
+  move_to(f, "2026-03-10"); /* the bundle has no 2026 GPCI file */
+}
+M(m_cognition_2026) {
+  activity(f, 0, SLP_TREATMENT, SLP_AREA_COGNITION, 38, 0, false); /* 97129 + 97130 x 2 */
+  add_dx(f, "R41.841");
+  move_to(f, "2026-03-10"); /* 97130's 2026 RVUs are provisional (M, derived) */
+}
+M(m_cognition_2025) {
+  activity(f, 0, SLP_TREATMENT, SLP_AREA_COGNITION, 38, 0, false);
+  add_dx(f, "R41.841");
+}
+M(m_dos_2027) {
+  move_to(f, "2027-03-10"); /* the test bundle spans 2028: the 2027 CF is a proposed value */
+}
+M(m_pos_unassigned) {
+  f->s.place_of_service = "30"; /* two digits, but not a CMS place of service */
+}
+
 typedef struct rule_case {
   const char *rule_id;
   bool fires;
@@ -402,6 +426,13 @@ typedef struct rule_case {
 
 static const rule_case_t cases[] = {
     MISS("event.invalid", 0, m_none),
+    FIRE("event.invalid", 0, m_pos_unassigned, SLP_ERROR, "place_of_service"),
+    FIRE("money.national", 0, m_none, SLP_INFO, "organization_id"),
+    FIRE("money.national", 1, m_org_nyc_2026, SLP_INFO, "date_of_service"),
+    MISS("money.national", 1, m_org_nyc),
+    FIRE("rules.provisional", 0, m_cognition_2026, SLP_WARNING, NULL),
+    FIRE("rules.provisional", 1, m_dos_2027, SLP_WARNING, NULL),
+    MISS("rules.provisional", 0, m_cognition_2025),
     FIRE("event.invalid", 0, m_no_event_id, SLP_ERROR, "event_id"),
     FIRE("event.invalid", 0, m_dos_after_note, SLP_ERROR, "date_of_service"),
     FIRE("event.invalid", 0, m_bad_birth_date, SLP_ERROR, "patient.birth_date"),
@@ -526,10 +557,13 @@ static void test_baseline_is_clean(void **state) {
   fx_base(&f);
   slp_result_t res;
   assert_int_equal(slp_engine_code(g_default, &f.s, &res), 0);
-  if (res.n_findings != 0 || res.n_lines != 1)
+  if (res.n_findings != 1 || res.n_lines != 1)
     fx_dump(&res);
   assert_false(res.rejected);
-  assert_int_equal(res.n_findings, 0);
+  /* the one finding says how the claim was priced: ORG-X has no locality */
+  assert_int_equal(res.n_findings, 1);
+  assert_string_equal(res.findings[0].rule_id, "money.national");
+  assert_int_equal(res.findings[0].severity, SLP_INFO);
   assert_int_equal(res.n_lines, 1);
   assert_string_equal(res.lines[0].procedure_code, "92507");
 }
