@@ -51,6 +51,8 @@ int main(int argc, char **argv) {
     fputs(usage_text, stdout);
     return CLI_EX_OK;
   }
+  if (!strcmp(cmd, "--help=man"))
+    return cli_man_page(stdout, usage_text);
   if (!strcmp(cmd, "--version")) {
     printf("slpcoder %s\n", SLPCODER_VERSION);
     return CLI_EX_OK;
