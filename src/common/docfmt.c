@@ -32,6 +32,10 @@ void slp_md_cell(FILE *out, const char *text) {
   for (const char *p = text; *p; p++) {
     if (*p == '|')
       fputs("\\|", out);
+    else if (*p == '<')
+      fputs("&lt;", out);
+    else if (*p == '>')
+      fputs("&gt;", out);
     else if (*p == '\n')
       fputc(' ', out);
     else

@@ -17,7 +17,8 @@ void slp_roff_puts(FILE *out, const char *text);
 /* A pre-formatted block (.nf ... .fi), every line escaped as above. */
 void slp_roff_block(FILE *out, const char *text);
 
-/* Text for one Markdown table cell: '|' escaped, newlines as spaces. */
+/* Text for one Markdown table cell: '|' escaped, '<' '>' as entities (not HTML tags),
+ * newlines as spaces. */
 void slp_md_cell(FILE *out, const char *text);
 
 #endif /* SLPCODER_COMMON_DOCFMT_H */
