@@ -1,28 +1,23 @@
 # SPDX-License-Identifier: Apache-2.0
 # install.cmake -- what `cmake --install` lays down (GNUInstallDirs), beyond the programs
 # (slpcoder_add_program) and the bundle (share/slpcoder/rules, next to the engine section):
-#   etc/slpcoder/slpcoderd.conf.example, the systemd unit, man pages slpcoder(1) and
+#   etc/slpcoder/slpcoderd.conf.example, man pages slpcoder(1) and
 #   slpcoderd(8) generated from the programs' own --help tables at build time.
 
 # /etc when the prefix is /usr, <prefix>/etc otherwise (GNUInstallDirs' FULL_ form).
 install(FILES ${CMAKE_SOURCE_DIR}/config/slpcoderd.conf.example
         DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/slpcoder)
 
-# The unit comes from the operations work (systemd/slpcoderd@.service); installed once it exists.
-# Its directory: systemd's own (pkg-config) for a /usr install, else under the prefix.
-set(SLPCODER_UNIT_FILE ${CMAKE_SOURCE_DIR}/systemd/slpcoderd@.service)
-if(NOT DEFINED SLPCODER_SYSTEMD_UNITDIR)
-  set(unitdir ${CMAKE_INSTALL_PREFIX}/lib/systemd/system)
-  if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
-    pkg_get_variable(pc_unitdir systemd systemdsystemunitdir)
-    if(pc_unitdir)
-      set(unitdir ${pc_unitdir})
-    endif()
+# The systemd unit comes from the operations work. Its template systemd/slpcoderd@.service.in is
+# configured and installed by that section of CMakeLists.txt (SLPCODER_SYSTEMD_UNITDIR, under the
+# prefix unless absolute; a Debian package build passes /lib/systemd/system, see package.cmake);
+# a plain systemd/slpcoderd@.service, if one is ever committed instead, is installed here.
+if(EXISTS ${CMAKE_SOURCE_DIR}/systemd/slpcoderd@.service
+   AND NOT EXISTS ${CMAKE_SOURCE_DIR}/systemd/slpcoderd@.service.in)
+  if(NOT DEFINED SLPCODER_SYSTEMD_UNITDIR)
+    set(SLPCODER_SYSTEMD_UNITDIR "lib/systemd/system" CACHE STRING "where the systemd unit goes")
   endif()
-  set(SLPCODER_SYSTEMD_UNITDIR ${unitdir} CACHE PATH "Where the systemd unit is installed")
-endif()
-if(EXISTS ${SLPCODER_UNIT_FILE})
-  install(FILES ${SLPCODER_UNIT_FILE} DESTINATION ${SLPCODER_SYSTEMD_UNITDIR})
+  install(FILES ${CMAKE_SOURCE_DIR}/systemd/slpcoderd@.service DESTINATION ${SLPCODER_SYSTEMD_UNITDIR})
 endif()
 
 # Man pages: each program prints its own page (slpcoder --help=man, slpcoderd --help-config=man)

@@ -6,7 +6,8 @@
 # A package build is configured as a packager would:
 #   CFLAGS="$(dpkg-buildflags --get CFLAGS) $(dpkg-buildflags --get CPPFLAGS)" \
 #   LDFLAGS="$(dpkg-buildflags --get LDFLAGS)" \
-#   cmake -S . -B build-deb -DCMAKE_INSTALL_PREFIX=/usr -DBUILD_TESTING=OFF
+#   cmake -S . -B build-deb -DCMAKE_INSTALL_PREFIX=/usr -DBUILD_TESTING=OFF \
+#     -DSLPCODER_SYSTEMD_UNITDIR=$(pkg-config --variable=systemdsystemunitdir systemd)
 #   cmake --build build-deb -j2 && (cd build-deb && cpack -G DEB)
 # (the prefix is compiled in as the bundle's fallback location, so it is set at configure time;
 # tests/package/deb.sh does exactly this).
