@@ -37,13 +37,55 @@ def table(path):
     return [dict(zip(head, l.split("\t"))) for l in lines[1:]]
 
 
-def fee_cents(bundle, code, year, facility=False):
-    """National amount: the code's RVU row of the latest year <= DOS year x that year's CF."""
+def pricing_status(bundle):
+    """The conversion factor column the bundle prices with (manifest [pricing] qpp_status)."""
+    status, section = "nonQPP", ""
+    with open(bundle + "/manifest.ini") as f:
+        for line in f:
+            line = line.split(";")[0].strip()
+            if line.startswith("["):
+                section = line
+            elif section == "[pricing]" and line.startswith("qpp_status"):
+                status = line.split("=", 1)[1].strip()
+    return status
+
+
+def fee_row(bundle, code, year):
     rows = [r for r in table(bundle + "/fees.tsv") if r["code"] == code and int(r["year"]) <= year]
-    cfs = [r for r in table(bundle + "/conversion.tsv") if int(r["year"]) <= year]
-    rvu = Decimal(max(rows, key=lambda r: int(r["year"]))["facility_rvu" if facility else "nonfacility_rvu"])
-    cf = Decimal(max(cfs, key=lambda r: int(r["year"]))["conversion_factor"])
-    return int((rvu * cf * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return max(rows, key=lambda r: int(r["year"]))
+
+
+def conversion(bundle, year):
+    cfs = [r for r in table(bundle + "/conversion.tsv") if int(r["year"]) <= year
+           and r.get("qpp_status", "nonQPP") == pricing_status(bundle)]
+    return Decimal(max(cfs, key=lambda r: int(r["year"]))["conversion_factor"])
+
+
+def fee_cents(bundle, code, year, facility=False, pe_share=Decimal(1)):
+    """One unit at national rates (GPCI 1.0; ORG-1 has no locality): (work + PE x pe_share + MP)
+    RVUs of the latest year <= DOS year x that year's conversion factor, rounded half up to cents;
+    the national total when the row has no components. pe_share < 1 is a PE reduced by MPPR."""
+    r = fee_row(bundle, code, year)
+    pe = r.get("pe_facility_rvu" if facility else "pe_nonfacility_rvu", "-")
+    if pe not in ("-", "", None) and r.get("work_rvu", "-") != "-":
+        rvu = Decimal(r["work_rvu"]) + Decimal(pe) * pe_share + Decimal(r["mp_rvu"])
+    else:
+        rvu = Decimal(r["facility_rvu" if facility else "nonfacility_rvu"])
+    return int((rvu * conversion(bundle, year) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def mppr_pair_cents(bundle, a, b, year):
+    """A claim of one unit each of codes a and b under therapy MPPR (mppr.tsv): the unit with
+    the higher PE payment in full, the other's PE reduced by the table's percentage."""
+    path = bundle + "/mppr.tsv"
+    if not os.path.exists(path):
+        return fee_cents(bundle, a, year) + fee_cents(bundle, b, year)
+    pct = Decimal(table(path)[-1]["pe_reduction_percent"])
+    ra, rb = fee_row(bundle, a, year), fee_row(bundle, b, year)
+    if ra.get("mult_proc") != "5" or rb.get("mult_proc") != "5":
+        return fee_cents(bundle, a, year) + fee_cents(bundle, b, year)
+    full, other = (a, b) if Decimal(ra["pe_nonfacility_rvu"]) >= Decimal(rb["pe_nonfacility_rvu"]) else (b, a)
+    return fee_cents(bundle, full, year) + fee_cents(bundle, other, year, pe_share=(100 - pct) / 100)
 
 
 def kx_cents(bundle, year):
@@ -141,7 +183,9 @@ def case_ptp():
     if rep is None:
         return
     ids = [s["eventId"] for s in both]
-    expect_exact("ptp", rep, pairs, ids, -len(both) * fee_cents(RULES, "92526", 2026))
+    # Before: 92507 + 92526 on one claim (multiple-procedure reduction on one of them); after: 92507 alone.
+    per_claim = fee_cents(RULES, "92507", 2026) - mppr_pair_cents(RULES, "92507", "92526", 2026)
+    expect_exact("ptp", rep, pairs, ids, len(both) * per_claim)
     check("ptp: kind code names them", sorted(kind(rep, "code")["samples"]) == sorted(ids), str(kind(rep, "code")))
     r = rule(rep, "ncci.ptp", "starts")
     check("ptp: ncci.ptp starts firing on them", r["inputs"] == len(both) and sorted(r["samples"]) == sorted(ids), str(r))
@@ -172,10 +216,11 @@ def case_mue():
           and r["allowedDeltaCents"] == delta, str(r))
 
 
-# ---- 3. a new fee year: the 2026 conversion factor added to a bundle that stopped at 2025 ------------
+# ---- 3. a new fee year: the 2026 RVUs and conversion factors added to a bundle that stopped at 2025 --
 def case_fee_year():
     def drop_2026(d):
-        rewrite(d + "/conversion.tsv", lambda t: "".join(l for l in t.splitlines(True) if not l.startswith("2026\t")))
+        for t in ("conversion.tsv", "fees.tsv"):
+            rewrite(d + "/" + t, lambda t: "".join(l for l in t.splitlines(True) if not l.startswith("2026\t")))
     a = bundle("fee-before", drop_2026)
     codes = [("LANGUAGE", "92507", ["F80.2"]), ("SWALLOWING", "92526", ["R13.12"])]
     sess = [session(f"y26-{code}-{i}", [(area, 30)], dx) for area, code, dx in codes for i in range(3)]
@@ -191,9 +236,13 @@ def case_fee_year():
     ids = [s["eventId"] for s in sess if s["dateOfService"].startswith("2026")]
     delta = sum(3 * (fee_cents(saved, code, 2026) - fee_cents(a, code, 2026)) for _, code, _ in codes)
     expect_exact("fee year", rep, pairs, ids, delta)
-    check("fee year: kind allowed names them, nothing else changed",
-          sorted(kind(rep, "allowed")["samples"]) == sorted(ids) and [k["kind"] for k in rep["kinds"]] == ["allowed"],
-          str(rep["kinds"]))
+    check("fee year: kind allowed names them; only amounts and findings changed",
+          sorted(kind(rep, "allowed")["samples"]) == sorted(ids)
+          and {k["kind"] for k in rep["kinds"]} <= {"allowed", "findings"}, str(rep["kinds"]))
+    # The bundle without the year prices 2026 with 2025's values and says so (rules.provisional).
+    r = rule(rep, "rules.provisional", "stops")
+    check("fee year: rules.provisional stops on them", sorted(r["samples"]) == sorted(ids)
+          and r["allowedDeltaCents"] == delta, str(r))
 
 
 # ---- 4. a KX threshold: the 2026 row left at the 2025 amount --------------------------------------
