@@ -129,18 +129,18 @@ replay_scenario() {
     >"$WORK/dry.out" 2>"$WORK/dry.err" || die "dry run failed: $(cat "$WORK/dry.err")"
   grep -q 'replay done: read=100 replayed=100 .*dry run' "$WORK/dry.out" || die "dry run: $(tail -1 "$WORK/dry.out")"
 
-  # The DLQ, slowly; killed (SIGKILL) once it has committed a batch and delivered at least 5
-  # more records it has not committed yet; then run again: those 5+ are recovered, not repeated.
+  # The DLQ, slowly (5 a second); killed (SIGKILL) once it has committed a batch and delivered 3+
+  # more records it has not committed yet; then run again: those are recovered, not repeated.
   local base committed i
   base=$(hwm_sum "$T_IN")
-  "$BIN/slpcoder" replay --brokers "$BS" --from-topic "$T_DLQ" --to "$T_IN" --ticket OPS-1 --until @"$t0" --rate 25 \
+  "$BIN/slpcoder" replay --brokers "$BS" --from-topic "$T_DLQ" --to "$T_IN" --ticket OPS-1 --until @"$t0" --rate 5 \
     >"$WORK/replay1.out" 2>"$WORK/replay1.err" &
   local rp=$!
   PIDS+=("$rp")
   wait_for "$WORK/replay1.out" '^committed read=[1-9]' 60
   committed=$(sed -n 's/^committed read=[0-9]* replayed=\([0-9]*\) .*/\1/p' "$WORK/replay1.out" | tail -1)
   for ((i = 0; i < 300; i++)); do
-    (($(hwm_sum "$T_IN") >= base + committed + 5)) && break
+    (($(hwm_sum "$T_IN") >= base + committed + 3)) && break
     sleep 0.1
   done
   kill -9 "$rp"
