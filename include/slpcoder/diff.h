@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* diff.h -- structural comparison of two packed CodingResult messages (for `slpcoder diff`).
  *
  * The walk is driven by the protobuf descriptor, not by a list of fields: a field

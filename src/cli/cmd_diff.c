@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_diff.c -- `slpcoder diff`: code every input under two bundles and report what changes.
  *
  * Streaming: one input in memory at a time, the report's counters and samples beside it. Each
@@ -244,11 +245,12 @@ int cli_cmd_diff(int argc, char **argv) {
   rep.dir_b = dirs[1];
   rep.version_a = slp_rules_version(ra);
   rep.version_b = slp_rules_version(rb);
-  if ((in_path ? diff_input_open_file(in_path, in_fmt, &in, err, sizeof err)
-               : diff_input_open_kafka(brokers, topic, from, to, xprops, n_x, &in, err,
-                                       sizeof err)) < 0) {
+  int orc = in_path ? diff_input_open_file(in_path, in_fmt, &in, err, sizeof err)
+                    : diff_input_open_kafka(brokers, topic, from, to, xprops, n_x, &in, err,
+                                            sizeof err);
+  if (orc < 0) {
     fprintf(stderr, "slpcoder: %s\n", err);
-    status = in_path ? CLI_EX_DATAERR : 69 /* EX_UNAVAILABLE */;
+    status = in_path ? CLI_EX_DATAERR : orc == -2 ? CLI_EX_CONFIG : 69 /* EX_UNAVAILABLE */;
     goto done;
   }
   if (full_path && !(full = fopen(full_path, "w"))) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_replay.c -- `slpcoder replay`: dead letters and rejections back into the pipeline, once.
  *
  * Reads a range of the DLQ (or claims.rejected) and re-produces the original input bytes, with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* diff_input.c -- stream the inputs of `slpcoder diff` one record at a time (flat memory). */
 #include "cli/diff_input.h"
 
@@ -208,7 +209,7 @@ int diff_input_open_kafka(const char *brokers, const char *topic, diff_pos_t fro
     rd_kafka_conf_set(conf, kv[i][0], kv[i][1], errstr, sizeof errstr);
   if (cli_kafka_conf_apply(conf, xprops, n_xprops, err, errlen) < 0) {
     rd_kafka_conf_destroy(conf);
-    return -1;
+    return -2;
   }
   rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
   if (!rk) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* diff_input.h -- the inputs `slpcoder diff` streams: generator files, JSONL, a Kafka topic range. */
 #ifndef SLPCODER_CLI_DIFF_INPUT_H
 #define SLPCODER_CLI_DIFF_INPUT_H
@@ -35,7 +36,8 @@ int diff_input_open_file(const char *path, diff_in_fmt_t fmt, diff_input_t **out
 
 /* Open a read-only range of a topic: no consumer group, nothing committed; partitions are
  * read one after another in partition order so the report does not depend on timing.
- * xprops: "kafka.prop=value" or "prop=value" strings. 0, or -1 with err set. */
+ * xprops: "kafka.prop=value" or "prop=value" strings. 0, -2 a bad setting, or -1 (Kafka
+ * unreachable, no such topic), with err set. */
 int diff_input_open_kafka(const char *brokers, const char *topic, diff_pos_t from, diff_pos_t to,
                           const char *const *xprops, int n_xprops, diff_input_t **out, char *err,
                           size_t errlen);

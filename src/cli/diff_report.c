@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* diff_report.c -- counting what a rules change alters, and writing it as text, JSON or CSV. */
 #include "cli/diff_report.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* diff_report.h -- the counters of `slpcoder diff` and its text, JSON and CSV reports.
  *
  * Memory is fixed after diff_report_init: counters, a bounded table of change kinds and rule

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kafka_conf.c -- -X settings handed to librdkafka for the CLI's own clients. */
 #include "cli/kafka_conf.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kafka_conf.h -- -X kafka.prop=value settings for the CLI's Kafka clients (diff, replay). */
 #ifndef SLPCODER_CLI_KAFKA_CONF_H
 #define SLPCODER_CLI_KAFKA_CONF_H

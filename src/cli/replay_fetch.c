@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* replay_fetch.c -- read back the exact input message a rejection's slpcoder.source names.
  *
  * librdkafka's per-partition (legacy) consumer: each partition is started once and read

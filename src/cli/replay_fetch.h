@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* replay_fetch.h -- fetch the one message a "topic/partition/offset" source header names. */
 #ifndef SLPCODER_CLI_REPLAY_FETCH_H
 #define SLPCODER_CLI_REPLAY_FETCH_H

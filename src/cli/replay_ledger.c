@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* replay_ledger.c -- recover what an interrupted replay delivered but did not commit. */
 #include "cli/replay_ledger.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* replay_ledger.h -- what an interrupted replay already produced, so a re-run does not repeat it.
  *
  * A replay commits its progress (the source offsets) after its records are delivered. A run

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* result_diff.c -- two CodingResults compared field by field through protobuf-c's descriptors.
  *
  * Written by hand because protobuf-c has no message comparison (only pack and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* worker_errors.c -- the slpcoder.errors.* headers on a dead letter or a rejection, after Kafka
  * Connect's __connect.errors.* convention: where the input came from, which stage refused it,
  * why, under which rules and on which worker (docs/spec/contract.md, "Error headers"). */

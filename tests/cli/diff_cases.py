@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """diff_cases.py -- `slpcoder diff` names exactly the claims and dollars a one-row bundle change alters.
 
 Five bundle pairs, each differing from the default by one row (a PTP row, an MUE value, a new
@@ -334,6 +335,10 @@ def case_errors():
     check("errors: one --rules is a usage error (64)", p.returncode == 64, str(p.returncode))
     p = subprocess.run([BIN, "diff", "--rules", RULES, "--rules", TMP + "/nope", "--in", inp], capture_output=True, text=True)
     check("errors: a missing bundle exits 78", p.returncode == 78, str(p.returncode))
+    p = subprocess.run([BIN, "diff", "--rules", RULES, "--rules", RULES, "--brokers", "127.0.0.1:1", "--topic", "t",
+                        "-X", "kafka.no.such.property=1"], capture_output=True, text=True)
+    check("errors: a bad -X setting exits 78 naming it", p.returncode == 78 and "no.such.property" in p.stderr,
+          f"{p.returncode} {p.stderr[:200]}")
     trunc = os.path.join(TMP, "trunc.bin")
     with open(trunc, "wb") as f:
         f.write(b"\x90\x03\x0a")

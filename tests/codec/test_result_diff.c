@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_result_diff.c -- slp_coding_result_compare: one table row per kind of difference between
  * two CodingResults (equal, a scalar, a modifier added, an order change, a line removed or
  * added, claim <-> rejection, a finding's wording). */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # replay.sh -- mock tier: dead letters and rejections back through the pipeline with `slpcoder
 # replay` after a fix, once each, a killed replay re-run without repeats; `slpcoder diff` over a
 # topic range agrees with the worker (tests/daemon/replay_lib.bash).

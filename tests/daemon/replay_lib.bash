@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # replay_lib.bash -- the `slpcoder replay` scenario both Kafka tiers run (sourced after lib.bash,
 # with BS and the T_* topics set).
 #
