@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -22,10 +23,6 @@
 #ifndef SLPCODER_VERSION
 #define SLPCODER_VERSION "0.1.0" /* TODO: from CMake project(VERSION) */
 #endif
-
-#define EX_USAGE 64
-#define EX_SOFTWARE 70
-#define EX_CONFIG 78
 
 extern char **environ;
 
@@ -59,7 +56,8 @@ static void usage(FILE *out) {
           "                      summary and 3 claims as JSON, exit when idle\n"
           "  --check-config      validate everything (including librdkafka's view), print the\n"
           "                      effective settings and exit 0, or exit 78\n"
-          "Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP reloads the rules bundle.\n\n");
+          "Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP reloads the rules bundle.\n"
+          "Exit 69 (EX_UNAVAILABLE): a fatal Kafka client error, or no output could be written.\n\n");
   slp_config_usage(out);
 }
 
@@ -117,7 +115,9 @@ static void on_reloaded(slp_rules_t *rules, void *arg) {
 static void on_worker_closed(slp_worker_t *w, int rc, void *arg) {
   app_t *app = arg;
   (void)w;
-  app->exit_rc = rc ? EX_SOFTWARE : 0;
+  /* The worker's status is already a <sysexits.h> one (EX_UNAVAILABLE after a fatal client
+   * error); anything else non-zero is ours. Non-zero so that a supervisor restarts us. */
+  app->exit_rc = rc == 0 ? 0 : rc >= EX__BASE && rc <= EX__MAX ? rc : EX_SOFTWARE;
   uv_close((uv_handle_t *)&app->sigterm, NULL);
   uv_close((uv_handle_t *)&app->sigint, NULL);
   uv_close((uv_handle_t *)&app->sighup, NULL);
