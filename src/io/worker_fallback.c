@@ -111,8 +111,8 @@ static ptrdiff_t build_undeliverable(slp_worker_t *w, const void *val, size_t vl
                        .carc = "",
                        .rarc = ""};
   snprintf(f->message, sizeof f->message,
-           "Not coded: neither the result for %.40s nor the input as a dead letter could be "
-           "written (%s).",
+           "Not coded: no output for this input could be written, the last refused on %.40s "
+           "(%s).",
            failed_topic, rd_kafka_err2name(err));
   size_t needed = 0;
   ptrdiff_t n = slp_encode_result(&s, r, NULL, 0, &needed);
