@@ -57,7 +57,8 @@ static void usage(FILE *out) {
           "  --check-config      validate everything (including librdkafka's view), print the\n"
           "                      effective settings and exit 0, or exit 78\n"
           "Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP reloads the rules bundle.\n"
-          "Exit 69 (EX_UNAVAILABLE): a fatal Kafka client error, or no output could be written.\n\n");
+          "Exit 69 (EX_UNAVAILABLE): a fatal Kafka client error, or no output can be written.\n"
+          "\n");
   slp_config_usage(out);
 }
 
@@ -353,12 +354,14 @@ int main(int argc, char **argv) {
   const slp_worker_counters_t *n = slp_worker_counters(app.worker);
   SLP_INFO("stopped consumed=%llu coded=%llu rejected=%llu dlq=%llu delivered=%llu retried=%llu "
            "dropped=%llu "
-           "txn_commits=%llu txn_aborts=%llu",
+           "txn_commits=%llu txn_aborts=%llu refused=%llu fallback_dlq=%llu "
+           "fallback_rejected=%llu",
            (unsigned long long)n->consumed, (unsigned long long)n->coded,
            (unsigned long long)n->rejected, (unsigned long long)n->dead_lettered,
            (unsigned long long)n->delivered, (unsigned long long)n->retried,
            (unsigned long long)n->dropped, (unsigned long long)n->txn_commits,
-           (unsigned long long)n->txn_aborts);
+           (unsigned long long)n->txn_aborts, (unsigned long long)n->refused,
+           (unsigned long long)n->fallback_dlq, (unsigned long long)n->fallback_rejected);
   if (cfg->summary)
     slp_worker_print_summary(app.worker, stdout, seconds);
   slp_worker_free(app.worker);

@@ -150,6 +150,14 @@ void slp__produce_stage(slp_worker_t *w, slp__rec_t *rec, int stage, int failed_
     return;
   }
   w->n.fallback_rejected++;
+  if (klen > SLP__FALLBACK_KEY_MAX) {
+    /* The key alone may be what no output can carry: the last resort goes without it (a
+     * partition of the producer's choosing) rather than stop the partition. */
+    snprintf(why + strlen(why), sizeof why - strlen(why), "; key of %zu bytes omitted", klen);
+    slp__hdr_set(hdrs, "slpcoder.error", why);
+    key = NULL;
+    klen = 0;
+  }
   uint8_t *buf = NULL;
   ptrdiff_t n = build_undeliverable(w, val, vlen, topic_of(w, failed_out), err, &buf);
   if (n < 0) {

@@ -36,6 +36,7 @@ enum { SLP__STAGE_RESULT = 0, SLP__STAGE_DLQ, SLP__STAGE_FALLBACK };
 enum { SLP__ERR_RETRIABLE = 0, SLP__ERR_PERMANENT, SLP__ERR_FATAL };
 
 #define SLP__HDR_MAX 256 /* bytes of any header value the worker writes (worker_headers.c) */
+#define SLP__FALLBACK_KEY_MAX 4096 /* a longer input key is left off an output.undeliverable */
 
 typedef struct slp__part {
   int32_t id;

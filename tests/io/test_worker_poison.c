@@ -226,6 +226,36 @@ static void dlq_just_over(const mode_t_ *m) {
   wh_destroy(h);
 }
 
+/* A key that no output can carry (the claim and the dead letter both repeat it): the
+ * output.undeliverable Rejection goes without it, and says so. */
+static void key_too_big(const mode_t_ *m) {
+  wh_t *h = start(m);
+  size_t klen = LIMIT - 100;
+  char *key = wh_repeat('K', klen);
+  size_t len;
+  uint8_t *in = wh_session("ev-bigkey", NULL, NULL, &len);
+  wh_produce(h, key, klen, in, len);
+  produce_next(h);
+  run_and_restart(h);
+  assert_int_equal(h->last.refused, 2); /* the claim, then the dead letter */
+  assert_int_equal(h->last.fallback_rejected, 1);
+  wh_msgs_t rej;
+  wh_read(h, h->cfg.topic_rejected, &rej);
+  assert_int_equal(rej.n, 1);
+  assert_null(rej.v[0].key);
+  assert_non_null(strstr(rej.v[0].hdr_error, "key of"));
+  Slpcoder__V1__Rejection *r = rejection(&rej.v[0]);
+  assert_string_equal(r->findings[0]->rule_id, "output.undeliverable");
+  assert_string_equal(r->event_id, "ev-bigkey");
+  slpcoder__v1__rejection__free_unpacked(r, NULL);
+  wh_msgs_free(&rej);
+  assert_int_equal(count(h, h->cfg.topic_dlq), 0);
+  assert_true(assert_next_coded(h) == 1);
+  free(in);
+  free(key);
+  wh_destroy(h);
+}
+
 /* The broker refuses the coded claim for good (MESSAGE_TOO_LARGE on the Produce, as a topic
  * with a smaller max.message.bytes does): the input is dead-lettered, with the reason. With
  * `twice`, the broker refuses the dead letter too: output.undeliverable. */
@@ -351,6 +381,7 @@ BOTH(id_bound)
 BOTH(dlq_just_under)
 BOTH(dlq_just_over)
 BOTH(tombstone)
+BOTH(key_too_big)
 BOTH(fatal_exits_nonzero)
 
 static void refused_once(const mode_t_ *m) {
@@ -371,6 +402,7 @@ int main(void) {
       cmocka_unit_test(refused_once_alo),        cmocka_unit_test(refused_once_eos),
       cmocka_unit_test(refused_twice_alo),       cmocka_unit_test(refused_twice_eos),
       cmocka_unit_test(tombstone_alo),           cmocka_unit_test(tombstone_eos),
+      cmocka_unit_test(key_too_big_alo),         cmocka_unit_test(key_too_big_eos),
       cmocka_unit_test(fatal_exits_nonzero_alo), cmocka_unit_test(fatal_exits_nonzero_eos),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -295,7 +295,8 @@ int64_t wh_committed(wh_t *h, int32_t partition) {
 
 int64_t wh_high_watermark(wh_t *h, const char *topic, int32_t partition) {
   int64_t lo = 0, hi = 0;
-  rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(h->in, topic, partition, &lo, &hi, 10000);
+  rd_kafka_resp_err_t e =
+      rd_kafka_query_watermark_offsets(h->in, topic, partition, &lo, &hi, 10000);
   if (e)
     fail_msg("watermarks %s/%d: %s", topic, (int)partition, rd_kafka_err2str(e));
   return hi;
