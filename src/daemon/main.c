@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -23,10 +24,6 @@
 #ifndef SLPCODER_VERSION
 #define SLPCODER_VERSION "0.1.0" /* TODO: from CMake project(VERSION) */
 #endif
-
-#define EX_USAGE 64
-#define EX_SOFTWARE 70
-#define EX_CONFIG 78
 
 extern char **environ;
 
@@ -62,7 +59,8 @@ static void usage_options(FILE *out) {
           "                      effective settings and exit 0, or exit 78\n"
           "  --help-config=FMT   the settings as text, man (slpcoderd.8) or markdown\n"
           "                      (docs/CONFIGURATION.md)\n"
-          "Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP reloads the rules bundle.\n");
+          "Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP reloads the rules bundle.\n"
+          "Exit 69 (EX_UNAVAILABLE): a fatal Kafka client error, or no output can be written.\n");
 }
 
 static void usage(FILE *out) {
@@ -135,7 +133,9 @@ static void on_reloaded(slp_rules_t *rules, void *arg) {
 static void on_worker_closed(slp_worker_t *w, int rc, void *arg) {
   app_t *app = arg;
   (void)w;
-  app->exit_rc = rc ? EX_SOFTWARE : 0;
+  /* The worker's status is already a <sysexits.h> one (EX_UNAVAILABLE after a fatal client
+   * error); anything else non-zero is ours. Non-zero so that a supervisor restarts us. */
+  app->exit_rc = rc == 0 ? 0 : rc >= EX__BASE && rc <= EX__MAX ? rc : EX_SOFTWARE;
   uv_close((uv_handle_t *)&app->sigterm, NULL);
   uv_close((uv_handle_t *)&app->sigint, NULL);
   uv_close((uv_handle_t *)&app->sighup, NULL);
@@ -373,12 +373,14 @@ int main(int argc, char **argv) {
   const slp_worker_counters_t *n = slp_worker_counters(app.worker);
   SLP_INFO("stopped consumed=%llu coded=%llu rejected=%llu dlq=%llu delivered=%llu retried=%llu "
            "dropped=%llu "
-           "txn_commits=%llu txn_aborts=%llu",
+           "txn_commits=%llu txn_aborts=%llu refused=%llu fallback_dlq=%llu "
+           "fallback_rejected=%llu",
            (unsigned long long)n->consumed, (unsigned long long)n->coded,
            (unsigned long long)n->rejected, (unsigned long long)n->dead_lettered,
            (unsigned long long)n->delivered, (unsigned long long)n->retried,
            (unsigned long long)n->dropped, (unsigned long long)n->txn_commits,
-           (unsigned long long)n->txn_aborts);
+           (unsigned long long)n->txn_aborts, (unsigned long long)n->refused,
+           (unsigned long long)n->fallback_dlq, (unsigned long long)n->fallback_rejected);
   if (cfg->summary)
     slp_worker_print_summary(app.worker, stdout, seconds);
   slp_worker_free(app.worker);

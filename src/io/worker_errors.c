@@ -15,16 +15,15 @@ void slp__add_error_headers(slp_worker_t *w, rd_kafka_headers_t *h, const rd_kaf
   gethostname(host, sizeof host - 1);
   host[sizeof host - 1] = '\0';
   snprintf(worker, sizeof worker, "%s:%ld", host, (long)getpid());
-  rd_kafka_header_add(h, "slpcoder.errors.topic", -1, w->cfg->topic_input, -1);
+  slp__hdr_set(h, "slpcoder.errors.topic", w->cfg->topic_input);
   snprintf(num, sizeof num, "%" PRId32, rkm->partition);
   rd_kafka_header_add(h, "slpcoder.errors.partition", -1, num, -1);
   snprintf(num, sizeof num, "%" PRId64, rkm->offset);
   rd_kafka_header_add(h, "slpcoder.errors.offset", -1, num, -1);
   rd_kafka_header_add(h, "slpcoder.errors.stage", -1, stage, -1);
-  rd_kafka_header_add(h, "slpcoder.errors.reason", -1, reason ? reason : "", -1);
+  slp__hdr_set(h, "slpcoder.errors.reason", reason ? reason : "");
   if (message)
-    rd_kafka_header_add(h, "slpcoder.errors.message", -1, message, -1);
-  rd_kafka_header_add(h, "slpcoder.errors.rules_version", -1, rules_version ? rules_version : "",
-                      -1);
-  rd_kafka_header_add(h, "slpcoder.errors.worker", -1, worker, -1);
+    slp__hdr_set(h, "slpcoder.errors.message", message);
+  slp__hdr_set(h, "slpcoder.errors.rules_version", rules_version ? rules_version : "");
+  slp__hdr_set(h, "slpcoder.errors.worker", worker);
 }
