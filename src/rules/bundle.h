@@ -46,6 +46,7 @@ typedef struct slp__code_row {
   uint16_t addon_min;     /* minutes a further block needs */
   int32_t from, to;       /* effective [from, to] in days */
   uint32_t order;         /* row order in the file */
+  uint32_t line;          /* line in codes.tsv, for messages */
 } slp__code_row_t;
 
 /* Payer policy: the section-7 table, per payer kind, overridden per payer_id. */
@@ -67,6 +68,7 @@ typedef struct slp__payer_row {
   char payer_id[SLP__ID];
   int32_t kind; /* payer kind this row is written for (its defaults fill "=" cells) */
   slp__policy_t policy;
+  uint32_t line; /* line in payers.tsv, for messages */
 } slp__payer_row_t;
 
 typedef struct slp__unit_override {
@@ -74,6 +76,7 @@ typedef struct slp__unit_override {
   char code[SLP__CODE];
   uint8_t scheme;       /* slp__scheme_t */
   uint32_t max_per_day; /* 0 = no cap; when set it replaces the MUE for this payer and code */
+  uint32_t line;        /* line in payer_units.tsv, for messages */
 } slp__unit_override_t;
 
 typedef struct slp__window {
@@ -85,6 +88,7 @@ typedef struct slp__kx_row {
   int32_t year;
   int64_t kx_cents;
   int64_t review_cents;
+  uint32_t line; /* line in kx.tsv, for messages */
 } slp__kx_row_t;
 
 typedef struct slp__ptp_row {
@@ -131,6 +135,7 @@ typedef struct slp__charge_row {
   char org[SLP__ID];
   char code[SLP__CODE];
   int64_t cents;
+  uint32_t line; /* line in charges.tsv, for messages */
 } slp__charge_row_t;
 
 /* manifest.ini: [bundle] and [policy] (time limits that are data, not C). */

@@ -217,6 +217,7 @@ void slp__load_codes(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) 
       *p = row;
       p->group = (uint8_t)g;
       p->order = order++;
+      p->line = (uint32_t)t.line;
     }
   }
   slp__tsv_close(&t);
