@@ -217,8 +217,8 @@ static void test_unknown_env_is_an_error(void **state) {
   /* every SLPCODER_* variable the harness sets is not a setting, and is let through */
   char *harness[] = {"SLPCODER_SOURCE_DIR=/s", "SLPCODER_BUILD_DIR=/b", "SLPCODER_BIN=/b/bin",
                      "SLPCODER_RULES=/r", "SLPCODER_BROKER_DIR=/k", "SLPCODER_BROKER_CACHE=/c",
-                     "SLPCODER_BENCH_COUNT=5", "SLPCODER_TEST_KEEP=1", "SLPCODER_DELIVERY=exactly-once",
-                     NULL};
+                     "SLPCODER_BENCH_COUNT=5", "SLPCODER_TEST_KEEP=1",
+                     "SLPCODER_DELIVERY=exactly-once", NULL};
   slp_config_init(&c);
   assert_int_equal(slp_config_load_env(&c, harness, err, sizeof err), 0);
   assert_int_equal(c.delivery, SLP_EXACTLY_ONCE);
@@ -269,7 +269,8 @@ static void test_validate_accepts(void **state) {
   slp_config_t c;
   slp_config_init(&c);
   assert_int_equal(slp_config_set(&c, "embedded.kafka", "true", "-X", err, sizeof err), 0);
-  assert_int_equal(slp_config_set(&c, "topic.input", "Slp_sessions-v1.2", "-X", err, sizeof err), 0);
+  assert_int_equal(slp_config_set(&c, "topic.input", "Slp_sessions-v1.2", "-X", err, sizeof err),
+                   0);
   assert_int_equal(slp_config_set(&c, "topic.coded", longest, "-X", err, sizeof err), 0);
   assert_int_equal(slp_config_set(&c, "kafka.acks", "-1", "-X", err, sizeof err), 0);
   assert_int_equal(slp_config_set(&c, "kafka.enable.idempotence", "true", "-X", err, sizeof err),
