@@ -347,14 +347,16 @@ static int json_to_integer(json_in_t *in, const char *path, const json_t *j, boo
         return fail(in, path, "expected an integer (%s), got a negative number", tname);
       unsigned long long v = strtoull(s, &end, 10);
       if (*end)
-        return fail(in, path, "expected an integer (%s), got a string that is not an integer", tname);
+        return fail(in, path, "expected an integer (%s), got a string that is not an integer",
+                    tname);
       if (errno == ERANGE || v > umax)
         return fail(in, path, "expected an integer (%s), got a number out of its range", tname);
       *out = v;
     } else {
       long long v = strtoll(s, &end, 10);
       if (*end)
-        return fail(in, path, "expected an integer (%s), got a string that is not an integer", tname);
+        return fail(in, path, "expected an integer (%s), got a string that is not an integer",
+                    tname);
       if (errno == ERANGE || v < min || v > max)
         return fail(in, path, "expected an integer (%s), got a number out of its range", tname);
       *out = (uint64_t)v;

@@ -424,7 +424,8 @@ static const struct json_err_case {
     {"{\"activities\": [{}, {\"minutes\": true}]}",
      "field \"activities[1].minutes\": expected an integer (uint32), got a boolean"},
     {"{\"activities\": [{\"minutes\": -1}]}",
-     "field \"activities[0].minutes\": expected an integer (uint32), got a number out of its range"},
+     "field \"activities[0].minutes\": expected an integer (uint32), got a number out of its "
+     "range"},
     {"{\"activities\": [{\"minutes\": 4294967296}]}", "(uint32), got a number out of its range"},
     {"{\"activities\": [{\"minutes\": 1.5}]}",
      "field \"activities[0].minutes\": expected an integer (uint32), got a fractional number"},
