@@ -11,6 +11,7 @@ pkgs=(
   librdkafka-dev libuv1-dev libcmocka-dev libjansson-dev libinih-dev
   clang kcat valgrind python3-confluent-kafka python3-protobuf
 )
+pkgs+=(libclang-rt-dev) # libFuzzer and clang's sanitizer runtimes, for the fuzz preset
 # The real-broker test tier runs Apache Kafka from its Maven Central jars: a JDK and Maven.
 # --no-java leaves them out (that tier then says loudly that it is skipped).
 if [[ "${1:-}" != "--no-java" ]]; then
