@@ -162,8 +162,10 @@ static void index_codes(slp_rules_t *r, slp_rules_errors_t *errs) {
                 r->codes.v[j].group == c->group;
       if (!found)
         slp_rules_errorf(errs, "codes.tsv", (long)c->line,
-                         "%s combines with %s, which has no row of its kind",
-                         slp__area_names[c->area], slp__area_names[c->combine]);
+                         "%s %s %s combines with %s, which has no %s %s row",
+                         slp__area_names[c->area], c->cls ? "TREAT" : "EVAL",
+                         c->group ? "GROUP" : "IND", slp__area_names[c->combine],
+                         c->cls ? "TREAT" : "EVAL", c->group ? "GROUP" : "IND");
     }
   }
 }

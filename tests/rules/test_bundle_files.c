@@ -219,16 +219,38 @@ static void test_bad_date_is_reported_once(void **state) {
   fx_append(dir, "telehealth.tsv", "ODDWIN\t2025-13-01\t*\n");
   long tline = count_lines(dir, "telehealth.tsv");
   fx_append(dir, "payers.tsv", "ODD\tCOMMERCIAL\t=\t=\t=\t=\t=\t=\t=\tODDWIN\t=\t=\t=\n");
+  /* and the LANGUAGE EVAL row, which SPEECH_SOUND EVAL combines with */
+  snprintf(path, sizeof path, "%s/codes.tsv", dir);
+  fp = fopen(path, "r");
+  assert_non_null(fp);
+  n = fread(text, 1, sizeof text - 1, fp);
+  fclose(fp);
+  text[n] = '\0';
+  p = strstr(text, "\nLANGUAGE\tEVAL\t");
+  assert_non_null(p);
+  long cline = 2;
+  for (char *q = text; q < p; q++)
+    cline += *q == '\n';
+  char *d = strstr(p, "\t2014-01-01\t");
+  assert_non_null(d);
+  memcpy(d + 1, "2014-13-01", 10);
+  fp = fopen(path, "w");
+  fputs(text, fp);
+  fclose(fp);
   slp_rules_errors_t errs;
   load_refused(dir, &errs);
   char want[128];
+  snprintf(want, sizeof want,
+           "codes.tsv:%ld: column effective_from: \"2014-13-01\" is not a YYYY-MM-DD date", cline);
+  assert_true(has_line(&errs, want));
   snprintf(want, sizeof want,
            "manifest.ini:%ld: effective_from: \"2025-02-30\" is not a YYYY-MM-DD date", line);
   assert_true(has_line(&errs, want));
   snprintf(want, sizeof want,
            "telehealth.tsv:%ld: column from: \"2025-13-01\" is not a YYYY-MM-DD date", tline);
   assert_true(has_line(&errs, want));
-  assert_int_equal(errs.n_total, 2); /* no "is required", no "not a window" on top */
+  /* no "is required", no "not a window", no "combines with LANGUAGE, which has no row" on top */
+  assert_int_equal(errs.n_total, 3);
   fx_remove(dir);
 }
 
