@@ -186,12 +186,14 @@ static void load_manifest(slp_rules_t *r, const char *dir, slp_rules_errors_t *e
   free(text);
 }
 
+/* The files at the top that a loader opens (and reports on itself). */
+static const char *const known[] = {
+    "codes.tsv",       "necessity.tsv",  "icd10cm.tsv",     "kx.tsv",  "telehealth.tsv",
+    "payer_kinds.tsv", "payers.tsv",     "payer_units.tsv", "mue.tsv", "ptp.tsv",
+    "fees.tsv",        "conversion.tsv", "charges.tsv",     "manifest.ini"};
+
 /* A .tsv at the top that no loader reads is most likely a misspelt table: refuse it. */
 static void check_unknown_tables(const char *dir, slp_rules_errors_t *errs) {
-  static const char *const known[] = {
-      "codes.tsv",       "necessity.tsv",  "icd10cm.tsv",     "kx.tsv",  "telehealth.tsv",
-      "payer_kinds.tsv", "payers.tsv",     "payer_units.tsv", "mue.tsv", "ptp.tsv",
-      "fees.tsv",        "conversion.tsv", "charges.tsv"};
   slp__names_t ns = {0};
   slp__list_files(dir, "", &ns);
   qsort(ns.v, ns.n, sizeof *ns.v, slp__cmp_str);
@@ -262,6 +264,8 @@ int slp_rules_load(const char *dir, slp_rules_t **out, slp_rules_errors_t *errs)
   slp__load_cms(r, dir, errs);
   slp__finalize(r, errs);
   check_unknown_tables(dir, errs);
+  /* a FIFO, device or dangling link at the top that no loader opens; directories are let be */
+  slp__report_irregular(dir, "", known, sizeof known / sizeof known[0], true, errs);
   uint64_t h = 0;
   hash_bundle(dir, &h, errs);
   if (errs->n_total > 0) {

@@ -86,6 +86,30 @@ static void test_non_regular_files_are_refused(void **state) {
   fx_remove(dir);
 }
 
+static void test_cms_folders_and_top_say_what_they_skip(void **state) {
+  (void)state;
+  char dir[256], path[512];
+  fx_copy_default(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/ncci/ccipra-v321r0-f1.txt", dir);
+  assert_int_equal(mkfifo(path, 0600), 0);
+  snprintf(path, sizeof path, "%s/mue/MCR_MUE.csv", dir);
+  assert_int_equal(symlink("/nonexistent/MCR_MUE.csv", path), 0);
+  snprintf(path, sizeof path, "%s/pfs/PPRRVU2025_Oct.csv", dir);
+  assert_int_equal(mkdir(path, 0700), 0);
+  snprintf(path, sizeof path, "%s/notes.fifo", dir);
+  assert_int_equal(mkfifo(path, 0600), 0);
+  snprintf(path, sizeof path, "%s/archive", dir); /* a directory at the top is let be */
+  assert_int_equal(mkdir(path, 0700), 0);
+  slp_rules_errors_t errs;
+  load_refused(dir, &errs);
+  assert_true(has_line(&errs, "ncci/ccipra-v321r0-f1.txt:0: not a regular file"));
+  assert_true(has_line(&errs, "mue/MCR_MUE.csv:0: cannot read: No such file or directory"));
+  assert_true(has_line(&errs, "pfs/PPRRVU2025_Oct.csv:0: not a regular file"));
+  assert_true(has_line(&errs, "notes.fifo:0: not a regular file"));
+  assert_int_equal(errs.n_total, 4);
+  fx_remove(dir);
+}
+
 static void test_size_cap_and_real_errno(void **state) {
   (void)state;
   char dir[256];
@@ -257,6 +281,7 @@ static void test_bad_date_is_reported_once(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_non_regular_files_are_refused),
+      cmocka_unit_test(test_cms_folders_and_top_say_what_they_skip),
       cmocka_unit_test(test_size_cap_and_real_errno),
       cmocka_unit_test(test_cms_reader_refuses_a_fifo_and_dev_zero),
       cmocka_unit_test(test_nul_byte_names_the_line),
