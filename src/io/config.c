@@ -3,9 +3,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "io/log.h"
 
@@ -243,20 +246,88 @@ int slp_config_set(slp_config_t *cfg, const char *key, const char *value, const 
 
 /* ---- file ------------------------------------------------------------------ */
 
+/* A configuration file is a few dozen lines; this bounds what is read from a wrong -c. */
+#define CFG_FILE_MAX (1 << 20)
+
 typedef struct file_ctx {
   slp_config_t *cfg;
   const char *path;
-  FILE *fp;
+  const char *buf; /* the whole file, NUL-terminated (it holds no other NUL) */
+  size_t pos, len;
   int line;      /* the line inih is parsing: it reads one, then calls the handler */
   char err[512]; /* first error, source included */
 } file_ctx_t;
 
+/* fgets over the buffer, for ini_parse_stream: at most num - 1 bytes, up to a newline. */
 static char *cfg_ini_reader(char *str, int num, void *stream) {
   file_ctx_t *fc = stream;
-  char *r = fgets(str, num, fc->fp);
-  if (r)
+  if (fc->pos >= fc->len || num < 2)
+    return NULL;
+  size_t max = (size_t)num - 1, n = 0;
+  while (n < max && fc->pos < fc->len) {
+    char c = fc->buf[fc->pos++];
+    str[n++] = c;
+    if (c == '\n')
+      break;
+  }
+  str[n] = '\0';
+  if (n > 0 && str[n - 1] == '\n')
     fc->line++;
-  return r;
+  else if (fc->pos >= fc->len)
+    fc->line++; /* the last line, without a newline */
+  return str;
+}
+
+/* Read path whole: a regular file (a FIFO or device is refused, never waited on) of at most
+ * CFG_FILE_MAX bytes without a NUL byte. Returns a malloc'd, NUL-terminated copy or NULL with
+ * err set. */
+static char *cfg_read_file(const char *path, size_t *len, char *err, size_t errlen) {
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    return snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)), NULL;
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int e = errno;
+    close(fd);
+    return snprintf(err, errlen, "%s: cannot open: %s", path, strerror(e)), NULL;
+  }
+  if (!S_ISREG(st.st_mode) || st.st_size > CFG_FILE_MAX) {
+    close(fd);
+    if (!S_ISREG(st.st_mode))
+      return snprintf(err, errlen, "%s: not a regular file", path), NULL;
+    return snprintf(err, errlen, "%s: larger than %d bytes", path, CFG_FILE_MAX), NULL;
+  }
+  char *buf = malloc((size_t)st.st_size + 1);
+  size_t n = 0;
+  while (buf && n < (size_t)st.st_size) {
+    ssize_t got = read(fd, buf + n, (size_t)st.st_size - n);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got <= 0) {
+      if (got < 0)
+        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+      else
+        break; /* shorter than fstat said: it shrank */
+      free(buf);
+      close(fd);
+      return NULL;
+    }
+    n += (size_t)got;
+  }
+  close(fd);
+  if (!buf)
+    return snprintf(err, errlen, "%s: out of memory", path), NULL;
+  buf[n] = '\0';
+  const char *nul = memchr(buf, '\0', n);
+  if (nul) { /* inih would read the line only up to it, and take a different value */
+    int line = 1;
+    for (const char *p = buf; p < nul; p++)
+      line += *p == '\n';
+    free(buf);
+    return snprintf(err, errlen, "%s:%d: NUL byte", path, line), NULL;
+  }
+  *len = n;
+  return buf;
 }
 
 static int cfg_ini_handler(void *user, const char *section, const char *name, const char *value) {
@@ -277,11 +348,12 @@ static int cfg_ini_handler(void *user, const char *section, const char *name, co
 
 int slp_config_load_file(slp_config_t *cfg, const char *path, char *err, size_t errlen) {
   file_ctx_t fc = {.cfg = cfg, .path = path};
-  fc.fp = fopen(path, "r");
-  if (!fc.fp)
-    return snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)), -1;
+  char *text = cfg_read_file(path, &fc.len, err, errlen);
+  if (!text)
+    return -1;
+  fc.buf = text;
   int rc = ini_parse_stream(cfg_ini_reader, &fc, cfg_ini_handler, &fc);
-  fclose(fc.fp);
+  free(text);
   if (rc == 0)
     return 0;
   if (rc < 0)
@@ -522,7 +594,10 @@ void slp_config_usage(FILE *out) {
   }
   fprintf(out,
           "  %-22s any librdkafka property, passed verbatim (e.g. kafka.bootstrap.servers);\n"
-          "  %-22s   env SLPCODER_KAFKA_FOO_BAR is kafka.foo.bar; file section [kafka]\n",
+          "  %-22s   env SLPCODER_KAFKA_FOO_BAR is kafka.foo.bar; file section [kafka]\n"
+          "Any other SLPCODER_* environment variable is an error (a misspelt key must not go\n"
+          "unnoticed), except the test harness's SLPCODER_SOURCE_DIR, _BUILD_DIR, _BIN, _RULES and\n"
+          "SLPCODER_BROKER_*, _BENCH_*, _TEST_*, _FUZZ_*.\n",
           "kafka.<property>", "");
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "io/config.h"
@@ -124,6 +125,43 @@ static void test_file_sections_and_lines(void **state) {
   assert_int_equal(slp_config_load_file(&c, path, err, sizeof err), -1);
   assert_non_null(strstr(err, "cannot open"));
   slp_config_free(&c);
+}
+
+static void test_file_that_is_not_a_config_file(void **state) {
+  (void)state;
+  slp_config_t c;
+  char want[256];
+  /* /dev/zero would feed inih NUL lines for ever; a FIFO would block the open */
+  slp_config_init(&c);
+  assert_int_equal(slp_config_load_file(&c, "/dev/zero", err, sizeof err), -1);
+  assert_string_equal(err, "/dev/zero: not a regular file");
+  slp_config_free(&c);
+  char dir[] = "/tmp/slpcfgdXXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char fifo[64];
+  snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+  assert_int_equal(mkfifo(fifo, 0600), 0);
+  slp_config_init(&c);
+  assert_int_equal(slp_config_load_file(&c, fifo, err, sizeof err), -1);
+  snprintf(want, sizeof want, "%s: not a regular file", fifo);
+  assert_string_equal(err, want);
+  slp_config_free(&c);
+  unlink(fifo);
+  /* a NUL byte cuts a line short: refused with its line, not read as a shorter value */
+  char path[64];
+  snprintf(path, sizeof path, "%s/nul.conf", dir);
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  fwrite("topic.input = a\nmax.in.flight = 10\0000\n", 1, 37, f);
+  fclose(f);
+  slp_config_init(&c);
+  assert_int_equal(slp_config_load_file(&c, path, err, sizeof err), -1);
+  snprintf(want, sizeof want, "%s:2: NUL byte", path);
+  assert_string_equal(err, want);
+  assert_int_equal(c.max_in_flight, 20000);
+  slp_config_free(&c);
+  unlink(path);
+  rmdir(dir);
 }
 
 static void test_env_and_precedence(void **state) {
@@ -348,6 +386,7 @@ int main(void) {
       cmocka_unit_test(test_bad_values_name_key_and_source),
       cmocka_unit_test(test_good_values),
       cmocka_unit_test(test_file_sections_and_lines),
+      cmocka_unit_test(test_file_that_is_not_a_config_file),
       cmocka_unit_test(test_env_and_precedence),
       cmocka_unit_test(test_kafka_refusal_names_key),
       cmocka_unit_test(test_validate),
