@@ -595,9 +595,9 @@ void slp_config_usage(FILE *out) {
   fprintf(out,
           "  %-22s any librdkafka property, passed verbatim (e.g. kafka.bootstrap.servers);\n"
           "  %-22s   env SLPCODER_KAFKA_FOO_BAR is kafka.foo.bar; file section [kafka]\n"
-          "Any other SLPCODER_* environment variable is an error (a misspelt key must not go\n"
-          "unnoticed), except the test harness's SLPCODER_SOURCE_DIR, _BUILD_DIR, _BIN, _RULES and\n"
-          "SLPCODER_BROKER_*, _BENCH_*, _TEST_*, _FUZZ_*.\n",
+          "Any other SLPCODER_* environment variable is an error (a misspelt key must not\n"
+          "go unnoticed), except the test harness's SLPCODER_SOURCE_DIR, _BUILD_DIR, _BIN,\n"
+          "_RULES and SLPCODER_BROKER_*, _BENCH_*, _TEST_*, _FUZZ_*.\n",
           "kafka.<property>", "");
 }
 
