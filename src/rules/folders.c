@@ -90,7 +90,8 @@ void slp__report_irregular(const char *dir, const char *sub, const char *const *
     *slot = copy;
   }
   closedir(d);
-  qsort(bad.v, bad.n, sizeof *bad.v, slp__cmp_str);
+  if (bad.n > 1)
+    qsort(bad.v, bad.n, sizeof *bad.v, slp__cmp_str);
   for (size_t i = 0; i < bad.n; i++) {
     const char *why = bad.v[i] + strlen(bad.v[i]) + 1;
     if (*why)
