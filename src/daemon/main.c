@@ -300,13 +300,19 @@ int main(int argc, char **argv) {
   if (check) {
     /* First, before the worker's clients exist: their topic handles would ask for the four
      * topics by name, and a broker that auto-creates topics would then make the check pass. */
+    int crc = 0;
     if (connect_ms > 0 && cfg->embedded_kafka) {
       fprintf(stderr, "slpcoderd: --connect: nothing to connect to with embedded.kafka\n");
-      return EX_USAGE;
-    }
-    if (connect_ms > 0 && slp_probe_cluster(cfg, NULL, connect_ms, err, sizeof err) != 0) {
+      crc = EX_USAGE;
+    } else if (connect_ms > 0 && slp_probe_cluster(cfg, NULL, connect_ms, err, sizeof err) != 0) {
       fprintf(stderr, "slpcoderd: --connect: %s\n", err);
-      return EX_UNAVAILABLE;
+      crc = EX_UNAVAILABLE;
+    }
+    if (crc != 0) {
+      slp_rules_unref(rules);
+      uv_loop_close(&app.loop);
+      slp_config_free(cfg);
+      return crc;
     }
     /* librdkafka's own view: build both clients' configurations for real. */
     slp_jobs_t jobs;
