@@ -60,6 +60,16 @@ int cli_cmd_rules(int argc, char **argv) {
   char summary[512];
   slp_rules_describe(rules, summary, sizeof summary);
   printf("rules_version: %s\n%s\n", slp_rules_version(rules), summary);
+  size_t need = slp_rules_coverage(rules, NULL, 0) + 1;
+  char *coverage = malloc(need);
+  if (coverage == NULL) {
+    fprintf(stderr, "slpcoder: out of memory\n");
+    slp_rules_unref(rules);
+    return CLI_EX_SOFTWARE;
+  }
+  slp_rules_coverage(rules, coverage, need);
+  fputs(coverage, stdout);
+  free(coverage);
   slp_rules_unref(rules);
   return fflush(stdout) == 0 ? CLI_EX_OK : CLI_EX_IOERR;
 }
