@@ -157,6 +157,7 @@ typedef struct slp__cf_row {
 typedef struct slp__pos_row {
   char pos[4];
   bool facility;
+  uint32_t line; /* line in pos.tsv, for messages */
 } slp__pos_row_t;
 
 /* mppr.tsv: the multiple procedure payment reduction in force for a MULT PROC indicator. */
@@ -164,6 +165,7 @@ typedef struct slp__mppr_row {
   int32_t from, to;         /* effective [from, to] in days */
   uint8_t mult_proc;        /* indicator the reduction applies to */
   uint32_t pe_reduce_pct;   /* percent of the PE component taken off reduced units */
+  uint32_t line;            /* line in mppr.tsv, for messages */
 } slp__mppr_row_t;
 
 /* orgs.tsv: an organization's Medicare locality (MAC + locality number). */
@@ -171,6 +173,7 @@ typedef struct slp__org_row {
   char org[SLP__ID];
   char mac[8];      /* 5 digits */
   char locality[4]; /* 2 digits */
+  uint32_t line;    /* line in orgs.tsv, for messages */
 } slp__org_row_t;
 
 /* pfs/GPCI*.csv: one locality's GPCIs for a year (x 1000, CMS gives 3 decimals). */

@@ -190,9 +190,14 @@ static void test_duplicates_name_both_lines(void **state) {
        "LANGUAGE\tTREAT\tIND\t92507\tuntimed\t1\t0\t-\t0\t0\t-\t-\tspeech\t2010-01-01\t*",
        "row for LANGUAGE TREAT IND overlaps the effective dates of the row on line ", "",
        "LANGUAGE\tTREAT\tIND\t"},
+      {"pos.tsv", "01\tPharmacy again\tnonfacility\tO",
+       "place of service 01 is listed twice (also on line ", ")", "01\t"},
+      {"mppr.tsv", "2020-01-01\t*\t5\t40", "two rows for MULT PROC 5 overlap (lines ", "",
+       "2013-04-01\t*\t5\t"},
   };
-  char want[5][SLP_RULES_ERROR_LEN];
-  for (size_t i = 0; i < 5; i++) {
+  enum { N_DUP = sizeof cases / sizeof cases[0] };
+  char want[N_DUP][SLP_RULES_ERROR_LEN];
+  for (size_t i = 0; i < N_DUP; i++) {
     char path[512], text[512];
     snprintf(path, sizeof path, "%s/%s", dir, cases[i].file);
     FILE *fp = fopen(path, "r");
@@ -207,14 +212,18 @@ static void test_duplicates_name_both_lines(void **state) {
     assert_true(earlier > 0);
     snprintf(text, sizeof text, "%s\n", cases[i].row);
     fx_append(dir, cases[i].file, text);
-    snprintf(want[i], sizeof want[i], "%s:%ld: %s%ld%s", cases[i].file, n + 1, cases[i].msg,
-             earlier, cases[i].end);
+    if (strcmp(cases[i].file, "mppr.tsv") == 0) /* "(lines E and L)" */
+      snprintf(want[i], sizeof want[i], "%s:%ld: %s%ld and %ld)", cases[i].file, n + 1,
+               cases[i].msg, earlier, n + 1);
+    else
+      snprintf(want[i], sizeof want[i], "%s:%ld: %s%ld%s", cases[i].file, n + 1, cases[i].msg,
+               earlier, cases[i].end);
   }
   slp_rules_errors_t errs;
   load_refused(dir, &errs);
-  for (size_t i = 0; i < 5; i++)
+  for (size_t i = 0; i < N_DUP; i++)
     assert_true(has_line(&errs, want[i]));
-  assert_int_equal(errs.n_total, 5);
+  assert_int_equal(errs.n_total, N_DUP);
   fx_remove(dir);
 }
 
