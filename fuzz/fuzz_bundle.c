@@ -9,14 +9,16 @@
 #include "fuzz_common.h"
 
 static const char *const files[] = {
-    "codes.tsv",       "necessity.tsv",  "icd10cm.tsv",     "kx.tsv",
-    "telehealth.tsv",  "payer_kinds.tsv", "payers.tsv",     "payer_units.tsv",
-    "mue.tsv",         "ptp.tsv",         "fees.tsv",       "conversion.tsv",
-    "charges.tsv",     "manifest.ini",    "ncci/ccipra-v321r0-f1.txt",
-    "mue/MCR_MUE_PractitionerServices_Eff_01-01-2025.csv", "icd10cm/icd10cm_order_2025.txt",
-    "pfs/PPRRVU2025_Oct.csv"};
+    /* the project's files, in the default bundle */
+    "codes.tsv", "necessity.tsv", "icd10cm.tsv", "kx.tsv", "telehealth.tsv", "payer_kinds.tsv",
+    "payers.tsv", "payer_units.tsv", "mue.tsv", "ptp.tsv", "fees.tsv", "conversion.tsv",
+    "charges.tsv", "pointers.tsv", "pos.tsv", "mppr.tsv", "orgs.tsv", "manifest.ini",
+    /* CMS files, added to the copy for one run */
+    "ncci/ccipra-v321r0-f1.txt", "mue/MCR_MUE_PractitionerServices_Eff_01-01-2025.csv",
+    "icd10cm/icd10cm_order_2025.txt", "pfs/PPRRVU2025_Oct.csv", "pfs/GPCI2025.csv",
+    "pfs/25LOCCO.csv"};
 #define N_FILES (sizeof files / sizeof files[0])
-#define N_PROJECT 14 /* files[0..13] are in the default bundle; the CMS ones are added */
+#define N_PROJECT 18 /* files[0..17] are in the default bundle; the CMS ones are added */
 
 static char bundle[600];
 static uint8_t *original[N_PROJECT];

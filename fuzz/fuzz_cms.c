@@ -1,5 +1,6 @@
-/* fuzz_cms.c -- libFuzzer target: the input bytes as a file, read by all four CMS file parsers
- * (cms.h) directly, and the input's head as a PFS file name.
+/* fuzz_cms.c -- libFuzzer target: the input bytes as a file, read by every CMS file parser
+ * (cms.h) directly (PTP, MUE, ICD-10-CM order, PPRRVU, GPCI, county-to-locality), and the
+ * input's head as a PFS and a GPCI file name.
  *
  * Invariants: every row passed on is bounded and readable; every problem is "path:line: what";
  * no crash, leak or undefined behaviour. Built and run by ctest under -DSLPCODER_FUZZ=ON (the
@@ -30,6 +31,20 @@ static int check_pfs(void *ctx, const slp_cms_pfs_row_t *row) {
   return 0;
 }
 
+static int check_gpci(void *ctx, const slp_cms_gpci_row_t *row) {
+  (void)ctx;
+  FUZZ_ASSERT(strlen(row->mac) == 5 && strlen(row->locality) == 2 && strlen(row->state) <= 2 &&
+                  strlen(row->name) < sizeof row->name && row->work_milli >= 0 &&
+                  row->pe_milli >= 0 && row->mp_milli >= 0,
+              "GPCI row out of bounds");
+  return 0;
+}
+static int check_locality(void *ctx, const slp_cms_locality_row_t *row) {
+  (void)ctx;
+  FUZZ_ASSERT(strlen(row->mac) == 5 && strlen(row->locality) == 2, "locality row out of bounds");
+  return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static char path[700];
   slp_rules_errors_t errs;
@@ -44,11 +59,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   slp_cms_icd10_parse(path, "icd10cm/f.txt", check_icd, NULL, &errs);
   slp_cms_pfs_parse(path, "pfs/f.csv", check_pfs, NULL, &errs);
   fuzz_check_rules_errors(&errs);
+  memset(&errs, 0, sizeof errs);
+  slp_cms_gpci_parse(path, "pfs/GPCI2025.csv", check_gpci, NULL, &errs);
+  slp_cms_locality_parse(path, "pfs/25LOCCO.csv", check_locality, NULL, &errs);
+  fuzz_check_rules_errors(&errs);
   char name[64]; /* the input's head as a file name, NUL-terminated */
   size_t n = size < sizeof name - 1 ? size : sizeof name - 1;
   memcpy(name, data, n);
   name[n] = '\0';
   int year = slp_cms_pfs_year_from_name(name);
   FUZZ_ASSERT(year == -1 || (year >= 1990 && year <= 2099), "year %d", year);
+  year = slp_cms_gpci_year_from_name(name);
+  FUZZ_ASSERT(year == -1 || (year >= 1990 && year <= 2099), "GPCI year %d", year);
   return 0;
 }

@@ -67,15 +67,20 @@ cp tests/cli/data/session.json "$C/session_json/cli-sample.json"
 
 # bundle: first byte = which file (fuzz_bundle.c's files[] order), then its content.
 i=0
-for f in codes necessity icd10cm kx telehealth payer_kinds payers payer_units mue ptp fees conversion charges; do
-  { printf "\\$(printf '%03o' $i)"; cat "rules/default/$f.tsv"; } >"$C/bundle/$i-$f.tsv"
+for f in codes.tsv necessity.tsv icd10cm.tsv kx.tsv telehealth.tsv payer_kinds.tsv payers.tsv \
+  payer_units.tsv mue.tsv ptp.tsv fees.tsv conversion.tsv charges.tsv pointers.tsv pos.tsv mppr.tsv \
+  orgs.tsv manifest.ini; do
+  { printf "\\$(printf '%03o' $i)"; cat "rules/default/$f"; } >"$C/bundle/$i-$f"
   i=$((i + 1))
 done
-{ printf '\015'; cat rules/default/manifest.ini; } >"$C/bundle/13-manifest.ini"
-for d in ncci:14 mue:15 icd10cm:16 pfs:17; do
-  for f in tests/data/cms/${d%%:*}/* ; do
-    { printf "\\$(printf '%03o' "${d##*:}")"; cat "$f"; } >"$C/bundle/${d##*:}-$(basename "$f")"
-  done
+for spec in ncci/ccipra-v321r0-f1.txt:18 mue/MCR_MUE_PractitionerServices_Eff_01-01-2025.csv:19 \
+  icd10cm/icd10cm_order_2025.txt:20 pfs/PPRRVU2025_Oct.csv:21 pfs/GPCI2025.csv:22 pfs/25LOCCO.csv:23; do
+  f=${spec%%:*} n=${spec##*:}
+  { printf "\\$(printf '%03o' "$n")"; cat "tests/data/cms/$f"; } >"$C/bundle/$n-$(basename "$f")"
+  bad="tests/data/cms/bad/$(basename "$f")"
+  if [[ -f $bad ]]; then
+    { printf "\\$(printf '%03o' "$n")"; cat "$bad"; } >"$C/bundle/$n-bad-$(basename "$f")"
+  fi
 done
 
 # cms: the CMS test files, good and bad, as they are.
