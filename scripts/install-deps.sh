@@ -13,7 +13,8 @@ pkgs=(
   # the package test (cpack DEB: dpkg-shlibdeps, file; lintian) and the compose test (yaml)
   dpkg-dev file lintian python3-yaml
 )
-# No clang or valgrind: no test runs them (a libFuzzer build adds clang where it is built).
+# clang, libFuzzer and its sanitizer runtimes: the fuzz preset, which scripts/test.sh runs.
+pkgs+=(clang libclang-rt-dev)
 # The real-broker test tier runs Apache Kafka from its Maven Central jars: a JDK and Maven.
 # --no-java leaves them out (that tier then says loudly that it is skipped).
 if [[ "${1:-}" != "--no-java" ]]; then

@@ -18,6 +18,7 @@
 #include "io/embedded.h"
 #include "io/jobs.h"
 #include "io/log.h"
+#include "io/probe.h"
 #include "io/reload.h"
 #include "io/worker.h"
 
@@ -44,7 +45,7 @@ typedef struct app {
 static void usage_options(FILE *out) {
   fprintf(out,
           "usage: slpcoderd [-c FILE] [-X key=value ...] [--embedded-kafka] [--demo]\n"
-          "                 [--check-config] [--help] [--version]\n"
+          "                 [--check-config [--connect[=MS]]] [--help] [--version]\n"
           "       slpcoderd gen ...   (the synthetic session generator, see slpcoderd gen --help)\n"
           "\n"
           "Consumes SessionEvents, codes them, produces CodedClaims / Rejections / DLQ records.\n"
@@ -57,6 +58,9 @@ static void usage_options(FILE *out) {
           "                      summary and 3 claims as JSON, exit when idle\n"
           "  --check-config      validate everything (including librdkafka's view), print the\n"
           "                      effective settings and exit 0, or exit 78\n"
+          "  --connect[=MS]      with --check-config: also ask the brokers for metadata (within\n"
+          "                      MS ms, default 10000) and check the four topics exist; exit 69\n"
+          "                      when no broker answers or a topic is missing\n"
           "  --help-config=FMT   the settings as text, man (slpcoderd.8) or markdown\n"
           "                      (docs/CONFIGURATION.md)\n"
           "Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP reloads the rules bundle.\n"
@@ -182,6 +186,7 @@ int main(int argc, char **argv) {
   const char *xs[256];
   int n_x = 0;
   bool check = false, embedded = false, demo = false, xs_only = false;
+  int connect_ms = 0; /* --connect: > 0 */
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -197,6 +202,16 @@ int main(int argc, char **argv) {
     }
     if (!strcmp(a, "--check-config")) {
       check = true;
+      continue;
+    }
+    if (!strcmp(a, "--connect") || !strncmp(a, "--connect=", 10)) {
+      char *end = NULL;
+      long ms = a[9] ? strtol(a + 10, &end, 10) : 10000;
+      if ((end && (*end || end == a + 10)) || ms < 1 || ms > 600000) {
+        fprintf(stderr, "slpcoderd: %s: expected --connect=MS with MS from 1 to 600000\n", a);
+        return EX_USAGE;
+      }
+      connect_ms = (int)ms;
       continue;
     }
     if (!strcmp(a, "--embedded-kafka")) {
@@ -266,6 +281,10 @@ int main(int argc, char **argv) {
   for (int i = 0; i < n_x; i++)
     if (set_or_die(cfg, xs[i], "-X"))
       return EX_CONFIG;
+  if (connect_ms > 0 && !check) {
+    fprintf(stderr, "slpcoderd: --connect: only with --check-config\n");
+    return EX_USAGE;
+  }
   if (slp_config_validate(cfg, err, sizeof err) != 0) {
     fprintf(stderr, "slpcoderd: %s\n", err);
     return EX_CONFIG;
@@ -298,6 +317,22 @@ int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
   uv_loop_init(&app.loop);
   if (check) {
+    /* First, before the worker's clients exist: their topic handles would ask for the four
+     * topics by name, and a broker that auto-creates topics would then make the check pass. */
+    int crc = 0;
+    if (connect_ms > 0 && cfg->embedded_kafka) {
+      fprintf(stderr, "slpcoderd: --connect: nothing to connect to with embedded.kafka\n");
+      crc = EX_USAGE;
+    } else if (connect_ms > 0 && slp_probe_cluster(cfg, NULL, connect_ms, err, sizeof err) != 0) {
+      fprintf(stderr, "slpcoderd: --connect: %s\n", err);
+      crc = EX_UNAVAILABLE;
+    }
+    if (crc != 0) {
+      slp_rules_unref(rules);
+      uv_loop_close(&app.loop);
+      slp_config_free(cfg);
+      return crc;
+    }
     /* librdkafka's own view: build both clients' configurations for real. */
     slp_jobs_t jobs;
     slp_worker_t *w = NULL;
