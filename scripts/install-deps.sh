@@ -11,6 +11,9 @@ pkgs=(
   librdkafka-dev libuv1-dev libcmocka-dev libjansson-dev libinih-dev
   clang kcat valgrind python3-confluent-kafka python3-protobuf
 )
+# slpcoderd's /metrics and probes (libhttp-parser), sd_notify (libsystemd), and their tests:
+# curl, a real exposition parser (python3-prometheus-client, promtool), systemd-analyze.
+pkgs+=(libhttp-parser-dev libsystemd-dev curl python3-prometheus-client prometheus systemd)
 # The real-broker test tier runs Apache Kafka from its Maven Central jars: a JDK and Maven.
 # --no-java leaves them out (that tier then says loudly that it is skipped).
 if [[ "${1:-}" != "--no-java" ]]; then

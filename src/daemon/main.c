@@ -16,6 +16,7 @@
 #include "io/embedded.h"
 #include "io/jobs.h"
 #include "io/log.h"
+#include "io/ops.h"
 #include "io/reload.h"
 #include "io/worker.h"
 
@@ -36,6 +37,7 @@ typedef struct app {
   slp_embedded_t *emb;
   slp_worker_t *worker;
   slp_reload_t reload;
+  slp_ops_t ops; /* /metrics /healthz /readyz, sd_notify */
   uv_signal_t sigterm, sigint, sighup;
   uv_timer_t hard;
   slp_job_t gen_job;
@@ -90,10 +92,12 @@ static void on_hard_deadline(uv_timer_t *t) {
 static void on_signal(uv_signal_t *s, int signum) {
   app_t *app = s->data;
   if (signum == SIGHUP) {
+    slp_ops_reloading(&app->ops);
     slp_reload_request(&app->reload);
     return;
   }
   SLP_INFO("signal %s: graceful stop", signum == SIGTERM ? "SIGTERM" : "SIGINT");
+  slp_ops_stopping(&app->ops);
   if (!app->worker) { /* hosting the cluster only */
     if (!uv_is_closing((uv_handle_t *)&app->sigterm))
       on_worker_closed(NULL, 0, app);
@@ -107,6 +111,7 @@ static void on_signal(uv_signal_t *s, int signum) {
 
 static void on_reloaded(slp_rules_t *rules, void *arg) {
   app_t *app = arg;
+  slp_ops_reloaded(&app->ops, rules != NULL);
   if (!rules)
     return;
   if (app->worker)
@@ -122,6 +127,7 @@ static void on_worker_closed(slp_worker_t *w, int rc, void *arg) {
   uv_close((uv_handle_t *)&app->sigint, NULL);
   uv_close((uv_handle_t *)&app->sighup, NULL);
   uv_close((uv_handle_t *)&app->hard, NULL);
+  slp_ops_close(&app->ops);
   slp_reload_close(&app->reload);
   if (app->emb)
     slp_embedded_close_timers(app->emb);
@@ -312,6 +318,11 @@ int main(int argc, char **argv) {
   }
   if (cfg->embedded_worker && slp_worker_new(&app.loop, &app.jobs, cfg, bootstrap, rules,
                                              &app.worker, err, sizeof err) != 0) {
+    fprintf(stderr, "slpcoderd: %s\n", err);
+    return EX_CONFIG;
+  }
+  if (app.worker &&
+      slp_ops_start(&app.ops, &app.loop, cfg, app.worker, SLPCODER_VERSION, err, sizeof err)) {
     fprintf(stderr, "slpcoderd: %s\n", err);
     return EX_CONFIG;
   }

@@ -19,6 +19,8 @@
 #include <librdkafka/rdkafka.h>
 
 #include "io/jobs.h"
+#include "io/kstats.h"
+#include "io/latency.h"
 #include "io/offsets.h"
 #include "io/worker.h"
 #include "slpcoder/codec.h"
@@ -26,6 +28,7 @@
 enum { SLP__P_NONE = 0, SLP__P_ACTIVE, SLP__P_REVOKING };
 enum { SLP__W_INIT = 0, SLP__W_RUNNING, SLP__W_DRAINING, SLP__W_CLOSING, SLP__W_DONE };
 enum { SLP__OUT_CODED = 0, SLP__OUT_REJECTED, SLP__OUT_DLQ };
+enum { SLP__REB_ASSIGN = 0, SLP__REB_REVOKE, SLP__REB_LOST, SLP__REB_KINDS };
 
 typedef struct slp__part {
   int32_t id;
@@ -38,6 +41,7 @@ typedef struct slp__part {
 typedef struct slp__rec { /* one output in flight; the producer's opaque */
   slp__part_t *part;
   uint64_t ticket;
+  int64_t ts_ms; /* the input's timestamp (ms since the epoch), -1 none: for the latency */
 } slp__rec_t;
 
 typedef struct slp__pend { /* an output waiting for room in the producer queue */
@@ -104,6 +108,15 @@ struct slp_worker {
 
   slp_worker_counters_t n;
   uint64_t rule_counts[SLP__MAX_RULE_IDS]; /* indexed like slp_rule_ids */
+
+  /* operations (/metrics, /healthz, /readyz; metrics.c, worker_status.c) */
+  uint64_t last_poll;    /* loop ms of the last rd_kafka_consumer_poll round */
+  uint64_t last_tick;    /* loop ms of the last on_tick */
+  uint64_t bp_ms;        /* back-pressure (held or paused) time, summed at each tick */
+  uint64_t rebalances[SLP__REB_KINDS];
+  uint64_t dlq_reasons[SLP_DLQ_REASONS]; /* indexed by slp_dlq_reason() */
+  slp_latency_t e2e;                     /* input timestamp to output acknowledged */
+  slp_kstats_t kstats;                   /* from the consumer's statistics */
 };
 
 static inline uint64_t slp__now_ms(slp_worker_t *w) {

@@ -107,6 +107,7 @@ void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     return;
   }
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    w->rebalances[SLP__REB_ASSIGN]++;
     for (int i = 0; i < parts->cnt; i++) {
       slp__part_t *p = part_get(w, parts->elems[i].partition);
       if (!p)
@@ -132,6 +133,7 @@ void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     SLP_ERROR("rebalance error: %s", rd_kafka_err2str(err));
     return;
   }
+  w->rebalances[rd_kafka_assignment_lost(rk) ? SLP__REB_LOST : SLP__REB_REVOKE]++;
   if (rd_kafka_assignment_lost(rk)) {
     SLP_WARN("lost %d partitions: dropping their work without storing offsets", parts->cnt);
     for (int i = 0; i < parts->cnt; i++) {
