@@ -121,8 +121,12 @@ static void fmt_f64(char *buf, size_t len, double v) {
     snprintf(buf, len, "NaN");
   else if (isinf(v))
     snprintf(buf, len, v > 0 ? "+Inf" : "-Inf");
-  else
-    snprintf(buf, len, "%.17g", v);
+  else {
+    /* the shortest of %.15g / %.17g that reads back as v: le="0.005", not 0.0050000000000000001 */
+    snprintf(buf, len, "%.15g", v);
+    if (strtod(buf, NULL) != v)
+      snprintf(buf, len, "%.17g", v);
+  }
 }
 
 void slp_expo_u64(slp_expo_t *e, const char *name, const char *const *labels, uint64_t v) {
