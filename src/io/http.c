@@ -16,9 +16,12 @@ struct slp__http_conn {
   uv_tcp_t tcp;
   uv_timer_t idle;
   uv_write_t wr;
+  uv_shutdown_t shut;
   http_parser parser;
-  size_t head_bytes; /* bytes of the current request before its headers completed */
+  size_t head_bytes; /* the current request's target and header bytes so far */
+  bool too_large;    /* head_bytes passed SLP_HTTP_MAX_HEAD */
   bool headers_done, complete, writing, closing, keep_alive;
+  bool discarding; /* answered and shut down for writing: reading to EOF (lingering close) */
   int handles;      /* 2 until both tcp and idle are closed */
   char url[512];
   size_t url_len;
@@ -117,10 +120,16 @@ static void reset_request(slp__http_conn_t *c) {
   http_parser_init(&c->parser, HTTP_REQUEST);
   c->parser.data = c;
   c->head_bytes = 0;
+  c->too_large = false;
   c->headers_done = c->complete = false;
   c->url_len = 0;
   c->url_too_long = false;
   c->url[0] = 0;
+}
+
+static void on_shutdown(uv_shutdown_t *req, int status) {
+  (void)req;
+  (void)status; /* the read side ends it: EOF, an error or the idle timer */
 }
 
 static void on_written(uv_write_t *wr, int status) {
@@ -130,8 +139,20 @@ static void on_written(uv_write_t *wr, int status) {
   c->out = NULL;
   if (c->closing)
     return;
-  if (status < 0 || !c->keep_alive) {
+  if (status < 0) {
     conn_close(c);
+    return;
+  }
+  if (!c->keep_alive) {
+    /* Lingering close: closing with unread request bytes (a 200 kB head we stopped at
+     * 8 kB) would make the kernel send RST and the client could lose our answer. Shut
+     * down our side, then read and drop until the client closes, within the idle time. */
+    c->discarding = true;
+    if (uv_shutdown(&c->shut, (uv_stream_t *)&c->tcp, on_shutdown) != 0) {
+      conn_close(c);
+      return;
+    }
+    uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
     return;
   }
   reset_request(c);
@@ -206,8 +227,25 @@ static void answer(slp__http_conn_t *c, bool force_close) {
 
 /* ---- http-parser callbacks ---------------------------------------------------------- */
 
+/* Target and header bytes count against SLP_HTTP_MAX_HEAD; past it the parser stops. */
+static int count_head(slp__http_conn_t *c, size_t len) {
+  c->head_bytes += len;
+  if (c->head_bytes > SLP_HTTP_MAX_HEAD) {
+    c->too_large = true;
+    return 1;
+  }
+  return 0;
+}
+
+static int on_header_bytes(http_parser *p, const char *at, size_t len) {
+  (void)at;
+  return count_head(p->data, len);
+}
+
 static int on_url(http_parser *p, const char *at, size_t len) {
   slp__http_conn_t *c = p->data;
+  if (count_head(c, len))
+    return 1;
   if (c->url_len + len >= sizeof c->url) {
     c->url_too_long = true;
     return 0;
@@ -233,6 +271,8 @@ static int on_message_complete(http_parser *p) {
 
 static const http_parser_settings settings = {
     .on_url = on_url,
+    .on_header_field = on_header_bytes,
+    .on_header_value = on_header_bytes,
     .on_headers_complete = on_headers_complete,
     .on_message_complete = on_message_complete,
 };
@@ -256,14 +296,12 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
     conn_close(c);
     return;
   }
-  if (c->closing || c->writing)
-    return;
+  if (c->closing || c->writing || c->discarding)
+    return; /* discarding: the idle timer is not reset, so this ends within it */
   touch(c);
   size_t len = (size_t)nread;
   size_t used = http_parser_execute(&c->parser, &settings, buf->base, len);
   enum http_errno he = HTTP_PARSER_ERRNO(&c->parser);
-  if (!c->headers_done)
-    c->head_bytes += used;
   if (c->complete) {
     if (c->url_too_long) {
       respond_error(c, 414, "request target too long");
@@ -272,7 +310,7 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
     answer(c, used < len);
     return;
   }
-  if (he == HPE_HEADER_OVERFLOW || (!c->headers_done && c->head_bytes > SLP_HTTP_MAX_HEAD)) {
+  if (he == HPE_HEADER_OVERFLOW || c->too_large) {
     respond_error(c, 431, "request head too large");
     return;
   }
@@ -293,7 +331,7 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
 
 static void on_idle(uv_timer_t *t) {
   slp__http_conn_t *c = t->data;
-  if (c->writing || c->url_len || c->head_bytes) {
+  if (!c->discarding && (c->writing || c->head_bytes)) {
     /* Mid-request or not reading its answer: no 408, just close. */
     c->h->rejected++;
   }
