@@ -127,6 +127,10 @@ void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     SLP_INFO("assigned %d partitions (%s)", parts->cnt, rd_kafka_rebalance_protocol(rk));
     if (w->bp_paused || w->state != SLP__W_RUNNING)
       slp__set_paused_all(w, true);
+    else
+      /* A partition we revoked was paused (below) and librdkafka keeps that pause on
+       * its toppar: without this, one that comes back to us is never fetched again. */
+      rd_kafka_resume_partitions(rk, parts);
     return;
   }
   if (err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
