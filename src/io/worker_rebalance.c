@@ -65,6 +65,10 @@ void slp__finish_revoke(slp_worker_t *w) {
     }
   }
   SLP_INFO("revoked %d partitions after drain", l->cnt);
+  /* librdkafka 2.0 keeps an application pause on the partition across unassign: one
+   * that came back to us later would never be fetched again. Anything fetched between
+   * here and the unassign is dropped (not stored), for the next owner to read. */
+  rd_kafka_resume_partitions(w->consumer, l);
   unassign(w, l);
   rd_kafka_topic_partition_list_destroy(l);
 }
@@ -127,10 +131,6 @@ void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     SLP_INFO("assigned %d partitions (%s)", parts->cnt, rd_kafka_rebalance_protocol(rk));
     if (w->bp_paused || w->state != SLP__W_RUNNING)
       slp__set_paused_all(w, true);
-    else
-      /* A partition we revoked was paused (below) and librdkafka keeps that pause on
-       * its toppar: without this, one that comes back to us is never fetched again. */
-      rd_kafka_resume_partitions(rk, parts);
     return;
   }
   if (err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
@@ -150,6 +150,7 @@ void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     }
     if (w->eos && w->txn_open)
       w->abort_needed = true;
+    rd_kafka_resume_partitions(rk, parts); /* a back-pressure pause would outlive them */
     unassign(w, parts);
     return;
   }
