@@ -18,22 +18,26 @@ import http.client, sys, time, os
 port, pid = int(sys.argv[1]), int(sys.argv[2])
 c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
 n = size = 0
+spent = 0.0
 next_t = time.monotonic()
 while True:
     try:
         os.kill(pid, 0)
+        t0 = time.monotonic()
         c.request("GET", "/metrics")
         r = c.getresponse()
         size = len(r.read())
+        spent += time.monotonic() - t0
         n += r.status == 200
     except (OSError, http.client.HTTPException):
         break
     next_t += 0.1
     time.sleep(max(0, next_t - time.monotonic()))
-print(n, size)
+print(n, size, "%.3f" % (spent / n * 1000 if n else 0))
 '
 printf '%-8s %-7s %10s %10s %10s\n' round scrape inputs rate/s scrapes
 declare -A sum=([none]=0 [100ms]=0)
+ms_all=""
 for ((r = 1; r <= ROUNDS; r++)); do
   for mode in none 100ms; do
     name="scrape-$mode-$r"
@@ -50,7 +54,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
     [[ $RC == 0 ]] || die "$name exited $RC"
     if [[ $mode == 100ms ]]; then
       wait "$SPID" || true
-      read -r scrapes bytes <"$WORK/$name.scrapes"
+      read -r scrapes bytes ms <"$WORK/$name.scrapes"
+      ms_all+=" $ms"
     fi
     line=$(grep '^summary:' "$WORK/$name.out") || die "$name printed no summary"
     [[ $line == *" consumed=$N "* ]] || die "$name: $line"
@@ -62,4 +67,5 @@ done
 awk -v a="${sum[100ms]}" -v b="${sum[none]}" -v n="$ROUNDS" -v bytes="${bytes:-0}" 'BEGIN {
   printf "mean rate/s: no scrape %.0f, scrape every 100 ms %.0f (x %.3f); a scrape is %d bytes\n",
          b / n, a / n, (b > 0 ? a / b : 0), bytes }'
+echo "a scrape's round trip (request to last byte, client side), per scraped run, ms:$ms_all"
 echo "scrape-cost figures (mock cluster, $(nproc) cores shared with the cluster and the scraper)"
