@@ -14,6 +14,7 @@
 #include "gen/gen_cli.h"
 #include "io/config.h"
 #include "io/embedded.h"
+#include "io/http.h"
 #include "io/jobs.h"
 #include "io/log.h"
 #include "io/ops.h"
@@ -253,6 +254,10 @@ int main(int argc, char **argv) {
     if (set_or_die(cfg, xs[i], "-X"))
       return EX_CONFIG;
   if (slp_config_validate(cfg, err, sizeof err) != 0) {
+    fprintf(stderr, "slpcoderd: %s\n", err);
+    return EX_CONFIG;
+  }
+  if (cfg->http_listen[0] && slp_http_check_listen(cfg->http_listen, err, sizeof err) != 0) {
     fprintf(stderr, "slpcoderd: %s\n", err);
     return EX_CONFIG;
   }

@@ -345,8 +345,12 @@ static void on_connection(uv_stream_t *server, int status) {
     return;
   }
   slp__http_conn_t *c = calloc(1, sizeof *c);
-  if (!c)
-    return; /* left in the backlog; accepted when memory allows */
+  if (!c) {
+    /* libuv would stop listening until this one is accepted: the worker's rule for
+     * out of memory applies (let the supervisor restart us). */
+    SLP_ERROR("http: out of memory accepting a connection");
+    abort();
+  }
   c->h = h;
   uv_tcp_init(h->loop, &c->tcp);
   uv_timer_init(h->loop, &c->idle);
@@ -373,6 +377,7 @@ static void on_connection(uv_stream_t *server, int status) {
 
 static int parse_listen(const char *listen, struct sockaddr_storage *ss, char *err,
                         size_t errlen) {
+  memset(ss, 0, sizeof *ss);
   char host[64];
   const char *port;
   if (listen[0] == '[') {
@@ -403,6 +408,11 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, char *e
                     host),
            -1;
   return 0;
+}
+
+int slp_http_check_listen(const char *listen, char *err, size_t errlen) {
+  struct sockaddr_storage ss;
+  return parse_listen(listen, &ss, err, errlen);
 }
 
 int slp_http_start(slp_http_t *h, uv_loop_t *loop, const char *listen, slp_http_handler_cb cb,

@@ -51,6 +51,9 @@ typedef struct slp_http {
 int slp_http_start(slp_http_t *h, uv_loop_t *loop, const char *listen, slp_http_handler_cb cb,
                    void *arg, char *err, size_t errlen);
 
+/* The same parse without listening (--check-config, startup). */
+int slp_http_check_listen(const char *listen, char *err, size_t errlen);
+
 /* Close the listener and every connection; closed_cb (may be NULL) once all are closed. */
 void slp_http_close(slp_http_t *h, void (*closed_cb)(slp_http_t *));
 

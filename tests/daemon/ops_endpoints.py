@@ -175,6 +175,14 @@ s0, _ = scrape(pa)
 if val(s0, "slpcoder_ready") != 0 or val(s0, "slpcoder_inputs_consumed_total") != 0:
     fail("starting: slpcoder_ready or consumed not 0")
 print(f"starting: /readyz 503 {body.strip()!r}, /healthz 200")
+# http.listen errors name the key and exit 78: bad syntax (at --check-config too), a port taken.
+for bad, why in (("localhost:9464", "numeric IP"), ("127.0.0.1", "host:port"), ("[::1]9", "[v6-address]:port"),
+                 ("127.0.0.1:70000", "port must be"), (f"127.0.0.1:{pa}", "cannot listen on")):
+    args = ["--check-config"] if "cannot" not in why else []
+    r = subprocess.run([f"{BIN}/slpcoderd", "--embedded-kafka", "-X", f"http.listen={bad}"] + args,
+                       capture_output=True, text=True, timeout=60)
+    if r.returncode != 78 or "http.listen" not in r.stderr or why not in r.stderr:
+        fail(f"http.listen={bad}: exit {r.returncode}, {r.stderr.strip()!r}")
 os.kill(host.pid, signal.SIGCONT)
 wait_until(lambda: get(pa, "/readyz")[0] == 200, "A ready after the host resumed")
 print("ready:", get(pa, "/readyz")[1].strip())
