@@ -42,4 +42,10 @@ score=$(sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p' "$WORK
 grep '✗' "$WORK/security.out" | sed 's/  */ /g' || true
 echo "systemd-analyze security --offline=true: exposure $score"
 awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }' || die "exposure $score is above 2.0"
+# cmake --install puts it under the prefix, ExecStart pointing at the slpcoderd installed with it.
+cmake --install "$SLPCODER_BUILD_DIR" --prefix "$WORK/inst" >"$WORK/install.out" 2>&1 || die "cmake --install: $(tail -3 "$WORK/install.out")"
+IU="$WORK/inst/lib/systemd/system/slpcoderd@.service"
+[[ -f $IU ]] || die "cmake --install did not install slpcoderd@.service"
+grep -q "^ExecStart=$WORK/inst/bin/slpcoderd -c /etc/slpcoder/%i.conf$" "$IU" || die "installed ExecStart: $(grep ExecStart "$IU")"
+[[ -x $WORK/inst/bin/slpcoderd ]] || die "no slpcoderd where the installed unit points"
 echo "PASS ops_systemd_unit"
