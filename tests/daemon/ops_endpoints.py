@@ -241,6 +241,12 @@ def lag_zero():
 
 
 lags = wait_until(lag_zero, "consumer lag 0 on all 6 partitions", timeout=30, every=0.1)
+a.send_signal(signal.SIGHUP)  # a reload of the same bundle: counted, same rules_version
+s = wait_until(lambda: (lambda s: s if val(s, "slpcoder_rules_reloads_total", result="ok") == 1 else None)(
+    scrape(pa)[0]), "slpcoder_rules_reloads_total{result=ok} 1 after SIGHUP")
+if val(s, "slpcoder_rules_reloads_total", result="failed") != 0 or \
+        val(s, "slpcoder_rules_info", rules_version=rv) != 1:
+    fail("after the reload: failed count or rules_info wrong")
 print(f"metrics: coded={coded} rejected={rejected} ({len(expect)} rule ids) dlq={dlq} match the "
       f"manifest; lag peaked at {int(lag_seen[0])}, now {lags}")
 
