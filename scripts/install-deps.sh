@@ -9,8 +9,11 @@ pkgs=(
   build-essential cmake pkg-config git
   protobuf-compiler protobuf-c-compiler libprotobuf-c-dev
   librdkafka-dev libuv1-dev libcmocka-dev libjansson-dev libinih-dev
-  clang kcat valgrind python3-confluent-kafka python3-protobuf
+  kcat python3-confluent-kafka
+  # the package test (cpack DEB: dpkg-shlibdeps, file; lintian) and the compose test (yaml)
+  dpkg-dev file lintian python3-yaml
 )
+# No clang or valgrind: no test runs them (a libFuzzer build adds clang where it is built).
 # slpcoderd's /metrics and probes (libhttp-parser), sd_notify (libsystemd), and their tests:
 # curl, a real exposition parser (python3-prometheus-client, promtool), systemd-analyze.
 pkgs+=(libhttp-parser-dev libsystemd-dev curl python3-prometheus-client prometheus systemd)

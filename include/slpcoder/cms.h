@@ -48,7 +48,27 @@ typedef struct slp_cms_pfs_row {
   int64_t nonfac_total_milli; /* non-facility total RVU x 1000 (exact: CMS gives 2 decimals) */
   int64_t fac_total_milli;    /* facility total RVU x 1000 */
   int64_t conv_factor_e4; /* CONV FACTOR in 1/10000 dollar (32.3465 -> 323465), CMS's precision */
+  int64_t work_milli;     /* WORK RVU x 1000 */
+  int64_t pe_nf_milli;    /* NON-FAC PE RVU x 1000 */
+  int64_t pe_fac_milli;   /* FACILITY PE RVU x 1000 */
+  int64_t mp_milli;       /* MP RVU x 1000 */
+  int mult_proc;          /* MULT PROC indicator, 0-9 */
 } slp_cms_pfs_row_t;
+
+/* One row of CMS's GPCI file (GPCI2025.csv: Addendum E of the PFS final rule). */
+typedef struct slp_cms_gpci_row {
+  char mac[8];      /* Medicare administrative contractor, 5 digits */
+  char state[4];    /* two letters */
+  char locality[4]; /* 2 digits */
+  char name[48];    /* locality name, cut to fit */
+  int64_t work_milli, pe_milli, mp_milli; /* GPCIs x 1000 (CMS gives 3 decimals) */
+} slp_cms_gpci_row_t;
+
+/* One locality of CMS's county-to-locality file (25LOCCO.csv). */
+typedef struct slp_cms_locality_row {
+  char mac[8];      /* zero-padded to 5 digits (the file drops leading zeros) */
+  char locality[4]; /* zero-padded to 2 digits */
+} slp_cms_locality_row_t;
 
 /* Each returns the number of data rows parsed, or -1 when the file cannot be
  * opened or holds no data row at all (reported in errs). path is what the
@@ -67,6 +87,15 @@ long slp_cms_icd10_parse(const char *fullpath, const char *path, slp_cms_icd10_c
                          slp_rules_errors_t *errs);
 long slp_cms_pfs_parse(const char *fullpath, const char *path, slp_cms_pfs_cb cb, void *ctx,
                        slp_rules_errors_t *errs);
+
+typedef int (*slp_cms_gpci_cb)(void *ctx, const slp_cms_gpci_row_t *row);
+typedef int (*slp_cms_locality_cb)(void *ctx, const slp_cms_locality_row_t *row);
+long slp_cms_gpci_parse(const char *fullpath, const char *path, slp_cms_gpci_cb cb, void *ctx,
+                        slp_rules_errors_t *errs);
+long slp_cms_locality_parse(const char *fullpath, const char *path, slp_cms_locality_cb cb,
+                            void *ctx, slp_rules_errors_t *errs);
+/* The year of a GPCI file from its name (GPCI2025.csv -> 2025), or -1. */
+int slp_cms_gpci_year_from_name(const char *filename);
 
 /* The year a PFS file covers, from CMS's file name (PPRRVU25_OCT.csv,
  * PPRRVU2025_Oct.csv -> 2025). -1 when the name does not say. */

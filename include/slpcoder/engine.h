@@ -143,6 +143,7 @@ typedef struct slp_session {
     bool techniques;
     bool progress;
     bool medical_necessity;
+    bool abn_on_file; /* an Advance Beneficiary Notice on file: above KX without necessity, GA */
   } documentation;
 
   const char *prior_authorization;
@@ -183,6 +184,7 @@ typedef struct slp_line {
   uint32_t minutes;
   const char *rule_ids[SLP_MAX_LINE_RULES]; /* audit trail, static strings */
   uint32_t n_rule_ids;
+  int64_t allowed_cents; /* this line's expected allowed amount (all units, after MPPR) */
 } slp_line_t;
 
 typedef struct slp_result {

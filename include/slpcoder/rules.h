@@ -50,6 +50,12 @@ const char *slp_rules_version(const slp_rules_t *rules);
  * MUE rows, ICD-10-CM codes, fee rows. Writes at most len bytes. */
 void slp_rules_describe(const slp_rules_t *rules, char *buf, size_t len);
 
+/* The bundle's code coverage per date-of-service year of its span, for `slpcoder rules check`:
+ * one line per service area x kind x setting that has a code row, the codes in effect each year
+ * ("-" none, "*" part of the year), then one "gaps YEAR: ..." line per year. Writes at most len
+ * bytes (NUL-terminated when len > 0) and returns the length the whole text needs, as snprintf. */
+size_t slp_rules_coverage(const slp_rules_t *rules, char *buf, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -7,6 +7,10 @@
 
 #include "cli/cli.h"
 
+#ifndef SLPCODER_DATADIR
+#define SLPCODER_DATADIR "/usr/local/share/slpcoder" /* CMake passes the install's */
+#endif
+
 const char *cli_default_rules_dir(char *buf, size_t len) {
   const char *env = getenv("SLPCODER_RULES");
   if (env && env[0])
@@ -21,6 +25,10 @@ const char *cli_default_rules_dir(char *buf, size_t len) {
     return NULL;
   *slash = '\0'; /* <prefix>/bin */
   int w = snprintf(buf, len, "%s/../share/slpcoder/rules/default", exe);
+  if (w > 0 && (size_t)w < len && access(buf, R_OK | X_OK) == 0)
+    return buf;
+  /* Not beside the binary: the data dir this build installs into. */
+  w = snprintf(buf, len, "%s/rules/default", SLPCODER_DATADIR);
   if (w < 0 || (size_t)w >= len)
     return NULL;
   return buf;
@@ -60,6 +68,16 @@ int cli_cmd_rules(int argc, char **argv) {
   char summary[512];
   slp_rules_describe(rules, summary, sizeof summary);
   printf("rules_version: %s\n%s\n", slp_rules_version(rules), summary);
+  size_t need = slp_rules_coverage(rules, NULL, 0) + 1;
+  char *coverage = malloc(need);
+  if (coverage == NULL) {
+    fprintf(stderr, "slpcoder: out of memory\n");
+    slp_rules_unref(rules);
+    return CLI_EX_SOFTWARE;
+  }
+  slp_rules_coverage(rules, coverage, need);
+  fputs(coverage, stdout);
+  free(coverage);
   slp_rules_unref(rules);
   return fflush(stdout) == 0 ? CLI_EX_OK : CLI_EX_IOERR;
 }

@@ -103,6 +103,7 @@ int slp_codec_session_from_event(slp_decoder_t *dec, const Slpcoder__V1__Session
   s->documentation.techniques = doc && doc->techniques;
   s->documentation.progress = doc && doc->progress;
   s->documentation.medical_necessity = doc && doc->medical_necessity;
+  s->documentation.abn_on_file = doc && doc->abn_on_file;
 
   s->prior_authorization = str_or_empty(ev->prior_authorization);
   return 0;

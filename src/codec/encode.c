@@ -91,6 +91,7 @@ static ProtobufCMessage *build(out_msgs_t *m, const slp_session_t *s, const slp_
         in->n_diagnosis_pointers < SLP_MAX_POINTERS ? in->n_diagnosis_pointers : SLP_MAX_POINTERS;
     l->diagnosis_pointers = (uint32_t *)in->diagnosis_pointers;
     l->charge_cents = in->charge_cents;
+    l->allowed_cents = in->allowed_cents;
     l->minutes = in->minutes;
     l->n_rule_ids = in->n_rule_ids < SLP_MAX_LINE_RULES ? in->n_rule_ids : SLP_MAX_LINE_RULES;
     l->rule_ids = (char **)in->rule_ids;

@@ -11,6 +11,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "daemon/help.h"
 #include "gen/gen_cli.h"
 #include "io/config.h"
 #include "io/embedded.h"
@@ -46,7 +47,7 @@ typedef struct app {
   uint64_t t_start;
 } app_t;
 
-static void usage(FILE *out) {
+static void usage_options(FILE *out) {
   fprintf(out,
           "usage: slpcoderd [-c FILE] [-X key=value ...] [--embedded-kafka] [--demo]\n"
           "                 [--check-config] [--help] [--version]\n"
@@ -62,22 +63,39 @@ static void usage(FILE *out) {
           "                      summary and 3 claims as JSON, exit when idle\n"
           "  --check-config      validate everything (including librdkafka's view), print the\n"
           "                      effective settings and exit 0, or exit 78\n"
-          "Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP reloads the rules bundle.\n\n");
+          "  --help-config=FMT   the settings as text, man (slpcoderd.8) or markdown\n"
+          "                      (docs/CONFIGURATION.md)\n"
+          "Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP reloads the rules bundle.\n");
+}
+
+static void usage(FILE *out) {
+  usage_options(out);
+  fputc('\n', out);
   slp_config_usage(out);
 }
 
+#ifndef SLPCODER_DATADIR
+#define SLPCODER_DATADIR "/usr/local/share/slpcoder" /* CMake passes the install's */
+#endif
+
+/* The bundle beside the binary (<exe>/../share/...: the build tree, a relocated or unpacked
+ * install) when it is there, else the data dir this build was configured to install into. */
 static char *default_rules_dir(void) {
   char exe[PATH_MAX];
   size_t len = sizeof exe;
-  if (uv_exepath(exe, &len) != 0)
-    return strdup("/usr/share/slpcoder/rules/default");
-  char *slash = strrchr(exe, '/');
-  if (slash)
-    *slash = 0;
-  char *out = malloc(PATH_MAX + 64);
-  if (out)
+  if (uv_exepath(exe, &len) == 0) {
+    char *slash = strrchr(exe, '/');
+    if (slash)
+      *slash = 0;
+    char *out = malloc(PATH_MAX + 64);
+    if (!out)
+      return NULL;
     snprintf(out, PATH_MAX + 64, "%s/../share/slpcoder/rules/default", exe);
-  return out;
+    if (access(out, R_OK | X_OK) == 0)
+      return out;
+    free(out);
+  }
+  return strdup(SLPCODER_DATADIR "/rules/default");
 }
 
 /* ---- loop callbacks ---------------------------------------------------------------- */
@@ -177,6 +195,8 @@ int main(int argc, char **argv) {
       usage(stdout);
       return 0;
     }
+    if (!strncmp(a, "--help-config=", 14))
+      return slpd_help_config(stdout, a + 14, usage_options);
     if (!strcmp(a, "--version")) {
       printf("slpcoderd %s (librdkafka %s, libuv %s)\n", SLPCODER_VERSION, rd_kafka_version_str(),
              uv_version_string());

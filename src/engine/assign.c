@@ -1,7 +1,9 @@
 /* assign.c -- code assignment: activities -> procedure codes through the bundle's code table, then
- * units by each code's scheme (untimed, 8-minute rule, hour codes with add-ons). */
+ * units by each code's scheme (untimed, 8-minute rule, hour codes with add-ons, base-plus-add-on
+ * timed chains per area or pooled). */
 #include <string.h>
 
+#include "common/date.h"
 #include "engine/internal.h"
 
 static const slp__code_row_t *effective(const slp__code_row_t *rows, size_t n, int32_t dos) {
@@ -58,7 +60,9 @@ static void split_addon(slp__ctx_t *c, size_t i, uint32_t addon_units, uint32_t 
     a->first_activity = base->first_activity;
   }
   a->families |= base->families;
+  a->areas |= base->areas;
   a->distinct |= base->distinct;
+  a->not_covered |= base->not_covered;
   a->units += addon_units;
   a->minutes += base->minutes - base_minutes;
   base->minutes = base_minutes;
@@ -103,6 +107,65 @@ static void timed_units(slp__ctx_t *c) {
   }
 }
 
+/* Add-on blocks after a base: each further addon_block minutes, the last one from addon_min. */
+static uint32_t addon_blocks(const slp__code_row_t *row, uint32_t minutes) {
+  if (row->addon[0] == '\0' || minutes <= row->block_minutes)
+    return 0;
+  uint32_t rest = minutes - row->block_minutes;
+  return rest / row->addon_block + (rest % row->addon_block >= row->addon_min ? 1 : 0);
+}
+
+/* A base-plus-add-on chain counted per service area: each area's minutes make their own base
+ * (from min_minutes) and add-ons, so two areas on one code bill two base units. */
+static void chain_area_units(slp__ctx_t *c, size_t i) {
+  slp__wline_t *l = &c->lines[i];
+  const slp__code_row_t *row = l->row;
+  uint32_t base = 0, more = 0, addon_minutes = 0;
+  for (int a = 0; a < SLP_AREA_COUNT; a++) {
+    uint32_t m = l->area_minutes[a];
+    if (m == 0 || m < row->min_minutes)
+      continue;
+    base++;
+    uint32_t n = addon_blocks(row, m);
+    more += n;
+    if (n > 0)
+      addon_minutes += m - row->block_minutes;
+  }
+  l->units = base;
+  if (more > 0)
+    split_addon(c, i, more, l->minutes - addon_minutes);
+}
+
+/* chain_pooled: every pooled-chain line of the day joins the one with the most minutes (code order
+ * breaks ties), whose row then bills one chain over the pooled minutes. Returns the lines left. */
+static size_t pool_chains(slp__ctx_t *c) {
+  size_t lead = SLP_MAX_LINES;
+  for (size_t i = 0; i < c->n_lines; i++)
+    if (c->lines[i].scheme == SLP__CHAIN_POOLED &&
+        (lead == SLP_MAX_LINES || c->lines[i].minutes > c->lines[lead].minutes))
+      lead = i;
+  if (lead == SLP_MAX_LINES)
+    return c->n_lines;
+  slp__wline_t *ld = &c->lines[lead];
+  size_t w = 0;
+  for (size_t i = 0; i < c->n_lines; i++) {
+    slp__wline_t *l = &c->lines[i];
+    if (i != lead && l->scheme == SLP__CHAIN_POOLED) {
+      ld->minutes += l->minutes;
+      ld->families |= l->families;
+      ld->areas |= l->areas;
+      ld->distinct |= l->distinct;
+      continue;
+    }
+    if (i == lead)
+      lead = w;
+    c->lines[w++] = *l;
+    ld = &c->lines[lead];
+  }
+  c->n_lines = w;
+  return w;
+}
+
 static void hour_units(slp__ctx_t *c, size_t i) {
   slp__wline_t *l = &c->lines[i];
   const slp__code_row_t *row = l->row;
@@ -124,6 +187,7 @@ void slp__assign_codes(slp__ctx_t *c) {
                "date_of_service");
     return;
   }
+  const char *cls_name[2] = {"evaluation", "treatment"};
   uint32_t present[2] = {0, 0}; /* areas seen per class */
   for (size_t i = 0; i < s->n_activities; i++)
     present[s->activities[i].kind == SLP_TREATMENT] |= 1u << s->activities[i].area;
@@ -152,9 +216,26 @@ void slp__assign_codes(slp__ctx_t *c) {
     }
     const slp__code_row_t *row = effective(rows, n, c->dos);
     if (row == NULL) {
-      slp__field(slp__emit(c, SLP__R_CODE_NOT_EFFECTIVE, SLP_ERROR,
-                           "Code %s is not effective on the date of service.", rows[0].code),
-                 "activities[%zu]", i);
+      /* Name the code that ended (the latest row before the DOS) or the one not yet in effect. */
+      const slp__code_row_t *ended = NULL;
+      for (size_t k = 0; k < n; k++)
+        if (rows[k].to < c->dos && (ended == NULL || rows[k].to > ended->to))
+          ended = &rows[k];
+      char day[11];
+      if (ended != NULL) {
+        slp_date_format(ended->to + 1, day);
+        slp__field(slp__emit(c, SLP__R_CODE_NOT_EFFECTIVE, SLP_ERROR,
+                             "%s is deleted from %s; this bundle has no %d %s %s code.",
+                             ended->code, day, (int)c->year, slp_area_name(a->area),
+                             cls_name[cls]),
+                   "activities[%zu]", i);
+      } else {
+        slp_date_format(rows[0].from, day);
+        slp__field(slp__emit(c, SLP__R_CODE_NOT_EFFECTIVE, SLP_ERROR,
+                             "%s is effective only from %s; this bundle has no earlier %s %s code.",
+                             rows[0].code, day, slp_area_name(a->area), cls_name[cls]),
+                   "activities[%zu]", i);
+      }
       continue;
     }
     bool full = false;
@@ -174,25 +255,31 @@ void slp__assign_codes(slp__ctx_t *c) {
     if (created) {
       const slp__unit_override_t *ov =
           slp__rules_unit_override(c->rules, s->coverage.payer_id, row->code);
+      bool scheme_ov = ov != NULL && !ov->not_covered;
       l->row = row;
-      l->scheme = ov ? ov->scheme : row->scheme;
-      l->max_per_day = ov ? ov->max_per_day : 0;
+      l->scheme = scheme_ov ? ov->scheme : row->scheme;
+      l->max_per_day = scheme_ov ? ov->max_per_day : 0;
+      l->not_covered = ov != NULL && ov->not_covered;
       l->first_activity = (int)i;
     }
     l->minutes += a->minutes;
+    l->area_minutes[a->area] += a->minutes;
+    l->areas |= 1u << a->area;
     l->families |= 1u << row->family;
     l->full |= full;
     l->distinct |= a->distinct_encounter;
   }
 
   sort_lines(c); /* code order first, so unit distribution ties break the same way every time */
-  size_t n_base = c->n_lines;
+  size_t n_base = pool_chains(c);
   for (size_t i = 0; i < n_base; i++) {
     slp__wline_t *l = &c->lines[i];
     if (l->scheme == SLP__UNTIMED)
       l->units = l->minutes >= l->row->min_minutes ? 1 : 0;
-    else if (l->scheme == SLP__HOUR)
-      hour_units(c, i);
+    else if (l->scheme == SLP__HOUR || l->scheme == SLP__CHAIN_POOLED)
+      hour_units(c, i); /* one chain over the line's (pooled) minutes */
+    else if (l->scheme == SLP__CHAIN_AREA)
+      chain_area_units(c, i);
   }
   timed_units(c);
   sort_lines(c);

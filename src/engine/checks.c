@@ -32,6 +32,27 @@ static void check_delivery(slp__ctx_t *c) {
     slp__field(slp__emit(c, SLP__R_TELEHEALTH_NOT_COVERED, SLP_ERROR,
                          "This payer does not cover telehealth on the date of service."),
                "delivery");
+  /* Medicare pays audio-only telehealth only with the patient at home (CY2025 PFS final rule). */
+  if (s->delivery == SLP_TELEHEALTH_AUDIO_ONLY && s->coverage.payer_kind == SLP_MEDICARE_PART_B &&
+      strcmp(s->place_of_service, "10") != 0)
+    slp__field(slp__emit(c, SLP__R_TELEHEALTH_NOT_COVERED, SLP_ERROR,
+                         "Medicare covers audio-only telehealth only with the patient at home "
+                         "(place of service 10), not %s.",
+                         s->place_of_service),
+               "place_of_service");
+}
+
+/* The last day a claim may be filed: DOS + n calendar months, clamped to the month's end (a claim
+ * for 2024-02-29 filed by one calendar year may go until 2025-02-28). */
+static int32_t months_after(int32_t dos, uint32_t months) {
+  int32_t y, m, d;
+  slp_civil_from_days(dos, &y, &m, &d);
+  int32_t total = m - 1 + (int32_t)months;
+  y += total / 12;
+  m = total % 12 + 1;
+  int32_t last = slp_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) -
+                 slp_days_from_civil(y, m, 1);
+  return slp_days_from_civil(y, m, d > last ? last : d);
 }
 
 static void check_plan(slp__ctx_t *c) {
@@ -115,11 +136,22 @@ static void check_documentation(slp__ctx_t *c) {
 static void check_coverage(slp__ctx_t *c) {
   const slp_session_t *s = c->s;
   const slp__policy_t *p = c->policy;
-  if (p->timely_days >= 0 && c->now - c->dos > p->timely_days)
+  if (p->timely_months > 0) {
+    if (c->now > months_after(c->dos, p->timely_months)) {
+      bool years = p->timely_months % 12 == 0;
+      unsigned n = years ? p->timely_months / 12u : p->timely_months;
+      slp__field(slp__emit(c, SLP__R_TIMELY_FILING, SLP_ERROR,
+                           "The claim is past this payer's filing limit of %u calendar %s%s after "
+                           "the date of service.",
+                           n, years ? "year" : "month", n == 1 ? "" : "s"),
+                 "reported_at_ms");
+    }
+  } else if (p->timely_days >= 0 && c->now - c->dos > p->timely_days) {
     slp__field(slp__emit(c, SLP__R_TIMELY_FILING, SLP_ERROR,
                          "The claim is past this payer's %d-day filing limit.",
                          (int)p->timely_days),
                "reported_at_ms");
+  }
   if (p->prior_auth && empty(s->prior_authorization))
     slp__field(slp__emit(c, SLP__R_PRIOR_AUTH_MISSING, SLP_ERROR,
                          "This payer requires a prior authorization number."),

@@ -59,7 +59,9 @@ int slp_engine_code(const slp_rules_t *rules, const slp_session_t *session, slp_
   c.dos = 0;
   c.now = 0;
 
+  bool coded = false;
   if (slp__validate_event(&c) == 0) {
+    coded = true;
     c.year = slp_date_year(c.dos);
     c.telehealth = s.delivery == SLP_TELEHEALTH_VIDEO || s.delivery == SLP_TELEHEALTH_AUDIO_ONLY;
     c.policy = slp__rules_policy(rules, s.coverage.payer_kind, s.coverage.payer_id);
@@ -70,6 +72,7 @@ int slp_engine_code(const slp_rules_t *rules, const slp_session_t *session, slp_
     slp__check_necessity(&c);
     slp__compute_money(&c);
     slp__check_kx(&c);
+    slp__check_not_covered(&c);
     slp__check_payer(&c);
     slp__finish_lines(&c);
   }
@@ -80,6 +83,10 @@ int slp_engine_code(const slp_rules_t *rules, const slp_session_t *session, slp_
     out->n_lines = 0; /* a rejection carries findings only */
     out->total_charge_cents = 0;
     out->expected_allowed_cents = 0;
+  } else if (coded) {
+    /* How the claim was priced is said on claims only: a rejection carries no amounts. */
+    slp__money_findings(&c);
+    slp__findings_order(out);
   }
   return 0;
 }

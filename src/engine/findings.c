@@ -38,6 +38,15 @@ slp_finding_t *slp__emit(slp__ctx_t *c, slp__rule_t rule, slp_severity_t sev, co
   return f;
 }
 
+slp_finding_t *slp__provisional(slp__ctx_t *c, const char *table, const char *fmt, ...) {
+  char what[SLP_MESSAGE_LEN];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof what, fmt, ap);
+  va_end(ap);
+  return slp__emit(c, SLP__R_RULES_PROVISIONAL, SLP_WARNING, "%s: %s", table, what);
+}
+
 void slp__field(slp_finding_t *f, const char *fmt, ...) {
   if (f == NULL)
     return;

@@ -41,6 +41,10 @@ typedef enum slp__rule {
   SLP__R_PRIOR_AUTH_MISSING,
   SLP__R_BENEFIT_VISIT_LIMIT,
   SLP__R_GROUP_SIZE,
+  SLP__R_RULES_PROVISIONAL,
+  SLP__R_ABN_LIABILITY,
+  SLP__R_PAYER_NOT_COVERED,
+  SLP__R_MONEY_NATIONAL,
   SLP__R_COUNT
 } slp__rule_t;
 
@@ -67,13 +71,19 @@ typedef struct slp__wline {
   bool distinct; /* an activity here was documented as a distinct encounter */
   bool removed;  /* dropped by an edit or for too little time */
   bool kx;
+  bool ga;          /* above KX without necessity, ABN on file: the patient is liable */
+  bool not_covered; /* the payer never covers the code: GY */
+  uint32_t areas;   /* bit per service area of every activity mapped here */
+  uint32_t area_minutes[SLP_AREA_COUNT]; /* chain_area: minutes per service area */
   int64_t charge_cents;      /* chargemaster price x units */
-  int64_t allowed_cents;     /* national fee x units */
+  int64_t allowed_cents;     /* fee-schedule amount of all units, after MPPR */
   const char *ncci_modifier; /* bypass modifier, or NULL */
   int first_activity;        /* the input activity the line's findings point at */
   const char *rule_ids[SLP_MAX_LINE_RULES];
   uint32_t n_rule_ids;
 } slp__wline_t;
+
+#define SLP__MAX_PROVISIONAL 4 /* provisional fee rows named on one claim */
 
 typedef struct slp__ctx {
   const slp_rules_t *rules;
@@ -90,8 +100,19 @@ typedef struct slp__ctx {
   bool any_evaluation;
   bool dx_ok;                              /* diagnoses present and every one valid */
   uint32_t dx_families[SLP_MAX_DIAGNOSES]; /* per kept diagnosis: the families it supports */
+  uint32_t dx_rank[SLP_MAX_DIAGNOSES];     /* per kept diagnosis: areas it best supports */
   slp__wline_t lines[SLP_MAX_LINES];
   size_t n_lines;
+  struct { /* what pricing used, for the claim's findings (money.c) */
+    const slp__org_row_t *org;            /* NULL: no locality */
+    const slp__gpci_row_t *gpci;          /* NULL: national GPCIs (1.0) */
+    const slp__cf_row_t *cf;              /* the conversion factor priced with */
+    const slp__fee_row_t *totals_only;    /* a line priced nationally for want of components */
+    const slp__fee_row_t *provisional[SLP__MAX_PROVISIONAL];
+    size_t n_provisional;
+    const char *no_fee[SLP__MAX_PROVISIONAL]; /* codes the bundle has no RVUs for */
+    size_t n_no_fee;
+  } money;
 } slp__ctx_t;
 
 /* findings.c: add a finding; returns it for the field, or NULL when it had to be left out. */
@@ -102,6 +123,11 @@ void slp__field(slp_finding_t *f, const char *fmt, ...) __attribute__((format(pr
 /* Errors first, then warnings, then info, each in the order they were found. */
 void slp__findings_order(slp_result_t *out);
 void slp__line_rule(slp__wline_t *l, slp__rule_t rule);
+/* WARNING rules.provisional: a value the bundle lacks or marks provisional was used. The message
+ * names the table and the value ("kx.tsv: no 2027 KX threshold; ..."); the caller sets the field.
+ * Any pass may call it (the KX check, pricing). */
+slp_finding_t *slp__provisional(slp__ctx_t *c, const char *table, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* The passes, in the order engine.c runs them. */
 int slp__validate_event(slp__ctx_t *c);       /* event.invalid; -1 when coding cannot go on */
@@ -111,7 +137,9 @@ void slp__assign_codes(slp__ctx_t *c);        /* activity.*, code.not_effective,
 void slp__apply_edits(slp__ctx_t *c);         /* ncci.*, mue.units_capped */
 void slp__check_necessity(slp__ctx_t *c);     /* necessity.diagnosis and pointers */
 void slp__compute_money(slp__ctx_t *c);       /* charges, expected allowed */
-void slp__check_kx(slp__ctx_t *c);            /* medicare.kx_*, targeted review */
+void slp__money_findings(slp__ctx_t *c);      /* a claim's rules.provisional, money.national */
+void slp__check_kx(slp__ctx_t *c);            /* medicare.kx_*, abn_liability, targeted review */
+void slp__check_not_covered(slp__ctx_t *c);   /* payer.not_covered (GY) */
 void slp__check_payer(slp__ctx_t *c);         /* the rest of section 7 */
 void slp__finish_lines(slp__ctx_t *c);        /* modifiers, output lines */
 

@@ -35,6 +35,10 @@ const slp__rule_info_t slp__rules_info[SLP__R_COUNT] = {
     [SLP__R_PRIOR_AUTH_MISSING] = {"prior_auth.missing", "CO", "197", ""},
     [SLP__R_BENEFIT_VISIT_LIMIT] = {"benefit.visit_limit", "CO", "119", ""},
     [SLP__R_GROUP_SIZE] = {"group.size", "", "", ""},
+    [SLP__R_RULES_PROVISIONAL] = {"rules.provisional", "", "", ""},
+    [SLP__R_ABN_LIABILITY] = {"medicare.abn_liability", "PR", "50", ""},
+    [SLP__R_PAYER_NOT_COVERED] = {"payer.not_covered", "PR", "96", ""},
+    [SLP__R_MONEY_NATIONAL] = {"money.national", "", "", ""},
 };
 
 const char *const slp_rule_ids[] = {
@@ -68,6 +72,10 @@ const char *const slp_rule_ids[] = {
     "prior_auth.missing",
     "benefit.visit_limit",
     "group.size",
+    "rules.provisional",
+    "medicare.abn_liability",
+    "payer.not_covered",
+    "money.national",
     NULL,
 };
 

@@ -1,5 +1,7 @@
 /* necessity.c -- medical necessity: each line needs a supporting diagnosis from the bundle's
- * crosswalk (necessity.diagnosis); its pointers are those diagnoses, in claim order, at most 4. */
+ * crosswalk (necessity.diagnosis); its pointers are those diagnoses, at most 4: first the ones
+ * pointers.tsv ranks as best supporting the line's service areas, then the rest, each group in
+ * claim order. */
 #include "engine/internal.h"
 
 void slp__check_necessity(slp__ctx_t *c) {
@@ -23,8 +25,9 @@ void slp__check_necessity(slp__ctx_t *c) {
 void slp__line_pointers(const slp__ctx_t *c, const slp__wline_t *l, slp_line_t *ol) {
   const slp_result_t *out = c->out;
   ol->n_diagnosis_pointers = 0;
-  for (size_t d = 0; d < out->n_diagnoses && ol->n_diagnosis_pointers < SLP_MAX_POINTERS; d++) {
-    if (l->families & c->dx_families[d])
-      ol->diagnosis_pointers[ol->n_diagnosis_pointers++] = (uint32_t)(d + 1);
-  }
+  for (int ranked = 1; ranked >= 0; ranked--)
+    for (size_t d = 0; d < out->n_diagnoses && ol->n_diagnosis_pointers < SLP_MAX_POINTERS; d++) {
+      if ((l->families & c->dx_families[d]) && ((l->areas & c->dx_rank[d]) != 0) == ranked)
+        ol->diagnosis_pointers[ol->n_diagnosis_pointers++] = (uint32_t)(d + 1);
+    }
 }

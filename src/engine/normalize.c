@@ -55,6 +55,13 @@ void slp__normalize_diagnoses(slp__ctx_t *c) {
       c->dx_ok = false;
       continue;
     }
+    if (!slp__rules_icd_known(c->rules, dx)) {
+      slp__field(slp__emit(c, SLP__R_DIAGNOSIS_INVALID, SLP_ERROR,
+                           "Diagnosis %s is not in the bundle's ICD-10-CM code set.", dx),
+                 "diagnoses[%zu]", i);
+      c->dx_ok = false;
+      continue;
+    }
     bool dup = false;
     for (size_t j = 0; j < out->n_diagnoses && !dup; j++)
       dup = slp__code_cmp(out->diagnoses[j], dx) == 0;
@@ -64,6 +71,7 @@ void slp__normalize_diagnoses(slp__ctx_t *c) {
       first_index = (int)i;
     /* Which line families this diagnosis supports, once, so lines only AND bit masks. */
     c->dx_families[out->n_diagnoses] = slp__rules_dx_families(c->rules, dx);
+    c->dx_rank[out->n_diagnoses] = slp__rules_dx_rank_areas(c->rules, dx);
     memcpy(out->diagnoses[out->n_diagnoses++], dx, SLP_DIAG_LEN);
   }
   if (s->n_diagnoses == 0) {

@@ -67,6 +67,10 @@ int slp__validate_event(slp__ctx_t *c) {
     slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR,
                          "The place of service is not a two-digit CMS code."),
                "place_of_service");
+  else if (slp__rules_pos(c->rules, pos) == NULL)
+    slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR,
+                         "Place of service %s is not a CMS place of service code (pos.tsv).", pos),
+               "place_of_service");
   if (s->rendering_provider.credential < SLP_CREDENTIAL_UNSPECIFIED ||
       s->rendering_provider.credential > SLP_CREDENTIAL_STUDENT)
     slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR,

@@ -33,6 +33,10 @@ static void usage(FILE *out) {
       "A summary (count per kind, i.e. the rule id each defect should trigger) goes to stderr.\n");
 }
 
+void slp_gen_cli_usage(FILE *out) {
+  usage(out);
+}
+
 static double parse_share(const char *s, const char *what, int *bad) {
   char *end;
   double v = strtod(s, &end);

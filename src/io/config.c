@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/docfmt.h"
 #include "io/log.h"
 
 typedef enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM } cfg_type_t;
@@ -434,4 +435,89 @@ void slp_config_dump(const slp_config_t *cfg, FILE *out) {
   for (size_t i = 0; i < cfg->n_kafka; i++)
     fprintf(out, "kafka.%s = %s\n", cfg->kafka[i].key,
             secret(cfg->kafka[i].key) ? "[redacted]" : cfg->kafka[i].value);
+}
+
+/* ---- generated docs (man page, docs/CONFIGURATION.md) ---------------------------- */
+
+static const char *type_name(cfg_type_t t) {
+  switch (t) {
+  case CFG_STR:
+    return "string";
+  case CFG_INT:
+    return "integer";
+  case CFG_BOOL:
+    return "boolean";
+  case CFG_ENUM:
+    return "enum";
+  }
+  return "?";
+}
+
+void slp_config_doc_man(FILE *out) {
+  char env[128], range[96];
+  for (size_t i = 0; i < N_ROWS; i++) {
+    const cfg_row_t *r = &rows[i];
+    env_name(r->name, env, sizeof env);
+    fputs(".TP\n.B ", out);
+    slp_roff_puts(out, r->name);
+    fputs("\n", out);
+    slp_roff_puts(out, r->doc);
+    fputs(".\n.br\nDefault \\(lq", out);
+    slp_roff_puts(out, r->def);
+    fprintf(out, "\\(rq, %s", type_name(r->type));
+    if (r->type == CFG_INT) {
+      snprintf(range, sizeof range, " from %lld to %lld", (long long)r->min, (long long)r->max);
+      slp_roff_puts(out, range);
+    }
+    if (r->type == CFG_ENUM) {
+      fputs(", one of ", out);
+      slp_roff_puts(out, r->values);
+    }
+    fputs("; environment \n.BR ", out);
+    slp_roff_puts(out, env);
+    fputs(" .\n", out);
+  }
+  fputs(".TP\n.BI kafka. property\n"
+        "Any librdkafka property, passed verbatim to the consumer and the producer "
+        "(e.g.\n.BR kafka.bootstrap.servers );\n"
+        "environment SLPCODER_KAFKA_FOO_BAR is kafka.foo.bar; file section\n.BR [kafka] .\n",
+        out);
+}
+
+void slp_config_doc_markdown(FILE *out) {
+  char env[128];
+  fputs("| key | type | default | allowed | environment | meaning |\n"
+        "|---|---|---|---|---|---|\n",
+        out);
+  for (size_t i = 0; i < N_ROWS; i++) {
+    const cfg_row_t *r = &rows[i];
+    env_name(r->name, env, sizeof env);
+    fprintf(out, "| `%s` | %s | ", r->name, type_name(r->type));
+    if (r->def[0]) {
+      fputs("`", out);
+      slp_md_cell(out, r->def);
+      fputs("`", out);
+    } else {
+      fputs("(empty)", out);
+    }
+    fputs(" | ", out);
+    if (r->type == CFG_INT)
+      fprintf(out, "%lld..%lld", (long long)r->min, (long long)r->max);
+    else if (r->type == CFG_ENUM) {
+      for (const char *p = r->values; *p;) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        fprintf(out, "%s`%.*s`", p == r->values ? "" : ", ", (int)len, p);
+        p += len + (bar ? 1 : 0);
+      }
+    } else if (r->type == CFG_BOOL)
+      fputs("`true`, `false`", out);
+    fprintf(out, " | `%s` | ", env);
+    slp_md_cell(out, r->doc);
+    fputs(" |\n", out);
+  }
+  fputs("| `kafka.<property>` | string | | any librdkafka property | `SLPCODER_KAFKA_<PROPERTY>` "
+        "(dots as `_`) | passed verbatim to the consumer and the producer; file section "
+        "`[kafka]` |\n",
+        out);
 }

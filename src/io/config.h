@@ -100,4 +100,9 @@ void slp_config_usage(FILE *out);
 /* The effective settings, one "key = value" a line (secrets redacted). */
 void slp_config_dump(const slp_config_t *cfg, FILE *out);
 
+/* The same table as man(7) ".TP" entries (slpcoderd(8)'s SETTINGS section) and as a Markdown
+ * table (docs/CONFIGURATION.md); `slpcoderd --help-config=man|markdown` prints them. */
+void slp_config_doc_man(FILE *out);
+void slp_config_doc_markdown(FILE *out);
+
 #endif /* SLPCODER_IO_CONFIG_H */

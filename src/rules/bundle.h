@@ -25,6 +25,9 @@ typedef enum slp__scheme {
   SLP__UNTIMED = 0, /* 1 unit a day however long */
   SLP__TIMED15 = 1, /* 8-minute rule over the day's total timed minutes */
   SLP__HOUR = 2,    /* first block needs min minutes; add-on blocks need addon_min each */
+  SLP__CHAIN_AREA = 3,   /* base for the first block_minutes from min_minutes, then add-ons per
+                          * addon_block from addon_min, counted per area (two areas: two bases) */
+  SLP__CHAIN_POOLED = 4, /* the same chain over the pooled minutes of every such row of the day */
 } slp__scheme_t;
 
 typedef enum slp__class { SLP__EVAL = 0, SLP__TREAT = 1 } slp__class_t;
@@ -61,6 +64,7 @@ typedef struct slp__policy {
   int32_t timely_days;      /* -1 = none */
   int8_t telehealth;        /* -1 always covered, -2 never, else window index */
   char ncci_modifier[4];    /* "XE", "59" or "" (none) */
+  uint16_t timely_months;   /* > 0: the limit is calendar months after the DOS (12 = 1 year) */
 } slp__policy_t;
 
 typedef struct slp__payer_row {
@@ -74,6 +78,7 @@ typedef struct slp__unit_override {
   char code[SLP__CODE];
   uint8_t scheme;       /* slp__scheme_t */
   uint32_t max_per_day; /* 0 = no cap; when set it replaces the MUE for this payer and code */
+  bool not_covered;     /* scheme not_covered: the payer never covers the code (GY) */
 } slp__unit_override_t;
 
 typedef struct slp__window {
@@ -89,7 +94,8 @@ typedef struct slp__kx_row {
 
 typedef struct slp__ptp_row {
   char col1[SLP__CODE], col2[SLP__CODE];
-  int32_t from, to; /* [from, to) in days; to = SLP__NO_END when none */
+  int32_t from, to; /* [from, to] in days, inclusive (CMS: the deletion date is the last day in
+                     * effect); to = SLP__NO_END when none */
   int8_t indicator; /* 0, 1, 9 */
   uint8_t from_cms; /* 1 when read from ncci/ */
 } slp__ptp_row_t;
@@ -106,6 +112,12 @@ typedef struct slp__icd_row {
   char code[SLP__CODE]; /* no dot; as a prefix pattern for manifestations ('?' any char) */
 } slp__icd_row_t;
 
+/* pointers.tsv: diagnoses that best support a line of a service area (ranked first). */
+typedef struct slp__rank_row {
+  uint8_t area;           /* slp_area_t */
+  char prefix[SLP__CODE]; /* no dot; '?' matches any one character */
+} slp__rank_row_t;
+
 typedef struct slp__xwalk_row {
   uint8_t family;
   char prefix[SLP__CODE]; /* no dot; '?' matches any one character */
@@ -118,14 +130,53 @@ typedef struct slp__fee_row {
   int64_t fac_milli; /* facility */
   uint8_t from_cms;
   uint32_t seq;
+  /* Components (RVU x 1000); has_components false when the source gives totals only. */
+  bool has_components;
+  bool provisional;  /* the row is marked provisional (a proposed or derived value) */
+  uint8_t mult_proc; /* MULT PROC indicator (5: therapy MPPR) */
+  int64_t work_milli, pe_nf_milli, pe_fac_milli, mp_milli;
+  char shown[24]; /* the provisional value as the table wrote it, for the warning */
 } slp__fee_row_t;
+
+typedef enum slp__qpp { SLP__NON_QPP = 0, SLP__QPP = 1 } slp__qpp_t;
 
 typedef struct slp__cf_row {
   int32_t year;
   int64_t cf_e4; /* conversion factor in 1/10000 dollar */
   uint8_t from_cms;
   uint32_t seq;
+  uint8_t qpp;      /* slp__qpp_t */
+  bool provisional; /* e.g. a proposed-rule conversion factor */
 } slp__cf_row_t;
+
+/* pos.tsv: a CMS place of service and which PFS price it takes. */
+typedef struct slp__pos_row {
+  char pos[4];
+  bool facility;
+} slp__pos_row_t;
+
+/* mppr.tsv: the multiple procedure payment reduction in force for a MULT PROC indicator. */
+typedef struct slp__mppr_row {
+  int32_t from, to;         /* effective [from, to] in days */
+  uint8_t mult_proc;        /* indicator the reduction applies to */
+  uint32_t pe_reduce_pct;   /* percent of the PE component taken off reduced units */
+} slp__mppr_row_t;
+
+/* orgs.tsv: an organization's Medicare locality (MAC + locality number). */
+typedef struct slp__org_row {
+  char org[SLP__ID];
+  char mac[8];      /* 5 digits */
+  char locality[4]; /* 2 digits */
+} slp__org_row_t;
+
+/* pfs/GPCI*.csv: one locality's GPCIs for a year (x 1000, CMS gives 3 decimals). */
+typedef struct slp__gpci_row {
+  int32_t year;
+  char mac[8];
+  char locality[4];
+  int64_t work_milli, pe_milli, mp_milli;
+  char name[48];
+} slp__gpci_row_t;
 
 typedef struct slp__charge_row {
   char org[SLP__ID];
@@ -145,6 +196,12 @@ typedef struct slp__manifest {
   uint32_t progress_warn_from;          /* 8 */
   uint32_t medicare_group_max;          /* 4 */
 } slp__manifest_t;
+
+/* The CMS county-to-locality file (pfs/ 25LOCCO.csv): a MAC + locality it lists. */
+typedef struct slp__locality {
+  char mac[8];
+  char locality[4];
+} slp__locality_t;
 
 #define SLP__VEC(T)                                                                                \
   struct {                                                                                         \
@@ -180,7 +237,15 @@ struct slp_rules {
   SLP__VEC(slp__cf_row_t) cfs;         /* sorted year */
   SLP__VEC(slp__charge_row_t) charges; /* sorted (org, code) */
   size_t n_icd_cms;                    /* ICD-10-CM rows read from icd10cm/ */
+  SLP__VEC(slp__icd_row_t) icd_codes;  /* sorted: every code of the CMS order file (any flag) */
+  SLP__VEC(slp__rank_row_t) ranks;     /* pointers.tsv, file order */
   uint32_t seq;                        /* next load-order number */
+  uint8_t qpp;                         /* manifest [pricing] qpp_status: the CF priced with */
+  SLP__VEC(slp__pos_row_t) pos;        /* sorted pos */
+  SLP__VEC(slp__mppr_row_t) mppr;      /* sorted from */
+  SLP__VEC(slp__org_row_t) orgs;       /* sorted org */
+  SLP__VEC(slp__gpci_row_t) gpcis;     /* sorted (mac, locality, year) */
+  SLP__VEC(slp__locality_t) localities; /* MAC + locality pairs of the CMS locality file */
 };
 
 /* Order two NUL-padded 8-byte codes as memcmp would, without a libc call (the hot comparison). */
@@ -212,6 +277,12 @@ const slp__unit_override_t *slp__rules_unit_override(const slp_rules_t *r, const
 bool slp__rules_telehealth_covered(const slp_rules_t *r, const slp__policy_t *p, int32_t dos);
 /* KX thresholds for a calendar year, or NULL. */
 const slp__kx_row_t *slp__rules_kx(const slp_rules_t *r, int32_t year);
+/* The latest KX row of a year before `year`, or NULL (the provisional fallback). */
+const slp__kx_row_t *slp__rules_kx_before(const slp_rules_t *r, int32_t year);
+/* With the CMS order file loaded: whether dx (normalised) is in it. Without it: true. */
+bool slp__rules_icd_known(const slp_rules_t *r, const char *dx);
+/* Bit a set when dx best supports a line of area a (pointers.tsv). */
+uint32_t slp__rules_dx_rank_areas(const slp_rules_t *r, const char *dx);
 /* The PTP edit for (col1, col2) in force on dos: its indicator, or -1 when none. */
 int slp__rules_ptp(const slp_rules_t *r, const char *col1, const char *col2, int32_t dos);
 /* The MUE row for a code, or NULL. */
@@ -227,6 +298,21 @@ bool slp__rules_supports(const slp_rules_t *r, int family, const char *dx);
  * half up); -1 when the bundle has none. RVUs and CF fall back to the latest year
  * at or before the DOS year. */
 int64_t slp__rules_fee_cents(const slp_rules_t *r, const char *code, int32_t year, bool facility);
+/* Pricing lookups (lookup_pricing.c). The fee row for code in a DOS year (the latest year at
+ * or before it), or NULL. */
+const slp__fee_row_t *slp__rules_fee(const slp_rules_t *r, const char *code, int32_t year);
+/* The conversion factor the bundle prices with for a DOS year (latest year at or before), or
+ * NULL. */
+const slp__cf_row_t *slp__rules_cf(const slp_rules_t *r, int32_t year);
+/* The pos.tsv row for a place of service, or NULL (unknown). */
+const slp__pos_row_t *slp__rules_pos(const slp_rules_t *r, const char *pos);
+/* The MPPR row in force on dos for a MULT PROC indicator, or NULL. */
+const slp__mppr_row_t *slp__rules_mppr(const slp_rules_t *r, int32_t dos, int mult_proc);
+/* An organization's locality row, or NULL (priced nationally). */
+const slp__org_row_t *slp__rules_org(const slp_rules_t *r, const char *org);
+/* The GPCIs of (mac, locality) for exactly this year, or NULL. */
+const slp__gpci_row_t *slp__rules_gpci(const slp_rules_t *r, const char *mac, const char *locality,
+                                       int32_t year);
 /* The chargemaster price of one unit (organization row, else the "*" row), or -1. */
 int64_t slp__rules_charge_cents(const slp_rules_t *r, const char *org, const char *code);
 /* True when pattern (with '?' wildcards) is a prefix of dx. */

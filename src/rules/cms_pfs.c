@@ -14,7 +14,11 @@
  * - Positions (0-based) in that file: HCPCS 0, MOD 1, DESCRIPTION 2 (AMA short
  *   descriptors, some quoted with commas), STATUS CODE 3, NON-FACILITY TOTAL 11,
  *   FACILITY TOTAL 12, CONV FACTOR 24 (32.3465 on every 2025 row). RVUs carry 2
- *   decimals, the CF 4.
+ *   decimals, the CF 4. The components are WORK RVU 5, NON-FAC PE RVU 6, FACILITY PE
+ *   RVU 8, MP RVU 10, and MULT PROC 18 (5 on the "always therapy" codes: MPPR).
+ * - The 2026 files (RVU26x, PPRRVU2026_Jul_nonQPP.csv and _QPP.csv) add a pricing
+ *   indicator column before CONV FACTOR (facts-2026-12 section 1), so CONV FACTOR moves
+ *   one place: another reason the columns are found by heading.
  * Columns are located from the file's own headings: each column's heading cells of
  * every record before the first data row are joined top to bottom, and the record
  * whose first cell is "HCPCS" closes the heading block; the columns wanted are the
@@ -28,6 +32,7 @@
  * parsed digit by digit (no floating point). Thread: any.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,12 +41,27 @@
 #define PFS_COLS_MAX 64    /* CMS's file has 31 */
 #define PFS_HEADING_MAX 96 /* joined heading text kept per column (its tail) */
 
-enum { COL_HCPCS, COL_MOD, COL_STATUS, COL_NONFAC, COL_FAC, COL_CF, COL_N };
+enum {
+  COL_HCPCS,
+  COL_MOD,
+  COL_STATUS,
+  COL_NONFAC,
+  COL_FAC,
+  COL_CF,
+  COL_WORK,
+  COL_PE_NF,
+  COL_PE_FAC,
+  COL_MP,
+  COL_MULT,
+  COL_N
+};
 
 static const char *const col_heading[COL_N] = {
-    "HCPCS", "MOD", "STATUS CODE", "NON-FACILITY TOTAL", "FACILITY TOTAL", "CONV FACTOR"};
+    "HCPCS",    "MOD",            "STATUS CODE",     "NON-FACILITY TOTAL",
+    "FACILITY TOTAL", "CONV FACTOR", "WORK RVU", "NON-FAC PE RVU",
+    "FACILITY PE RVU", "MP RVU",     "MULT PROC"};
 /* Published positions (RVU25A/RVU25D), used when the file has no heading row. */
-static const int col_published[COL_N] = {0, 1, 3, 11, 12, 24};
+static const int col_published[COL_N] = {0, 1, 3, 11, 12, 24, 5, 6, 8, 10, 18};
 
 typedef struct pfs_state {
   char heading[PFS_COLS_MAX][PFS_HEADING_MAX + 1]; /* joined heading text per column */
@@ -130,6 +150,15 @@ static int pfs_row(slp__cms_reader_t *r, const pfs_state_t *st, char **f, int nf
   char *nonfac = slp__cms_trim(f[st->col[COL_NONFAC]]);
   char *fac = slp__cms_trim(f[st->col[COL_FAC]]);
   char *cf = slp__cms_trim(f[st->col[COL_CF]]);
+  char *mult = slp__cms_trim(f[st->col[COL_MULT]]);
+  static const struct {
+    int col;
+    const char *name;
+    size_t off;
+  } parts[] = {{COL_WORK, "WORK RVU", offsetof(slp_cms_pfs_row_t, work_milli)},
+               {COL_PE_NF, "NON-FAC PE RVU", offsetof(slp_cms_pfs_row_t, pe_nf_milli)},
+               {COL_PE_FAC, "FACILITY PE RVU", offsetof(slp_cms_pfs_row_t, pe_fac_milli)},
+               {COL_MP, "MP RVU", offsetof(slp_cms_pfs_row_t, mp_milli)}};
   if (!slp__cms_is_hcpcs(code)) {
     slp__cms_error(r, ln, "HCPCS \"%s\" is not a 5-character HCPCS/CPT code",
                    slp__cms_show(code, show, sizeof show));
@@ -161,6 +190,20 @@ static int pfs_row(slp__cms_reader_t *r, const pfs_state_t *st, char **f, int nf
                    slp__cms_show(cf, show, sizeof show));
     return -1;
   }
+  for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
+    char *cell = slp__cms_trim(f[st->col[parts[k].col]]);
+    if (slp__cms_parse_fixed(cell, 3, (int64_t *)(void *)((char *)row + parts[k].off)) != 0) {
+      slp__cms_error(r, ln, "%s \"%s\" is not a decimal with at most 3 places", parts[k].name,
+                     slp__cms_show(cell, show, sizeof show));
+      return -1;
+    }
+  }
+  if (strlen(mult) != 1 || !isdigit((unsigned char)mult[0])) {
+    slp__cms_error(r, ln, "MULT PROC \"%s\" is not one digit",
+                   slp__cms_show(mult, show, sizeof show));
+    return -1;
+  }
+  row->mult_proc = mult[0] - '0';
   memcpy(row->code, code, 6);
   memcpy(row->modifier, mod, strlen(mod) + 1);
   for (char *m = row->modifier; *m != '\0'; m++)

@@ -71,6 +71,8 @@ static int cmp_cf(const void *a, const void *b) {
   const slp__cf_row_t *x = a, *y = b;
   int c = x->year - y->year;
   if (c == 0)
+    c = x->qpp - y->qpp;
+  if (c == 0)
     c = x->from_cms - y->from_cms;
   return c ? c : (x->seq < y->seq ? -1 : x->seq > y->seq);
 }
@@ -109,7 +111,7 @@ static bool same_fee(const slp__fee_row_t *a, const slp__fee_row_t *b) {
   return slp__code_cmp(a->code, b->code) == 0 && a->year == b->year;
 }
 static bool same_cf(const slp__cf_row_t *a, const slp__cf_row_t *b) {
-  return a->year == b->year;
+  return a->year == b->year && a->qpp == b->qpp;
 }
 
 static bool same_pair(const slp__ptp_row_t *a, const slp__ptp_row_t *b) {
@@ -199,6 +201,8 @@ void slp__finalize(slp_rules_t *r, slp_rules_errors_t *errs) {
   KEEP_LAST(r->mue, same_code);
   SORT(r->icd_headers, cmp_icd);
   KEEP_LAST(r->icd_headers, same_icd);
+  SORT(r->icd_codes, cmp_icd);
+  KEEP_LAST(r->icd_codes, same_icd);
   SORT(r->fees, cmp_fee);
   KEEP_LAST(r->fees, same_fee);
   SORT(r->cfs, cmp_cf);
@@ -247,4 +251,5 @@ void slp__finalize(slp_rules_t *r, slp_rules_errors_t *errs) {
   }
   for (size_t i = 0; i < r->units.n; i++)
     need_default_charge(r, r->units.v[i].code, errs, seen, &n_seen, 64);
+  slp__finalize_pricing(r, errs);
 }

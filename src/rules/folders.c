@@ -94,6 +94,10 @@ static int on_mue(void *ctx, const slp_cms_mue_row_t *row) {
 static int on_icd(void *ctx, const slp_cms_icd10_row_t *row) {
   slp_rules_t *r = ctx;
   r->n_icd_cms++;
+  slp__icd_row_t *k = SLP__PUSH(r->icd_codes);
+  if (k == NULL)
+    return -1;
+  slp__key(k->code, SLP__CODE, row->code);
   if (row->billable)
     return 0;
   slp__icd_row_t *h = SLP__PUSH(r->icd_headers);
@@ -107,22 +111,44 @@ typedef struct pfs_ctx {
   slp_rules_t *r;
   int32_t year;
   bool have_cf;
+  int qpp;       /* the file's QPP status from its name: 0 nonQPP, 1 QPP, -1 not named */
+  bool rvus;     /* take this file's RVU rows (its status is the one the bundle prices with) */
 } pfs_ctx_t;
+
+/* CMS ships PPRRVU2026_Jul_QPP.csv and PPRRVU2026_Jul_nonQPP.csv in one zip; 2025's files
+ * carry no status (one conversion factor for all). */
+static int qpp_from_name(const char *name) {
+  for (const char *p = name; *p; p++) {
+    if (strncasecmp(p, "nonQPP", 6) == 0)
+      return SLP__NON_QPP;
+    if (strncasecmp(p, "QPP", 3) == 0)
+      return SLP__QPP;
+  }
+  return -1;
+}
 
 static int on_pfs(void *ctx, const slp_cms_pfs_row_t *row) {
   pfs_ctx_t *c = ctx;
   if (row->modifier[0] != '\0')
     return 0; /* professional/technical component rows: the therapy codes bill globally */
   if (!c->have_cf && row->conv_factor_e4 > 0) {
-    slp__cf_row_t *cf = SLP__PUSH(c->r->cfs);
-    if (cf == NULL)
-      return -1;
-    cf->year = c->year;
-    cf->cf_e4 = row->conv_factor_e4;
-    cf->from_cms = 1;
-    cf->seq = c->r->seq++;
+    /* A file without a status in its name gives the CF of both statuses. */
+    for (int q = 0; q < 2; q++) {
+      if (c->qpp >= 0 && q != c->qpp)
+        continue;
+      slp__cf_row_t *cf = SLP__PUSH(c->r->cfs);
+      if (cf == NULL)
+        return -1;
+      cf->year = c->year;
+      cf->cf_e4 = row->conv_factor_e4;
+      cf->qpp = (uint8_t)q;
+      cf->from_cms = 1;
+      cf->seq = c->r->seq++;
+    }
     c->have_cf = true;
   }
+  if (!c->rvus)
+    return 0;
   /* Only codes Medicare pays on the fee schedule carry an amount: A active, R restricted,
    * T paid only without other services. B bundled, I not valid, N non-covered and the rest
    * add nothing to the expected allowed amount (fact sheet C2). */
@@ -135,8 +161,60 @@ static int on_pfs(void *ctx, const slp_cms_pfs_row_t *row) {
   f->year = c->year;
   f->nf_milli = row->nonfac_total_milli;
   f->fac_milli = row->fac_total_milli;
+  f->work_milli = row->work_milli;
+  f->pe_nf_milli = row->pe_nf_milli;
+  f->pe_fac_milli = row->pe_fac_milli;
+  f->mp_milli = row->mp_milli;
+  f->has_components = true;
+  f->mult_proc = (uint8_t)row->mult_proc;
+  snprintf(f->shown, sizeof f->shown, "%lld.%02lld", (long long)(f->nf_milli / 1000),
+           (long long)(f->nf_milli % 1000 / 10));
   f->from_cms = 1;
   f->seq = c->r->seq++;
+  return 0;
+}
+
+typedef struct gpci_ctx {
+  slp_rules_t *r;
+  int32_t year;
+} gpci_ctx_t;
+
+static int on_gpci(void *ctx, const slp_cms_gpci_row_t *row) {
+  gpci_ctx_t *c = ctx;
+  slp__gpci_row_t *g = SLP__PUSH(c->r->gpcis);
+  if (g == NULL)
+    return -1;
+  g->year = c->year;
+  memcpy(g->mac, row->mac, sizeof g->mac);
+  memcpy(g->locality, row->locality, sizeof g->locality);
+  g->work_milli = row->work_milli;
+  g->pe_milli = row->pe_milli;
+  g->mp_milli = row->mp_milli;
+  snprintf(g->name, sizeof g->name, "%s", row->name);
+  return 0;
+}
+
+static int on_locality(void *ctx, const slp_cms_locality_row_t *row) {
+  slp_rules_t *r = ctx;
+  slp__locality_t *l = SLP__PUSH(r->localities);
+  if (l == NULL)
+    return -1;
+  memcpy(l->mac, row->mac, sizeof l->mac);
+  memcpy(l->locality, row->locality, sizeof l->locality);
+  return 0;
+}
+
+/* pfs/ holds three kinds of CMS file: 1 PPRRVU, 2 GPCI, 3 the county-to-locality file. */
+static int pfs_kind(const char *name) {
+  if (!ends_with_ci(name, ".csv"))
+    return 0;
+  if (strncasecmp(name, "PPRRVU", 6) == 0)
+    return 1;
+  if (strncasecmp(name, "GPCI", 4) == 0)
+    return 2;
+  for (const char *p = name; *p; p++)
+    if (strncasecmp(p, "LOCCO", 5) == 0)
+      return 3;
   return 0;
 }
 
@@ -151,7 +229,7 @@ static bool cms_wanted(int folder, const char *name) {
   case 2:
     return ends_with_ci(name, ".txt") && strncasecmp(name, "icd10cm_order", 13) == 0;
   default:
-    return ends_with_ci(name, ".csv") && strncasecmp(name, "PPRRVU", 6) == 0;
+    return pfs_kind(name) != 0;
   }
 }
 
@@ -176,14 +254,24 @@ void slp__load_cms(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
       case 2:
         slp_cms_icd10_parse(full, ns.v[i], on_icd, r, errs);
         break;
-      default: {
-        pfs_ctx_t c = {r, slp_cms_pfs_year_from_name(name), false};
-        if (c.year < 0) {
-          slp_rules_errorf(errs, ns.v[i], 0, "the file name does not say which year it covers");
-          break;
+      default:
+        if (pfs_kind(name) == 2) {
+          gpci_ctx_t g = {r, slp_cms_gpci_year_from_name(name)};
+          if (g.year < 0)
+            slp_rules_errorf(errs, ns.v[i], 0, "the file name does not say which year it covers");
+          else
+            slp_cms_gpci_parse(full, ns.v[i], on_gpci, &g, errs);
+        } else if (pfs_kind(name) == 3) {
+          slp_cms_locality_parse(full, ns.v[i], on_locality, r, errs);
+        } else {
+          int q = qpp_from_name(name);
+          pfs_ctx_t c = {r, slp_cms_pfs_year_from_name(name), false, q, q < 0 || q == r->qpp};
+          if (c.year < 0) {
+            slp_rules_errorf(errs, ns.v[i], 0, "the file name does not say which year it covers");
+            break;
+          }
+          slp_cms_pfs_parse(full, ns.v[i], on_pfs, &c, errs);
         }
-        slp_cms_pfs_parse(full, ns.v[i], on_pfs, &c, errs);
-      }
       }
     }
     slp__names_free(&ns);

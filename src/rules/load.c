@@ -139,6 +139,8 @@ static int on_ini(void *user, const char *section, const char *name, const char 
                          name, value);
       return 1;
     }
+  } else if (strcmp(section, "pricing") == 0) {
+    return slp__manifest_pricing(c->r, name, value, line, c->errs);
   }
   slp_rules_errorf(c->errs, "manifest.ini", line, "unknown key %s in [%s]", name, section);
   return 1;
@@ -180,7 +182,8 @@ static void check_unknown_tables(const char *dir, slp_rules_errors_t *errs) {
   static const char *const known[] = {
       "codes.tsv",       "necessity.tsv",  "icd10cm.tsv",     "kx.tsv",  "telehealth.tsv",
       "payer_kinds.tsv", "payers.tsv",     "payer_units.tsv", "mue.tsv", "ptp.tsv",
-      "fees.tsv",        "conversion.tsv", "charges.tsv"};
+      "fees.tsv",        "conversion.tsv", "charges.tsv",
+      "pointers.tsv",    "pos.tsv",        "mppr.tsv",       "orgs.tsv"};
   slp__names_t ns = {0};
   slp__list_files(dir, "", &ns);
   qsort(ns.v, ns.n, sizeof *ns.v, slp__cmp_str);
@@ -208,11 +211,18 @@ static void rules_free(slp_rules_t *r) {
   free(r->mue.v);
   free(r->icd_headers.v);
   free(r->icd_manifest.v);
+  free(r->icd_codes.v);
+  free(r->ranks.v);
   free(r->xwalk.v);
   free(r->xwalk_alpha.v);
   free(r->fees.v);
   free(r->cfs.v);
   free(r->charges.v);
+  free(r->pos.v);
+  free(r->mppr.v);
+  free(r->orgs.v);
+  free(r->gpcis.v);
+  free(r->localities.v);
   free(r);
 }
 
@@ -248,6 +258,10 @@ int slp_rules_load(const char *dir, slp_rules_t **out, slp_rules_errors_t *errs)
   slp__load_fees(r, dir, errs);
   slp__load_conversion(r, dir, errs);
   slp__load_charges(r, dir, errs);
+  slp__load_pointers(r, dir, errs);
+  slp__load_pos(r, dir, errs);
+  slp__load_mppr(r, dir, errs);
+  slp__load_orgs(r, dir, errs);
   slp__load_cms(r, dir, errs);
   slp__finalize(r, errs);
   check_unknown_tables(dir, errs);

@@ -15,7 +15,7 @@ void *slp__vec_push(void **v, size_t *n, size_t *cap, size_t size);
 extern const char *const slp__area_names[9];
 extern const char *const slp__kind_names[6];
 
-/* A unit-scheme cell: untimed, timed15 or hour. */
+/* A payer_units.tsv scheme cell: untimed, timed15 or not_covered (index 2). */
 int slp__scheme_parse(slp__tsv_t *t, size_t col, uint8_t *out);
 
 /* Project tables (dir = the bundle directory). Each reports its own errors. */
@@ -32,6 +32,18 @@ void slp__load_ptp(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
 void slp__load_fees(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
 void slp__load_conversion(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
 void slp__load_charges(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
+void slp__load_pointers(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
+
+/* tables_pricing.c: pos.tsv, mppr.tsv, orgs.tsv and the manifest's [pricing] keys. */
+void slp__load_pos(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
+void slp__load_mppr(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
+void slp__load_orgs(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);
+int slp__manifest_pricing(slp_rules_t *r, const char *name, const char *value, long line,
+                          slp_rules_errors_t *errs);
+/* finalize_pricing.c: sort and cross-check pos.tsv, mppr.tsv, orgs.tsv and the GPCI rows. */
+void slp__finalize_pricing(slp_rules_t *r, slp_rules_errors_t *errs);
+/* s as 1..width digits, zero-padded to width into out (width + 1 bytes); -1 when not. */
+int slp__digits_pad(const char *s, size_t width, char *out);
 
 /* A sorted list of bundle-relative file names. */
 typedef struct slp__names {

@@ -93,6 +93,14 @@ const slp__kx_row_t *slp__rules_kx(const slp_rules_t *r, int32_t year) {
   return NULL;
 }
 
+const slp__kx_row_t *slp__rules_kx_before(const slp_rules_t *r, int32_t year) {
+  const slp__kx_row_t *best = NULL;
+  for (size_t i = 0; i < r->kx.n; i++) /* sorted by year */
+    if (r->kx.v[i].year < year)
+      best = &r->kx.v[i];
+  return best;
+}
+
 static int cmp_pair_key(const void *key, const void *e) {
   const slp__ptp_row_t *k = key, *p = e;
   int c = slp__code_cmp(k->col1, p->col1);
@@ -109,7 +117,7 @@ int slp__rules_ptp(const slp_rules_t *r, const char *col1, const char *col2, int
   int found = -1;
   for (; i < r->ptp.n && cmp_pair_key(&k, &r->ptp.v[i]) == 0; i++) {
     const slp__ptp_row_t *p = &r->ptp.v[i];
-    if (dos < p->from || dos >= p->to)
+    if (dos < p->from || dos > p->to) /* inclusive: CMS's deletion date is the last day */
       continue;
     /* Overlapping rows for one pair: the strictest indicator wins (0 before 1 before 9). */
     if (found < 0 || p->indicator < found)
@@ -135,6 +143,23 @@ bool slp__rules_icd_header(const slp_rules_t *r, const char *dx) {
   size_t i =
       lower_bound(r->icd_headers.v, r->icd_headers.n, sizeof *r->icd_headers.v, k, cmp_code_key);
   return i < r->icd_headers.n && slp__code_cmp(r->icd_headers.v[i].code, k) == 0;
+}
+
+bool slp__rules_icd_known(const slp_rules_t *r, const char *dx) {
+  if (r->icd_codes.n == 0)
+    return true; /* no order file in the bundle: only the shape and headers are checked */
+  char k[SLP__CODE];
+  slp__key(k, SLP__CODE, dx);
+  size_t i = lower_bound(r->icd_codes.v, r->icd_codes.n, sizeof *r->icd_codes.v, k, cmp_code_key);
+  return i < r->icd_codes.n && slp__code_cmp(r->icd_codes.v[i].code, k) == 0;
+}
+
+uint32_t slp__rules_dx_rank_areas(const slp_rules_t *r, const char *dx) {
+  uint32_t areas = 0;
+  for (size_t i = 0; i < r->ranks.n; i++) /* a few dozen rows, once per diagnosis */
+    if (slp__prefix_match(r->ranks.v[i].prefix, dx))
+      areas |= 1u << r->ranks.v[i].area;
+  return areas;
 }
 
 bool slp__prefix_match(const char *pattern, const char *dx) {
@@ -175,17 +200,8 @@ uint32_t slp__rules_dx_families(const slp_rules_t *r, const char *dx) {
 }
 
 int64_t slp__rules_fee_cents(const slp_rules_t *r, const char *code, int32_t year, bool facility) {
-  char k[SLP__CODE];
-  slp__key(k, SLP__CODE, code);
-  size_t i = lower_bound(r->fees.v, r->fees.n, sizeof *r->fees.v, k, cmp_code_key);
-  const slp__fee_row_t *best = NULL;
-  for (; i < r->fees.n && slp__code_cmp(r->fees.v[i].code, k) == 0; i++)
-    if (r->fees.v[i].year <= year)
-      best = &r->fees.v[i]; /* rows ascend by year: the last one at or before the DOS year */
-  const slp__cf_row_t *cf = NULL;
-  for (size_t j = 0; j < r->cfs.n; j++)
-    if (r->cfs.v[j].year <= year)
-      cf = &r->cfs.v[j];
+  const slp__fee_row_t *best = slp__rules_fee(r, code, year);
+  const slp__cf_row_t *cf = slp__rules_cf(r, year);
   if (best == NULL || cf == NULL)
     return -1;
   int64_t milli = facility ? best->fac_milli : best->nf_milli;

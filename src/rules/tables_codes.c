@@ -111,17 +111,48 @@ void slp__load_icd(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
   slp__tsv_close(&t);
 }
 
+/* pointers.tsv: per service area, the diagnoses that best support its lines (pointed at first). */
+void slp__load_pointers(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
+  static const char *const cols[] = {"area", "prefix"};
+  slp__tsv_t t;
+  if (slp__tsv_open(&t, dir, "pointers.tsv", cols, 2, errs) != 0)
+    return;
+  while (slp__tsv_next(&t)) {
+    int area;
+    char prefix[SLP__CODE];
+    int bad = slp__tsv_enum(&t, 0, slp__area_names, 9, &area);
+    bad |= dx_pattern(&t, 1, prefix);
+    if (bad)
+      continue;
+    slp__rank_row_t *k = SLP__PUSH(r->ranks);
+    if (k == NULL)
+      break;
+    k->area = (uint8_t)area;
+    memcpy(k->prefix, prefix, SLP__CODE);
+  }
+  slp__tsv_close(&t);
+}
+
+/* The scheme names, in slp__scheme_t order. */
+static const char *const scheme_names[] = {"untimed", "timed15", "hour", "chain_area",
+                                           "chain_pooled"};
+
 static int scheme_cell(slp__tsv_t *t, size_t col, uint8_t *out) {
-  static const char *const names[] = {"untimed", "timed15", "hour"};
   int v;
-  if (slp__tsv_enum(t, col, names, 3, &v) != 0)
+  if (slp__tsv_enum(t, col, scheme_names, 5, &v) != 0)
     return -1;
   *out = (uint8_t)v;
   return 0;
 }
 
 int slp__scheme_parse(slp__tsv_t *t, size_t col, uint8_t *out) {
-  return scheme_cell(t, col, out);
+  /* payer_units.tsv: a payer bills a code untimed or per 15 minutes, or never covers it. */
+  static const char *const names[] = {"untimed", "timed15", "not_covered"};
+  int v;
+  if (slp__tsv_enum(t, col, names, 3, &v) != 0)
+    return -1;
+  *out = (uint8_t)v;
+  return 0;
 }
 
 void slp__load_codes(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {

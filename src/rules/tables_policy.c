@@ -1,5 +1,6 @@
 /* tables_policy.c -- loading the payer tables: kind defaults, payer_id rows, unit-scheme overrides,
  * telehealth windows and the KX thresholds. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "rules/load.h"
@@ -65,6 +66,39 @@ static int window_index(const slp_rules_t *r, const char *name) {
   return -3;
 }
 
+/* A timely-filing cell: "none", days ("365"), or calendar months or years after the DOS ("12m",
+ * "1y": Medicare's one calendar year, which 365 days gets wrong across a leap day). */
+static int timely_cell(slp__tsv_t *t, size_t c, slp__policy_t *p) {
+  const char *s = t->cell[c];
+  size_t l = strlen(s);
+  p->timely_months = 0;
+  if (strcmp(s, "none") == 0) {
+    p->timely_days = -1;
+    return 0;
+  }
+  char unit = l > 1 ? s[l - 1] : '\0';
+  bool calendar = unit == 'm' || unit == 'y';
+  bool digits = l > 0 && l <= (calendar ? 4u : 6u);
+  for (size_t i = 0; digits && i < l - calendar; i++)
+    digits = s[i] >= '0' && s[i] <= '9';
+  uint32_t n = calendar && digits ? (uint32_t)strtoul(s, NULL, 10) : 1;
+  if (!digits || n == 0) {
+    slp__tsv_error(t, "column %s: \"%.40s\" is not none, days, Nm (months) or Ny (years)",
+                   t->cols[c], s);
+    return -1;
+  }
+  if (calendar) {
+    p->timely_months = (uint16_t)(unit == 'y' ? n * 12 : n);
+    p->timely_days = 0;
+    return 0;
+  }
+  uint32_t v = 0;
+  if (slp__tsv_uint(t, c, 100000, &v) != 0)
+    return -1;
+  p->timely_days = (int32_t)v;
+  return 0;
+}
+
 /* The 11 policy cells starting at column c0; with base, "=" keeps base's value. */
 static int parse_policy(const slp_rules_t *r, slp__tsv_t *t, size_t c0, const slp__policy_t *base,
                         slp__policy_t *p) {
@@ -83,18 +117,18 @@ static int parse_policy(const slp_rules_t *r, slp__tsv_t *t, size_t c0, const sl
     if (base != NULL && strcmp(t->cell[c], "=") == 0)
       continue;
     switch (i) {
-    case VISITS:
-    case TIMELY: {
+    case TIMELY:
+      if (timely_cell(t, c, p) != 0)
+        bad = -1;
+      break;
+    case VISITS: {
       uint32_t v = 0;
       bool none = strcmp(t->cell[c], "none") == 0;
       if (!none && slp__tsv_uint(t, c, 100000, &v) != 0) {
         bad = -1;
         break;
       }
-      if (i == VISITS)
-        p->visit_limit = none ? 0 : v;
-      else
-        p->timely_days = none ? -1 : (int32_t)v;
+      p->visit_limit = none ? 0 : v;
       break;
     }
     case TELE: {
@@ -196,10 +230,9 @@ void slp__load_payer_units(slp_rules_t *r, const char *dir, slp_rules_errors_t *
     bad |= slp__tsv_uint(&t, 3, 1000, &u.max_per_day);
     if (bad)
       continue;
-    if (u.scheme == SLP__HOUR) {
-      slp__tsv_error(&t, "column scheme: a payer override is untimed or timed15");
-      continue;
-    }
+    u.not_covered = u.scheme == 2; /* not_covered: the code keeps its own scheme */
+    if (u.not_covered)
+      u.scheme = SLP__UNTIMED;
     slp__unit_override_t *p = SLP__PUSH(r->units);
     if (p == NULL)
       break;

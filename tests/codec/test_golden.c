@@ -136,6 +136,8 @@ static void cmp_claim(const char *name, const char *rv, const Slpcoder__V1__Code
     CMP_INT(w, el->charge_cents, al->charge_cents);
     snprintf(w, sizeof w, "lines[%zu].minutes", i);
     CMP_INT(w, el->minutes, al->minutes);
+    snprintf(w, sizeof w, "lines[%zu].allowed_cents", i);
+    CMP_INT(w, el->allowed_cents, al->allowed_cents);
   }
   CMP_INT("total_charge_cents", e->total_charge_cents, a->total_charge_cents);
   CMP_INT("expected_allowed_cents", e->expected_allowed_cents, a->expected_allowed_cents);

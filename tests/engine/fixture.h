@@ -130,7 +130,22 @@ static inline slp_rules_t *fx_load_test_bundle(void) {
   char dir[256];
   fx_copy_default(dir, sizeof dir);
   fx_append(dir, "ptp.tsv", "92507\t92526\t2020-01-01\t*\t1\n92521\t92524\t2020-01-01\t*\t0\n");
+  /* a pair deleted at a quarter end: in effect through 2025-06-30 inclusive */
+  fx_append(dir, "ptp.tsv", "92609\t92507\t2020-01-01\t2025-06-30\t0\n");
+  /* a payer that never covers 92507 (GY) */
+  fx_append(dir, "payer_units.tsv", "MA-PLAN-A\t92507\tnot_covered\t0\n");
   fx_append(dir, "mue.tsv", "97130\t2\t3\n");
+  /* two organizations with a locality, and excerpts of CMS's 2025 GPCI and locality files */
+  fx_append(dir, "orgs.tsv", "ORG-NYC\t13202\t01\nORG-AL\t10112\t0\n");
+  {
+    const char *src = getenv("SLPCODER_SOURCE_DIR");
+    char cmd[2048];
+    const char *s = src ? src : ".";
+    snprintf(cmd, sizeof cmd, "cp '%s/tests/data/cms/pfs/GPCI2025.csv' '%s/%s' '%s/pfs/'", s, s,
+             "tests/data/cms/pfs/25LOCCO.csv", dir);
+    if (system(cmd) != 0)
+      abort();
+  }
   fx_append(dir, "codes.tsv",
             "SPEECH_GENERATING_DEVICE\tTREAT\tGROUP\t92508\tuntimed\t1\t0\t-\t0\t0\t-\t-\tdevice\t"
             "2026-01-01\t*\n");
@@ -143,7 +158,7 @@ static inline slp_rules_t *fx_load_test_bundle(void) {
   if (fp)
     fclose(fp);
   text[n] = '\0';
-  char *p = strstr(text, "effective_to = 2026-12-31");
+  char *p = strstr(text, "effective_to = 2027-12-31");
   if (p == NULL)
     abort();
   memcpy(p + strlen("effective_to = "), "2028", 4);
@@ -155,21 +170,65 @@ static inline slp_rules_t *fx_load_test_bundle(void) {
   return r;
 }
 
-/* The default bundle and the test bundle for a test group: fx_setup_bundles loads both (cmocka
- * group setup), fx_teardown_bundles frees them. */
-static slp_rules_t *g_default, *g_test;
+static inline const char *fx_source_dir(void) {
+  const char *d = getenv("SLPCODER_SOURCE_DIR");
+  return d ? d : ".";
+}
+
+/* The test-only 2027 bundle: the default plus tests/data/bundle-2027.tsv (FILE<TAB>row lines, the
+ * same format as a golden case's NAME.bundle.tsv), whose codes are fictitious. */
+static inline slp_rules_t *fx_load_2027_bundle(void) {
+  char dir[256], path[1024], line[600];
+  fx_copy_default(dir, sizeof dir);
+  snprintf(path, sizeof path, "%s/tests/data/bundle-2027.tsv", fx_source_dir());
+  FILE *fp = fopen(path, "r");
+  if (fp == NULL)
+    abort();
+  while (fgets(line, sizeof line, fp) != NULL) {
+    char *tab = strchr(line, '\t');
+    if (tab == NULL)
+      continue;
+    *tab = '\0';
+    fx_append(dir, line, tab + 1);
+  }
+  fclose(fp);
+  slp_rules_t *r = fx_load(dir);
+  fx_remove(dir);
+  return r;
+}
+
+/* The default bundle with the test CMS ICD-10-CM order file in icd10cm/ (tests/data/cms). */
+static inline slp_rules_t *fx_load_icd_bundle(void) {
+  char dir[256], cmd[2048];
+  fx_copy_default(dir, sizeof dir);
+  snprintf(cmd, sizeof cmd, "cp '%s/tests/data/cms/icd10cm/icd10cm_order_2025.txt' '%s/icd10cm/'",
+           fx_source_dir(), dir);
+  if (system(cmd) != 0)
+    abort();
+  slp_rules_t *r = fx_load(dir);
+  fx_remove(dir);
+  return r;
+}
+
+/* The bundles for a test group: fx_setup_bundles loads them (cmocka group setup),
+ * fx_teardown_bundles frees them. */
+static slp_rules_t *g_default, *g_test, *g_2027, *g_icd;
 
 static inline int fx_setup_bundles(void **state) {
   (void)state;
   g_default = fx_load(fx_default_dir());
   g_test = fx_load_test_bundle();
-  return g_default && g_test ? 0 : -1;
+  g_2027 = fx_load_2027_bundle();
+  g_icd = fx_load_icd_bundle();
+  return g_default && g_test && g_2027 && g_icd ? 0 : -1;
 }
 
 static inline int fx_teardown_bundles(void **state) {
   (void)state;
   slp_rules_unref(g_default);
   slp_rules_unref(g_test);
+  slp_rules_unref(g_2027);
+  slp_rules_unref(g_icd);
   return 0;
 }
 

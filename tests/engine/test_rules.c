@@ -303,10 +303,117 @@ M(m_group_5_commercial) {
   f->s.coverage.payer_kind = SLP_COMMERCIAL;
 }
 
+/* ---- the 2027 code set and the December 2026 corrections ---------------------- */
+M(m_2027_language) {
+  move_to(f, "2027-03-10");
+}
+M(m_2026_last_day) {
+  move_to(f, "2026-12-31");
+}
+M(m_kx_over_abn) {
+  m_kx_over(f);
+  f->s.documentation.abn_on_file = true;
+}
+M(m_kx_at_abn) {
+  m_kx_at(f);
+  f->s.documentation.abn_on_file = true;
+}
+M(m_ma_plan_a) {
+  f->s.coverage.payer_kind = SLP_MEDICARE_ADVANTAGE;
+  f->s.coverage.payer_id = "MA-PLAN-A";
+}
+M(m_ma_plan_a_swallow) {
+  m_ma_plan_a(f);
+  activity(f, 0, SLP_TREATMENT, SLP_AREA_SWALLOWING, 30, 0, false);
+  add_dx(f, "R13.12");
+}
+M(m_audio_pos02) {
+  f->s.delivery = SLP_TELEHEALTH_AUDIO_ONLY;
+  f->s.place_of_service = "02";
+}
+M(m_audio_pos10) {
+  f->s.delivery = SLP_TELEHEALTH_AUDIO_ONLY;
+  f->s.place_of_service = "10";
+}
+M(m_audio_pos02_medicaid) {
+  m_audio_pos02(f);
+  m_medicaid_pa(f);
+}
+/* Medicare: one calendar year. DOS 2027-03-10: the last day is 2028-03-10, 366 days later. */
+M(m_late_1y_366) {
+  move_to(f, "2027-03-10");
+  f->s.reported_at_ms += 366LL * 86400000LL;
+}
+M(m_late_1y_367) {
+  move_to(f, "2027-03-10");
+  f->s.reported_at_ms += 367LL * 86400000LL;
+}
+M(m_commercial_late_181) {
+  f->s.coverage.payer_kind = SLP_COMMERCIAL;
+  f->s.reported_at_ms += 181LL * 86400000LL;
+}
+M(m_commercial_late_180) {
+  f->s.coverage.payer_kind = SLP_COMMERCIAL;
+  f->s.reported_at_ms += 180LL * 86400000LL;
+}
+M(m_dx_not_in_order_file) {
+  f->dx[0] = "F80.7";
+}
+M(m_dx_r638) {
+  f->dx[1] = "R63.8";
+}
+M(m_ptp_deleted_on) {
+  move_to(f, "2025-06-30");
+  activity(f, 1, SLP_TREATMENT, SLP_AREA_SPEECH_GENERATING_DEVICE, 30, 0, false);
+}
+M(m_ptp_deleted_after) {
+  move_to(f, "2025-07-01");
+  activity(f, 1, SLP_TREATMENT, SLP_AREA_SPEECH_GENERATING_DEVICE, 30, 0, false);
+}
+M(m_cognition_g3184) {
+  activity(f, 0, SLP_TREATMENT, SLP_AREA_COGNITION, 30, 0, false);
+  f->dx[0] = "G31.84";
+  f->s.n_diagnoses = 1;
+}
+M(m_feeding_p929) {
+  activity(f, 0, SLP_TREATMENT, SLP_AREA_SWALLOWING, 30, 0, false);
+  f->dx[0] = "P92.9";
+  f->s.n_diagnoses = 1;
+}
+M(m_voice_j383) {
+  activity(f, 0, SLP_TREATMENT, SLP_AREA_VOICE, 30, 0, false);
+  f->dx[0] = "J38.3";
+  f->s.n_diagnoses = 1;
+}
+
+/* ---- pricing: locality, provisional values, POS ---------------------------- */
+M(m_org_nyc) {
+  f->s.organization_id = "ORG-NYC"; /* the test bundle maps it to Manhattan (GPCI2025 excerpt) */
+}
+M(m_org_nyc_2026) {
+  m_org_nyc(f);
+  move_to(f, "2026-03-10"); /* the bundle has no 2026 GPCI file */
+}
+M(m_cognition_2026) {
+  activity(f, 0, SLP_TREATMENT, SLP_AREA_COGNITION, 38, 0, false); /* 97129 + 97130 x 2 */
+  add_dx(f, "R41.841");
+  move_to(f, "2026-03-10"); /* 97130's 2026 RVUs are provisional (M, derived) */
+}
+M(m_cognition_2025) {
+  activity(f, 0, SLP_TREATMENT, SLP_AREA_COGNITION, 38, 0, false);
+  add_dx(f, "R41.841");
+}
+M(m_dos_2027) {
+  move_to(f, "2027-03-10"); /* the test bundle spans 2028: the 2027 CF is a proposed value */
+}
+M(m_pos_unassigned) {
+  f->s.place_of_service = "30"; /* two digits, but not a CMS place of service */
+}
+
 typedef struct rule_case {
   const char *rule_id;
   bool fires;
-  int bundle; /* 0 default, 1 test bundle */
+  int bundle; /* 0 default, 1 test bundle, 2 test-only 2027 bundle, 3 default + ICD order file */
   void (*mutate)(fx_t *f);
   slp_severity_t severity; /* when it fires */
   const char *field;       /* when it fires; NULL = not checked */
@@ -319,6 +426,13 @@ typedef struct rule_case {
 
 static const rule_case_t cases[] = {
     MISS("event.invalid", 0, m_none),
+    FIRE("event.invalid", 0, m_pos_unassigned, SLP_ERROR, "place_of_service"),
+    FIRE("money.national", 0, m_none, SLP_INFO, "organization_id"),
+    FIRE("money.national", 1, m_org_nyc_2026, SLP_INFO, "date_of_service"),
+    MISS("money.national", 1, m_org_nyc),
+    FIRE("rules.provisional", 0, m_cognition_2026, SLP_WARNING, NULL),
+    FIRE("rules.provisional", 1, m_dos_2027, SLP_WARNING, NULL),
+    MISS("rules.provisional", 0, m_cognition_2025),
     FIRE("event.invalid", 0, m_no_event_id, SLP_ERROR, "event_id"),
     FIRE("event.invalid", 0, m_dos_after_note, SLP_ERROR, "date_of_service"),
     FIRE("event.invalid", 0, m_bad_birth_date, SLP_ERROR, "patient.birth_date"),
@@ -404,6 +518,36 @@ static const rule_case_t cases[] = {
     FIRE("group.size", 0, m_group_5, SLP_WARNING, "activities[0].group_size"),
     MISS("group.size", 0, m_group_4),
     MISS("group.size", 0, m_group_5_commercial),
+    /* 2027 and the December 2026 corrections */
+    FIRE("code.not_effective", 0, m_2027_language, SLP_ERROR, "activities[0]"),
+    MISS("code.not_effective", 0, m_2026_last_day),
+    MISS("code.not_effective", 2, m_2027_language),
+    FIRE("rules.provisional", 0, m_2027_language, SLP_WARNING, "date_of_service"),
+    FIRE("rules.provisional", 2, m_2027_language, SLP_WARNING, "date_of_service"),
+    MISS("rules.provisional", 0, m_2026_last_day),
+    FIRE("medicare.abn_liability", 0, m_kx_over_abn, SLP_WARNING, "documentation.abn_on_file"),
+    MISS("medicare.abn_liability", 0, m_kx_over),
+    MISS("medicare.abn_liability", 0, m_kx_at_abn),
+    MISS("medicare.kx_threshold", 0, m_kx_over_abn),
+    FIRE("payer.not_covered", 1, m_ma_plan_a, SLP_WARNING, "activities[0]"),
+    MISS("payer.not_covered", 1, m_ma_plan_a_swallow),
+    MISS("payer.not_covered", 0, m_ma_plan_a),
+    FIRE("telehealth.not_covered", 0, m_audio_pos02, SLP_ERROR, "place_of_service"),
+    MISS("telehealth.not_covered", 0, m_audio_pos10),
+    MISS("telehealth.not_covered", 0, m_audio_pos02_medicaid),
+    FIRE("timely_filing", 0, m_late_1y_367, SLP_ERROR, "reported_at_ms"),
+    MISS("timely_filing", 0, m_late_1y_366),
+    FIRE("timely_filing", 0, m_commercial_late_181, SLP_ERROR, "reported_at_ms"),
+    MISS("timely_filing", 0, m_commercial_late_180),
+    FIRE("diagnosis.invalid", 3, m_dx_not_in_order_file, SLP_ERROR, "diagnoses[0]"),
+    MISS("diagnosis.invalid", 3, m_none),
+    MISS("diagnosis.invalid", 0, m_dx_not_in_order_file),
+    MISS("diagnosis.invalid", 0, m_dx_r638),
+    FIRE("ncci.ptp", 1, m_ptp_deleted_on, SLP_WARNING, "activities[0]"),
+    MISS("ncci.ptp", 1, m_ptp_deleted_after),
+    MISS("necessity.diagnosis", 0, m_cognition_g3184),
+    MISS("necessity.diagnosis", 0, m_feeding_p929),
+    MISS("necessity.diagnosis", 0, m_voice_j383),
 };
 #define N_CASES (sizeof cases / sizeof cases[0])
 
@@ -413,10 +557,13 @@ static void test_baseline_is_clean(void **state) {
   fx_base(&f);
   slp_result_t res;
   assert_int_equal(slp_engine_code(g_default, &f.s, &res), 0);
-  if (res.n_findings != 0 || res.n_lines != 1)
+  if (res.n_findings != 1 || res.n_lines != 1)
     fx_dump(&res);
   assert_false(res.rejected);
-  assert_int_equal(res.n_findings, 0);
+  /* the one finding says how the claim was priced: ORG-X has no locality */
+  assert_int_equal(res.n_findings, 1);
+  assert_string_equal(res.findings[0].rule_id, "money.national");
+  assert_int_equal(res.findings[0].severity, SLP_INFO);
   assert_int_equal(res.n_lines, 1);
   assert_string_equal(res.lines[0].procedure_code, "92507");
 }
@@ -430,7 +577,8 @@ static void test_cases(void **state) {
     fx_base(&f);
     rc->mutate(&f);
     slp_result_t res;
-    assert_int_equal(slp_engine_code(rc->bundle ? g_test : g_default, &f.s, &res), 0);
+    slp_rules_t *const bundles[] = {g_default, g_test, g_2027, g_icd};
+    assert_int_equal(slp_engine_code(bundles[rc->bundle], &f.s, &res), 0);
     const slp_finding_t *hit = fx_find(&res, rc->rule_id);
     bool ok = rc->fires ? hit != NULL : hit == NULL;
     if (ok && rc->fires) {

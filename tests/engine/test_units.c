@@ -225,7 +225,8 @@ static void test_pointers(void **state) {
   assert_string_equal(res.diagnoses[2], "R4701");
   const slp_line_t *speech = fx_line(&res, "92507");
   assert_int_equal(speech->n_diagnosis_pointers, 4);
-  static const uint32_t want[] = {1, 3, 4, 5};
+  /* pointers.tsv ranks F80.1 and F80.2 first for a LANGUAGE line, then claim order: R47.01, F80.0 */
+  static const uint32_t want[] = {1, 4, 3, 5};
   for (int i = 0; i < 4; i++)
     assert_int_equal(speech->diagnosis_pointers[i], want[i]);
   const slp_line_t *swallow = fx_line(&res, "92526");
@@ -235,37 +236,235 @@ static void test_pointers(void **state) {
   assert_int_equal(swallow->line_number, 2);
 }
 
+/* CMS's arithmetic, written independently of the engine's fixed point: one unit is
+ * [(work x wGPCI) + (PE x peGPCI x (1 - reduction)) + (MP x mpGPCI)] x CF, rounded to cents. */
+static int64_t cms_unit(double work, double pe, double mp, const double gpci[3], double reduce,
+                        double cf) {
+  long double rvu = (long double)work * gpci[0] + (long double)pe * gpci[1] * (1.0L - reduce) +
+                    (long double)mp * gpci[2];
+  return (int64_t)(rvu * cf * 100.0L + 0.5L); /* amounts are positive: half up */
+}
+
+static const double national[3] = {1.0, 1.0, 1.0};
+static const double manhattan[3] = {1.065, 1.166, 1.656}; /* GPCI2025.csv 13202 / 01 */
+static const double alabama[3] = {1.0, 0.869, 0.575};     /* GPCI2025.csv 10112 / 00 */
+#define CF25 32.3465
+#define CF26 33.4009
+
+static void dated(fx_t *f, const char *dos) {
+  int32_t d = fx_day(dos);
+  fx_set_dos(f, d);
+  slp_date_format(d - 9, f->start);
+  slp_date_format(d - 7, f->cert);
+  slp_date_format(d + 79, f->end);
+}
+
 static void test_money(void **state) {
   (void)state;
   fx_t f;
   slp_result_t res;
   fx_base(&f);
   code(g_default, &f, &res);
-  assert_int_equal(res.expected_allowed_cents, 7504); /* 2.32 x 32.3465 */
+  /* RVU25D 92507: work 1.30, PE 0.99, MP 0.03 */
+  assert_int_equal(res.expected_allowed_cents, cms_unit(1.30, 0.99, 0.03, national, 0, CF25));
+  assert_int_equal(res.expected_allowed_cents, 7504); /* the check: $75.04 */
+  assert_int_equal(res.lines[0].allowed_cents, res.expected_allowed_cents);
   assert_int_equal(res.total_charge_cents, 15000);
   assert_int_equal(res.lines[0].charge_cents, 15000);
   f.s.organization_id = "ORG-EXAMPLE";
   code(g_default, &f, &res);
   assert_int_equal(res.total_charge_cents, 13500);
 
-  one_activity(&f, SLP_EVALUATION, SLP_AREA_SWALLOWING, 40, "R13.12");
+  /* 92610 (RVU25D work 1.30, PE 1.24 / 0.79, MP 0.04) by place of service */
+  static const struct {
+    const char *pos;
+    bool facility;
+  } places[] = {{"11", false}, {"12", false}, {"32", false}, {"22", true}, {"21", true},
+                {"31", true},  {"03", false}, {"13", false}, {"62", false}};
+  for (size_t i = 0; i < sizeof places / sizeof places[0]; i++) {
+    one_activity(&f, SLP_EVALUATION, SLP_AREA_SWALLOWING, 40, "R13.12");
+    f.s.place_of_service = places[i].pos;
+    code(g_default, &f, &res);
+    assert_false(res.rejected);
+    assert_int_equal(res.expected_allowed_cents,
+                     cms_unit(1.30, places[i].facility ? 0.79 : 1.24, 0.04, national, 0, CF25));
+  }
+  /* the POS 32 figure: $83.45, not the facility $68.90 */
+  f.s.place_of_service = "32";
   code(g_default, &f, &res);
-  assert_int_equal(res.expected_allowed_cents, 8345); /* non-facility 2.58 */
+  assert_int_equal(res.expected_allowed_cents, 8345);
+
+  /* 2026: the 2026 RVUs (facts section 1), not 2025's: 92610 at POS 22 = $57.78 */
+  one_activity(&f, SLP_EVALUATION, SLP_AREA_SWALLOWING, 40, "R13.12");
+  dated(&f, "2026-03-02");
   f.s.place_of_service = "22";
   code(g_default, &f, &res);
-  assert_int_equal(res.expected_allowed_cents, 6890); /* facility 2.13 */
+  assert_int_equal(res.expected_allowed_cents, cms_unit(1.30, 0.42, 0.01, national, 0, CF26));
+  assert_int_equal(res.expected_allowed_cents, 5778);
   f.s.place_of_service = "12";
-  fx_set_dos(&f, fx_day("2026-03-02"));
-  slp_date_format(fx_day("2026-02-20"), f.start);
-  slp_date_format(fx_day("2026-02-21"), f.cert);
-  slp_date_format(fx_day("2026-05-01"), f.end);
   code(g_default, &f, &res);
-  assert_int_equal(res.expected_allowed_cents, 8617); /* 2.58 x 33.4009 */
+  assert_int_equal(res.expected_allowed_cents, cms_unit(1.30, 1.23, 0.01, national, 0, CF26));
 
+  /* 97130 2026 has totals only (0.63, M derived): national total x CF, flagged provisional */
   one_activity(&f, SLP_TREATMENT, SLP_AREA_COGNITION, 38, "R41.841");
+  dated(&f, "2026-03-02");
   code(g_default, &f, &res);
-  assert_int_equal(res.expected_allowed_cents, 2167 + 2 * 2070);
+  int64_t u97129 = cms_unit(0.50, 0.16, 0.01, national, 0, CF26);
+  int64_t u97130 = (int64_t)(0.63L * CF26 * 100.0L + 0.5L);
+  assert_int_equal(fx_line(&res, "97129")->allowed_cents, u97129);
+  assert_int_equal(fx_line(&res, "97130")->allowed_cents, 2 * u97130);
+  assert_int_equal(res.expected_allowed_cents, u97129 + 2 * u97130);
   assert_int_equal(res.total_charge_cents, 4500 + 2 * 4200);
+  const slp_finding_t *pv = fx_find(&res, "rules.provisional");
+  assert_non_null(pv);
+  assert_non_null(strstr(pv->message, "fees.tsv 2026 97130"));
+  assert_non_null(strstr(pv->message, "0.63"));
+}
+
+/* Therapy MPPR: the highest-PE unit in full, every other unit of an indicator-5 code at half
+ * its PE; indicator-0 codes untouched; rule_ids on a reduced line name money.mppr. */
+static bool has_rule_id(const slp_line_t *l, const char *id) {
+  for (uint32_t i = 0; i < l->n_rule_ids; i++)
+    if (strcmp(l->rule_ids[i], id) == 0)
+      return true;
+  return false;
+}
+
+static void test_mppr(void **state) {
+  (void)state;
+  fx_t f;
+  slp_result_t res;
+  /* 92523 (PE 2.97) + 92507 (PE 0.99), 2025: $16.01 off the sum (facts section 3) */
+  fx_base(&f);
+  f.acts[1] = (slp_activity_t){SLP_EVALUATION, SLP_AREA_LANGUAGE, 60, 0, false};
+  f.s.n_activities = 2;
+  code(g_default, &f, &res);
+  assert_false(res.rejected);
+  const slp_line_t *eval = fx_line(&res, "92523"), *tx = fx_line(&res, "92507");
+  assert_non_null(eval);
+  assert_non_null(tx);
+  int64_t e_full = cms_unit(3.84, 2.97, 0.10, national, 0, CF25);
+  int64_t t_full = cms_unit(1.30, 0.99, 0.03, national, 0, CF25);
+  int64_t t_half = cms_unit(1.30, 0.99, 0.03, national, 0.5, CF25);
+  assert_int_equal(eval->allowed_cents, e_full);
+  assert_int_equal(tx->allowed_cents, t_half);
+  assert_int_equal(res.expected_allowed_cents, e_full + t_half);
+  assert_int_equal(e_full + t_full - res.expected_allowed_cents, 1601);
+  assert_true(has_rule_id(tx, "money.mppr"));
+  assert_false(has_rule_id(eval, "money.mppr"));
+
+  /* three codes: + 92526 (PE 1.19); only 92523 keeps its full PE */
+  f.acts[2] = (slp_activity_t){SLP_TREATMENT, SLP_AREA_SWALLOWING, 30, 0, false};
+  f.s.n_activities = 3;
+  f.dx[2] = "R13.12";
+  f.s.n_diagnoses = 3;
+  code(g_default, &f, &res);
+  assert_false(res.rejected);
+  int64_t s_half = cms_unit(1.34, 1.19, 0.03, national, 0.5, CF25);
+  assert_int_equal(fx_line(&res, "92526")->allowed_cents, s_half);
+  assert_int_equal(res.expected_allowed_cents, e_full + t_half + s_half);
+
+  /* one indicator-5 code alone is never reduced */
+  fx_base(&f);
+  code(g_default, &f, &res);
+  assert_false(has_rule_id(&res.lines[0], "money.mppr"));
+
+  /* a multi-unit indicator-5 line: 96125 x 2 (PE 1.33) beside 92507: one 96125 unit in full */
+  fx_base(&f);
+  f.acts[1] = (slp_activity_t){SLP_EVALUATION, SLP_AREA_COGNITION, 120, 0, false};
+  f.s.n_activities = 2;
+  f.dx[1] = "R41.841";
+  code(g_default, &f, &res);
+  assert_false(res.rejected);
+  const slp_line_t *cog = fx_line(&res, "96125");
+  assert_int_equal(cog->units, 2);
+  int64_t c_full = cms_unit(1.70, 1.33, 0.05, national, 0, CF25);
+  int64_t c_half = cms_unit(1.70, 1.33, 0.05, national, 0.5, CF25);
+  assert_int_equal(cog->allowed_cents, c_full + c_half);
+  assert_int_equal(fx_line(&res, "92507")->allowed_cents, t_half);
+  assert_true(has_rule_id(cog, "money.mppr"));
+
+  /* 97129 + 97130 (MULT PROC 0 in RVU25D) beside 92507: nothing reduced */
+  fx_base(&f);
+  f.acts[1] = (slp_activity_t){SLP_TREATMENT, SLP_AREA_COGNITION, 38, 0, false};
+  f.s.n_activities = 2;
+  f.dx[1] = "R41.841";
+  code(g_default, &f, &res);
+  assert_int_equal(res.expected_allowed_cents,
+                   t_full + cms_unit(0.50, 0.16, 0.01, national, 0, CF25) +
+                       2 * cms_unit(0.48, 0.15, 0.01, national, 0, CF25));
+  for (size_t i = 0; i < res.n_lines; i++)
+    assert_false(has_rule_id(&res.lines[i], "money.mppr"));
+}
+
+/* The KX decision flips because MPPR lowers the accrual: the same session, with and without the
+ * reduction in the bundle. */
+static void test_kx_flips_with_mppr(void **state) {
+  (void)state;
+  char dir[256];
+  fx_copy_default(dir, sizeof dir);
+  char path[512];
+  snprintf(path, sizeof path, "%s/mppr.tsv", dir);
+  FILE *fp = fopen(path, "w");
+  assert_non_null(fp);
+  fputs("effective_from\teffective_to\tmult_proc\tpe_reduction_percent\n", fp);
+  fclose(fp);
+  slp_rules_t *no_mppr = fx_load(dir);
+  fx_remove(dir);
+  assert_non_null(no_mppr);
+  fx_t f;
+  fx_base(&f);
+  dated(&f, "2026-03-10");
+  f.acts[1] = (slp_activity_t){SLP_EVALUATION, SLP_AREA_LANGUAGE, 60, 0, false};
+  f.s.n_activities = 2;
+  int64_t e = cms_unit(3.84, 2.93, 0.01, national, 0, CF26);
+  int64_t t_half = cms_unit(1.30, 0.97, 0.01, national, 0.5, CF26);
+  f.s.coverage.ytd_therapy_allowed_cents = 248000 - (e + t_half); /* lands on $2,480 exactly */
+  slp_result_t res;
+  code(g_default, &f, &res);
+  assert_false(res.rejected);
+  assert_null(fx_find(&res, "medicare.kx_threshold"));
+  assert_int_equal(res.expected_allowed_cents, e + t_half);
+  code(no_mppr, &f, &res);
+  assert_true(res.rejected); /* past $2,480 without documented medical necessity */
+  assert_non_null(fx_find(&res, "medicare.kx_threshold"));
+  f.s.documentation.medical_necessity = true;
+  code(no_mppr, &f, &res);
+  assert_non_null(fx_find(&res, "medicare.kx_applied"));
+  code(g_default, &f, &res);
+  assert_null(fx_find(&res, "medicare.kx_applied"));
+  slp_rules_unref(no_mppr);
+}
+
+/* Locality: GPCIs from the CMS GPCI file for the organization's MAC + locality. */
+static void test_locality(void **state) {
+  (void)state;
+  fx_t f;
+  slp_result_t res;
+  static const struct {
+    const char *org;
+    const double *gpci;
+  } orgs[] = {{"ORG-NYC", manhattan}, {"ORG-AL", alabama}, {"ORG-X", national}};
+  for (size_t i = 0; i < 3; i++) {
+    fx_base(&f);
+    f.s.organization_id = orgs[i].org;
+    code(g_test, &f, &res);
+    assert_false(res.rejected);
+    assert_int_equal(res.expected_allowed_cents, cms_unit(1.30, 0.99, 0.03, orgs[i].gpci, 0, CF25));
+    assert_int_equal(fx_find(&res, "money.national") != NULL, orgs[i].gpci == national);
+    /* with MPPR: 92523 + 92507 in the locality */
+    f.acts[1] = (slp_activity_t){SLP_EVALUATION, SLP_AREA_LANGUAGE, 60, 0, false};
+    f.s.n_activities = 2;
+    code(g_test, &f, &res);
+    assert_int_equal(res.expected_allowed_cents,
+                     cms_unit(3.84, 2.97, 0.10, orgs[i].gpci, 0, CF25) +
+                         cms_unit(1.30, 0.99, 0.03, orgs[i].gpci, 0.5, CF25));
+  }
+  /* Manhattan 92507 2025: (1.30 x 1.065 + 0.99 x 1.166 + 0.03 x 1.656) x 32.3465 = $83.73 */
+  fx_base(&f);
+  f.s.organization_id = "ORG-NYC";
+  code(g_test, &f, &res);
+  assert_int_equal(res.expected_allowed_cents, 8373);
 }
 
 static void test_rejection_order_and_determinism(void **state) {
@@ -356,6 +555,9 @@ int main(void) {
       cmocka_unit_test(test_modifier_order),
       cmocka_unit_test(test_pointers),
       cmocka_unit_test(test_money),
+      cmocka_unit_test(test_mppr),
+      cmocka_unit_test(test_locality),
+      cmocka_unit_test(test_kx_flips_with_mppr),
       cmocka_unit_test(test_rejection_order_and_determinism),
       cmocka_unit_test(test_too_many_findings),
       cmocka_unit_test(test_throughput),

@@ -44,7 +44,7 @@ static void test_default_loads(void **state) {
   assert_int_equal(strlen(plus + 1), 12);
   for (const char *p = plus + 1; *p; p++)
     assert_non_null(strchr("0123456789abcdef", *p));
-  assert_memory_equal(v, "2026.11+", 8);
+  assert_memory_equal(v, "2026.12+", 8);
   char buf[512];
   slp_rules_describe(r, buf, sizeof buf);
   assert_non_null(strstr(buf, "code rows"));
@@ -72,8 +72,30 @@ static void test_default_lookups(void **state) {
   assert_int_equal(slp__rules_fee_cents(r, "92507", 2025, false), 7504);
   assert_int_equal(slp__rules_fee_cents(r, "92610", 2025, true), 6890);
   assert_int_equal(slp__rules_fee_cents(r, "92610", 2025, false), 8345);
-  /* 2026: 2025 RVUs carried with the 2026 CF: 2.32 x 33.4009 = 77.49 */
-  assert_int_equal(slp__rules_fee_cents(r, "92507", 2026, false), 7749);
+  /* 2026: the 2026 RVUs (facts-2026-12 section 1) x the nonQPP CF: 2.28 x 33.4009 = 76.15 */
+  assert_int_equal(slp__rules_fee_cents(r, "92507", 2026, false), 7615);
+  assert_int_equal(slp__rules_fee_cents(r, "92610", 2026, true), 5778); /* 1.73 x 33.4009 */
+  const slp__fee_row_t *fee = slp__rules_fee(r, "92507", 2026);
+  assert_non_null(fee);
+  assert_true(fee->has_components);
+  assert_int_equal(fee->work_milli + fee->pe_nf_milli + fee->mp_milli, fee->nf_milli);
+  assert_int_equal(fee->mult_proc, 5);
+  fee = slp__rules_fee(r, "97130", 2026); /* totals only, marked provisional */
+  assert_false(fee->has_components);
+  assert_true(fee->provisional);
+  assert_int_equal(slp__rules_cf(r, 2026)->cf_e4, 334009); /* nonQPP, not the QPP 33.5675 */
+  assert_true(slp__rules_cf(r, 2027)->provisional);
+  /* POS: facility only where CMS says so; POS 32 (nursing facility) is non-facility */
+  assert_false(slp__rules_pos(r, "32")->facility);
+  assert_false(slp__rules_pos(r, "11")->facility);
+  assert_true(slp__rules_pos(r, "22")->facility);
+  assert_true(slp__rules_pos(r, "02")->facility);
+  assert_false(slp__rules_pos(r, "10")->facility);
+  assert_null(slp__rules_pos(r, "30")); /* unassigned by CMS */
+  assert_int_equal(slp__rules_mppr(r, day("2025-06-01"), 5)->pe_reduce_pct, 50);
+  assert_null(slp__rules_mppr(r, day("2025-06-01"), 0));
+  assert_null(slp__rules_mppr(r, day("2013-03-31"), 5));
+  assert_null(slp__rules_org(r, "ORG-1")); /* the default bundle prices nationally */
   assert_int_equal(slp__rules_fee_cents(r, "92507", 2024, false), -1);
   assert_int_equal(slp__rules_charge_cents(r, "ORG-EXAMPLE", "92507"), 13500);
   assert_int_equal(slp__rules_charge_cents(r, "ORG-EXAMPLE", "92508"), 6000);

@@ -427,9 +427,136 @@ static void test_pfs_sample(void **state) {
   assert_int_equal(pfs_find("92612", "26")->nonfac_total_milli, 1980);
   assert_int_equal(pfs_find("97129", "")->fac_total_milli, 660);
   assert_int_equal(pfs_find("92605", "")->status, 'B');
-  assert_int_equal(pfs_find("92605", "")->nonfac_total_milli, 0);
+  assert_int_equal(pfs_find("92605", "")->nonfac_total_milli, 2720);
   /* 92507: 2.32 x 32.3465 = 75.04388, exactly, in integers: $75.04 */
   assert_int_equal(pfs_find("92507", "")->nonfac_total_milli * 323465, 750438800);
+  /* the components and MULT PROC, as RVU25D prints them */
+  const slp_cms_pfs_row_t *t = pfs_find("92507", "");
+  assert_int_equal(t->work_milli, 1300);
+  assert_int_equal(t->pe_nf_milli, 990);
+  assert_int_equal(t->pe_fac_milli, 990);
+  assert_int_equal(t->mp_milli, 30);
+  assert_int_equal(t->mult_proc, 5);
+  t = pfs_find("92610", "");
+  assert_int_equal(t->pe_nf_milli, 1240);
+  assert_int_equal(t->pe_fac_milli, 790);
+  assert_int_equal(t->mult_proc, 0);
+  for (int i = 0; i < g_n && i < ROWS_MAX; i++) {
+    const slp_cms_pfs_row_t *x = &g_pfs[i];
+    assert_int_equal(x->work_milli + x->pe_nf_milli + x->mp_milli, x->nonfac_total_milli);
+    assert_int_equal(x->work_milli + x->pe_fac_milli + x->mp_milli, x->fac_total_milli);
+  }
+}
+
+/* The 2026 layout: a pricing-indicator column before CONV FACTOR moves it one place right. */
+static void test_pfs_2026_layout(void **state) {
+  char path[600];
+  slp_rules_errors_t errs = {0};
+  (void)state;
+  static const struct {
+    const char *file;
+    int64_t cf;
+  } files[] = {{"pfs/PPRRVU2026_Jul_nonQPP.csv", 334009}, {"pfs/PPRRVU2026_Jul_QPP.csv", 335675}};
+  for (size_t k = 0; k < 2; k++) {
+    g_n = 0;
+    long n = slp_cms_pfs_parse(data_path(files[k].file, path, sizeof path), files[k].file, pfs_cb,
+                               NULL, &errs);
+    assert_int_equal(errs.n, 0);
+    assert_int_equal(n, 15);
+    const slp_cms_pfs_row_t *t = pfs_find("92507", "");
+    assert_int_equal(t->conv_factor_e4, files[k].cf);
+    assert_int_equal(t->nonfac_total_milli, 2280);
+    assert_int_equal(t->pe_nf_milli, 970);
+    assert_int_equal(t->mp_milli, 10);
+    t = pfs_find("92610", "");
+    assert_int_equal(t->fac_total_milli, 1730);
+    assert_int_equal(t->pe_fac_milli, 420);
+    assert_null(pfs_find("97130", "")); /* no 2026 components in the facts: not in the excerpt */
+  }
+}
+
+/* ---- GPCI and county-to-locality files ------------------------------------------------ */
+
+static slp_cms_gpci_row_t g_gpci[ROWS_MAX];
+static slp_cms_locality_row_t g_loc[ROWS_MAX];
+static int gpci_cb(void *ctx, const slp_cms_gpci_row_t *row) {
+  (void)ctx;
+  if (g_n < ROWS_MAX)
+    g_gpci[g_n] = *row;
+  g_n++;
+  return 0;
+}
+static int loc_cb(void *ctx, const slp_cms_locality_row_t *row) {
+  (void)ctx;
+  if (g_n < ROWS_MAX)
+    g_loc[g_n] = *row;
+  g_n++;
+  return 0;
+}
+
+static void test_gpci_sample(void **state) {
+  char path[600];
+  slp_rules_errors_t errs = {0};
+  (void)state;
+  g_n = 0;
+  long n = slp_cms_gpci_parse(data_path("pfs/GPCI2025.csv", path, sizeof path),
+                              "pfs/GPCI2025.csv", gpci_cb, NULL, &errs);
+  assert_int_equal(errs.n, 0);
+  assert_int_equal(n, 7); /* the notes after the table are not rows */
+  assert_string_equal(g_gpci[0].mac, "10112");
+  assert_string_equal(g_gpci[0].locality, "00");
+  assert_int_equal(g_gpci[0].work_milli, 1000); /* "1" */
+  assert_int_equal(g_gpci[0].pe_milli, 869);
+  assert_int_equal(g_gpci[0].mp_milli, 575);
+  assert_string_equal(g_gpci[1].mac, "02102");
+  assert_int_equal(g_gpci[1].work_milli, 1500); /* Alaska's 1.5 floor */
+  assert_string_equal(g_gpci[3].name, "MANHATTAN");
+  assert_string_equal(g_gpci[3].state, "NY");
+  assert_int_equal(g_gpci[3].mp_milli, 1656);
+  assert_int_equal(slp_cms_gpci_year_from_name("pfs/GPCI2025.csv"), 2025);
+  assert_int_equal(slp_cms_gpci_year_from_name("GPCI25.csv"), -1);
+}
+
+static void test_locality_sample(void **state) {
+  char path[600];
+  slp_rules_errors_t errs = {0};
+  (void)state;
+  g_n = 0;
+  long n = slp_cms_locality_parse(data_path("pfs/25LOCCO.csv", path, sizeof path),
+                                  "pfs/25LOCCO.csv", loc_cb, NULL, &errs);
+  assert_int_equal(errs.n, 0);
+  assert_int_equal(n, 13);
+  assert_string_equal(g_loc[1].mac, "02102"); /* "2102" in the file */
+  assert_string_equal(g_loc[1].locality, "01");
+  assert_string_equal(g_loc[6].mac, "13202"); /* the record with quoted counties */
+  assert_string_equal(g_loc[6].locality, "02");
+}
+
+static void test_gpci_errors(void **state) {
+  slp_rules_errors_t errs = {0};
+  (void)state;
+  char path[600];
+  snprintf(path, sizeof path, "%s/pfs.csv", g_tmpdir);
+  FILE *fp = fopen(path, "w");
+  assert_non_null(fp);
+  fputs("TITLE,,,,,,\n"
+        "Medicare Administrative Contractor (MAC),State,Locality Number,Locality Name,"
+        "2025 PW GPCI (with 1.0 Floor),2025 PE GPCI,2025 MP GPCI\n"
+        "10112,AL,00,ALABAMA,1,0.8695,0.575\n"
+        "10112,al,01,X,1,0.869,0.575\n"
+        "10112,AL,001,X,1,0.869,0.575\n"
+        "10112,AL,02,X,1,0.869,0.575\n",
+        fp);
+  fclose(fp);
+  static const char *const want[] = {
+      "pfs/g.csv:3: PE GPCI \"0.8695\" is not a positive decimal with at most 3 places",
+      "pfs/g.csv:4: state \"al\" is not two capital letters",
+      "pfs/g.csv:5: locality number \"001\" is not 1-2 digits"};
+  g_n = 0;
+  long n = slp_cms_gpci_parse(path, "pfs/g.csv", gpci_cb, NULL, &errs);
+  assert_int_equal(n, 1);
+  assert_errors(&errs, want, 3);
+  unlink(path);
 }
 
 static void test_pfs_errors(void **state) {
@@ -676,6 +803,10 @@ int main(void) {
       cmocka_unit_test(test_pfs_published_positions),
       cmocka_unit_test(test_pfs_crlf_and_bom),
       cmocka_unit_test(test_pfs_year_from_name),
+      cmocka_unit_test(test_pfs_2026_layout),
+      cmocka_unit_test(test_gpci_sample),
+      cmocka_unit_test(test_locality_sample),
+      cmocka_unit_test(test_gpci_errors),
       cmocka_unit_test(test_nonexistent_file),
       cmocka_unit_test(test_empty_file),
       cmocka_unit_test(test_overlong_line),
