@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # scrape-cost.sh -- what a Prometheus scrape costs the worker: sessions/s over the same inputs,
 # the same command, with /metrics scraped every 100 ms (one keep-alive connection, like
 # Prometheus) and with no scrape, alternating, ROUNDS times each (figures, not thresholds).

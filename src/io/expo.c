@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* expo.c -- Prometheus text exposition 0.0.4: families, escaped labels, histograms. */
 #include "io/expo.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* expo.h -- the Prometheus text exposition format 0.0.4, written by hand.
  *
  * Why by hand: the C client (prometheus-client-c / libprom) is not packaged in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* health.c -- the liveness and readiness decisions, from a worker status snapshot. */
 #include "io/health.h"
 

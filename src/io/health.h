@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* health.h -- what /healthz (liveness) and /readyz (readiness) answer, as pure functions.
  *
  * Liveness: 200 while the loop turns (it answers at all) and the consumer was polled

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* http.c -- HTTP/1.1 on the loop: accept, parse with http-parser, answer, bound everything. */
 #include "io/http.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* http.h -- a small HTTP/1.1 server on the daemon's libuv loop, for /metrics and the probes.
  *
  * Requests are parsed by Debian's libhttp-parser (2.9), not by hand. The server

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kstats.c -- librdkafka statistics JSON to consumer lag per partition and brokers UP. */
 #include "io/kstats.h"
 

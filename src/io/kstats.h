@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kstats.h -- what slpcoderd reads from librdkafka's statistics JSON: lag and broker states.
  *
  * The consumer emits statistics every statistics.interval.ms (stats_cb, served by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* latency.h -- the end-to-end latency histogram: input timestamp to output acknowledged.
  *
  * Fixed buckets (seconds), counted on the loop thread, read by /metrics.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* metrics.c -- /metrics: every family with HELP and TYPE, from the worker's own counters. */
 #include "io/metrics.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* metrics.h -- the /metrics families: the worker's counters in Prometheus' text format.
  *
  * Names follow Prometheus' naming guide (slpcoder_ prefix, _total counters, base units

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* notify.c -- sd_notify: READY, STATUS, WATCHDOG, RELOADING, STOPPING; a no-op outside systemd. */
 #include "io/notify.h"
 

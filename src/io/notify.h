@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* notify.h -- systemd's notification protocol through Debian's libsystemd (sd_notify).
  *
  * Without NOTIFY_SOCKET in the environment every call is a no-op (and

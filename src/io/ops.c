@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ops.c -- routes /metrics, /healthz, /readyz and speaks sd_notify, all on the loop. */
 #include "io/ops.h"
 

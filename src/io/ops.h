@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ops.h -- slpcoderd's operations surface: /metrics, /healthz, /readyz and sd_notify.
  *
  * Wires the HTTP server (http.h) to the probes (health.h) and the exposition

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* worker_status.c -- the worker's state as the probes, sd_notify and /metrics see it. */
 #include <string.h>
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """ops_endpoints.py -- /metrics, /healthz and /readyz of slpcoderd against the embedded mock.
 
 One cluster host process, worker A (and B for a while), every wait on a condition with a

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """ops_notify.py -- slpcoderd speaks systemd's notification protocol to a fake NOTIFY_SOCKET.
 
 The test makes the Unix datagram socket itself, starts slpcoderd on its embedded cluster

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # ops_systemd_unit.sh -- systemd/slpcoderd@.service: `systemd-analyze verify` passes, the
 # directives the issue asks for are there, and `systemd-analyze security --offline=true`
 # rates its exposure at or below 2.0 (the score is printed).

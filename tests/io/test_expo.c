@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_expo.c -- the Prometheus text writer: HELP/TYPE, escaping, numbers, histograms. */
 #include <setjmp.h>
 #include <stdarg.h>

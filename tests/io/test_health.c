@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_health.c -- /healthz and /readyz decisions, one row per worker state. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_kstats.c -- consumer lag and broker states from librdkafka's statistics JSON. */
 #include <setjmp.h>
 #include <stdarg.h>
