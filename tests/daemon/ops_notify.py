@@ -7,7 +7,7 @@ with NOTIFY_SOCKET and WATCHDOG_USEC set, and checks: READY=1 once the worker ru
 STATUS= line), WATCHDOG=1 pings at about half of WATCHDOG_USEC, RELOADING=1 then READY=1
 around SIGHUP, STOPPING=1 on SIGTERM, exit 0. Every wait is on a condition with a deadline.
 """
-import os, signal, socket, subprocess, sys, tempfile, time
+import os, re, signal, socket, subprocess, sys, tempfile, time
 
 BIN = os.environ["SLPCODER_BIN"]
 work = tempfile.mkdtemp(prefix="slpcoder-notify.")
@@ -86,10 +86,12 @@ env = {k: v for k, v in os.environ.items() if k not in ("NOTIFY_SOCKET",)}
 env["WATCHDOG_USEC"] = str(WATCHDOG_USEC)
 r = subprocess.run([f"{BIN}/slpcoderd", "--embedded-kafka", "-X", "embedded.generate=50",
                     "-X", "exit.when.idle.ms=1000", "-X", "kafka.session.timeout.ms=3000",
-                    "-X", "kafka.heartbeat.interval.ms=500"],
+                    "-X", "kafka.heartbeat.interval.ms=500", "-X", "http.listen=[::1]:0"],
                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60)
 if r.returncode != 0 or b"watchdog" in r.stderr or b"sd_notify" in r.stderr:
     fail(f"without NOTIFY_SOCKET: exit {r.returncode}, log {r.stderr[-500:]!r}")
+if not re.search(rb"http: listening on \[::1\]:[1-9][0-9]*", r.stderr):
+    fail("http.listen=[::1]:0 did not listen on IPv6 loopback")
 sock.settimeout(0.2)
 try:
     extra = sock.recv(4096)
