@@ -20,6 +20,8 @@ enum {
 /* Each subcommand gets argv from its own name on (argv[0] = "code", ...). */
 int cli_cmd_code(int argc, char **argv);
 int cli_cmd_rules(int argc, char **argv);
+int cli_cmd_diff(int argc, char **argv);
+int cli_cmd_replay(int argc, char **argv);
 int cli_cmd_health(int argc, char **argv);
 
 /* The bundle to use when --rules is not given: $SLPCODER_RULES, else the one

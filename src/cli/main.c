@@ -22,6 +22,8 @@ static const char usage_text[] =
 #ifdef SLPCODER_HAVE_GEN
     "       slpcoder gen ...   (synthetic sessions; slpcoder gen --help)\n"
 #endif
+    "       slpcoder diff --rules A --rules B ...   (what a rules change alters; --help)\n"
+    "       slpcoder replay --brokers L --from-topic T ...   (dead letters back in; --help)\n"
     "       slpcoder --help | --version\n"
     "\n"
     "  code         read one SessionEvent (FILE or standard input), write one CodingResult\n"
@@ -64,6 +66,10 @@ int main(int argc, char **argv) {
     return cli_cmd_code(argc - 1, argv + 1);
   if (!strcmp(cmd, "rules"))
     return cli_cmd_rules(argc - 1, argv + 1);
+  if (!strcmp(cmd, "diff"))
+    return cli_cmd_diff(argc - 1, argv + 1);
+  if (!strcmp(cmd, "replay"))
+    return cli_cmd_replay(argc - 1, argv + 1);
   if (!strcmp(cmd, "health"))
     return cli_cmd_health(argc - 1, argv + 1);
 #ifdef SLPCODER_HAVE_GEN

@@ -139,6 +139,8 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm) {
     const slp_result_t *res = slp_processor_result(w->proc);
     if (res && res->n_findings)
       count_rule(w, res->findings[0].rule_id);
+    slp__add_error_headers(w, h, rkm, "code", res && res->n_findings ? res->findings[0].rule_id : "",
+                           NULL, pr.rules_version);
     SLP_DEBUG("rejected event_id=%s rule=%s source=%s", pr.event_id,
               res && res->n_findings ? res->findings[0].rule_id : "?", source);
     break;
@@ -148,6 +150,7 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm) {
     w->n.dead_lettered++;
     w->dlq_reasons[slp_dlq_reason(pr.error)]++;
     rd_kafka_header_add(h, "slpcoder.error", -1, pr.error, -1);
+    slp__add_error_headers(w, h, rkm, "decode", "undecodable", pr.error, slp_rules_version(w->rules));
     SLP_DEBUG("dead-letter source=%s error=%s", source, pr.error);
     break;
   }

@@ -150,4 +150,10 @@ void slp__txn_start_commit(slp_worker_t *w);
 void slp__init_txn_run(slp_job_t *job); /* jobs thread */
 void slp__init_txn_done(slp_job_t *job);
 
+/* worker_errors.c: the slpcoder.errors.* headers (topic, partition, offset, stage, reason,
+ * message, rules_version, worker) of a dead letter or a rejection; message may be NULL. */
+void slp__add_error_headers(slp_worker_t *w, rd_kafka_headers_t *h, const rd_kafka_message_t *rkm,
+                            const char *stage, const char *reason, const char *message,
+                            const char *rules_version);
+
 #endif /* SLPCODER_IO_WORKER_INTERNAL_H */
