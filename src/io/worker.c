@@ -84,6 +84,7 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm) {
     abort();
   rec->part = p;
   rec->offset = rkm->offset;
+  rec->ts_ms = rd_kafka_message_timestamp(rkm, NULL);
   if (slp_offsets_track(&p->trk, rkm->offset, &rec->ticket) != 0) {
     /* ENOSPC cannot happen (the ring holds max.in.flight + slack and we pause
      * at max.in.flight); EINVAL would be a broker going backwards: reset. */
@@ -160,6 +161,7 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm) {
   default:
     out = SLP__OUT_DLQ;
     w->n.dead_lettered++;
+    w->dlq_reasons[slp_dlq_reason(pr.error)]++;
     slp__hdr_set(h, "slpcoder.error", pr.error);
     slp__add_error_headers(w, h, rkm, "decode", "undecodable", pr.error, slp_rules_version(w->rules));
     SLP_DEBUG("dead-letter source=%s error=%s", source, pr.error);
@@ -218,6 +220,7 @@ void slp__drain_consumer(slp_worker_t *w) {
     return; /* resumed in slp__after_progress */
   if (w->eos && w->abort_needed)
     return; /* the abort (slp__after_progress) rewinds; txn_done resumes */
+  w->last_poll = slp__now_ms(w); /* /healthz and the watchdog: the consumer is served */
   for (int i = 0; i < 10000; i++) {
     rd_kafka_message_t *rkm = rd_kafka_consumer_poll(w->consumer, 0);
     if (!rkm)
@@ -286,6 +289,9 @@ static void on_tick(uv_timer_t *t) {
   slp__drain_producer(w);
   slp__drain_consumer(w); /* keeps the member alive within max.poll.interval.ms */
   uint64_t now = slp__now_ms(w);
+  if (w->held || w->bp_paused) /* back-pressure seconds, to the tick */
+    w->bp_ms += now - w->last_tick;
+  w->last_tick = now;
   if (w->held && !w->bp_paused && w->state == SLP__W_RUNNING && now - w->held_since >= 1000) {
     /* Outputs are not being acknowledged: pause the inputs for real, and keep
      * serving the consumer queue (rebalances, max.poll.interval.ms). */
@@ -432,6 +438,16 @@ static int conf_set(rd_kafka_conf_t *conf, const char *k, const char *v, char *e
   return 0;
 }
 
+/* The consumer's statistics: served by rd_kafka_consumer_poll, so on the loop thread,
+ * except during consumer_close on the jobs thread, when they are ignored. */
+static int stats_cb(rd_kafka_t *rk, char *json, size_t len, void *opaque) {
+  slp_worker_t *w = opaque;
+  (void)rk;
+  if (!atomic_load(&w->closing) && slp_kstats_update(&w->kstats, json, len, w->cfg->topic_input))
+    SLP_DEBUG("librdkafka statistics: not the JSON expected; ignored");
+  return 0; /* json is librdkafka's to free */
+}
+
 /* Defaults first, then the user's kafka.* verbatim, then what correctness needs. */
 static rd_kafka_conf_t *build_conf(slp_worker_t *w, bool consumer, const char *bootstrap, char *err,
                                    size_t errlen) {
@@ -447,6 +463,8 @@ static rd_kafka_conf_t *build_conf(slp_worker_t *w, bool consumer, const char *b
     rc |= conf_set(conf, "partition.assignment.strategy", "cooperative-sticky", err, errlen);
     /* The prefetch queue is the only buffer that could grow with a backlog: bound it. */
     rc |= conf_set(conf, "queued.max.messages.kbytes", "16384", err, errlen);
+    /* Consumer lag and broker states for /metrics and /readyz (stats_cb). */
+    rc |= conf_set(conf, "statistics.interval.ms", "5000", err, errlen);
     if (w->eos)
       rc |= conf_set(conf, "isolation.level", "read_committed", err, errlen);
   } else {
@@ -471,6 +489,7 @@ static rd_kafka_conf_t *build_conf(slp_worker_t *w, bool consumer, const char *b
     if (w->eos && conf_set(conf, "enable.auto.commit", "false", err, errlen))
       goto fail;
     rd_kafka_conf_set_rebalance_cb(conf, slp__rebalance_cb);
+    rd_kafka_conf_set_stats_cb(conf, stats_cb);
   } else {
     if (w->eos) {
       char host[128] = "localhost", tid[400];
@@ -591,7 +610,7 @@ int slp_worker_start(slp_worker_t *w, slp_worker_closed_cb cb, void *arg) {
   uv_poll_start(&w->ppoll, UV_READABLE, on_ppoll);
   uint64_t period = w->eos && (uint64_t)w->cfg->batch_ms < 100 ? (uint64_t)w->cfg->batch_ms : 100;
   uv_timer_start(&w->tick, on_tick, period, period);
-  w->last_stats = slp__now_ms(w);
+  w->last_stats = w->last_poll = w->last_tick = slp__now_ms(w);
   if (w->eos) {
     w->close_job = (slp_job_t){.run = slp__init_txn_run, .done = slp__init_txn_done, .arg = w};
     slp_jobs_submit(w->jobs, &w->close_job);
@@ -646,5 +665,6 @@ void slp_worker_free(slp_worker_t *w) {
   slp_processor_free(w->proc);
   slp__fallback_free(w);
   slp_rules_unref(w->rules);
+  slp_kstats_free(&w->kstats);
   free(w);
 }

@@ -21,6 +21,8 @@
 #include <librdkafka/rdkafka.h>
 
 #include "io/jobs.h"
+#include "io/kstats.h"
+#include "io/latency.h"
 #include "io/offsets.h"
 #include "io/worker.h"
 #include "slpcoder/codec.h"
@@ -37,6 +39,7 @@ enum { SLP__ERR_RETRIABLE = 0, SLP__ERR_PERMANENT, SLP__ERR_FATAL };
 
 #define SLP__HDR_MAX 256 /* bytes of any header value the worker writes (worker_headers.c) */
 #define SLP__FALLBACK_KEY_MAX 4096 /* a longer input key is left off an output.undeliverable */
+enum { SLP__REB_ASSIGN = 0, SLP__REB_REVOKE, SLP__REB_LOST, SLP__REB_KINDS };
 
 typedef struct slp__part {
   int32_t id;
@@ -57,6 +60,7 @@ typedef struct slp__rec { /* one output in flight; the producer's opaque */
   void *in_key, *in_val;
   size_t in_klen, in_vlen;
   bool in_null;
+  int64_t ts_ms; /* the input's timestamp (ms since the epoch), -1 none: for the latency */
 } slp__rec_t;
 
 /* Exactly-once: an input whose output failed for good in a transaction that had to be
@@ -141,6 +145,15 @@ struct slp_worker {
 
   slp_worker_counters_t n;
   uint64_t rule_counts[SLP__MAX_RULE_IDS]; /* indexed like slp_rule_ids */
+
+  /* operations (/metrics, /healthz, /readyz; metrics.c, worker_status.c) */
+  uint64_t last_poll;    /* loop ms of the last rd_kafka_consumer_poll round */
+  uint64_t last_tick;    /* loop ms of the last on_tick */
+  uint64_t bp_ms;        /* back-pressure (held or paused) time, summed at each tick */
+  uint64_t rebalances[SLP__REB_KINDS];
+  uint64_t dlq_reasons[SLP_DLQ_REASONS]; /* indexed by slp_dlq_reason() */
+  slp_latency_t e2e;                     /* input timestamp to output acknowledged */
+  slp_kstats_t kstats;                   /* from the consumer's statistics */
 };
 
 static inline uint64_t slp__now_ms(slp_worker_t *w) {
