@@ -11,7 +11,8 @@
 #   SOAK_MAX_COUNT (inputs for the maximum-rate run, default 100000),
 #   SLPCODER_BROKER_DIR (the broker's dir, default /tmp/slpcoder-soak-kafka; started and
 #   stopped here unless one already runs there).
-# Exit 0 when RSS and fds stayed flat, 1 when not or when a worker died.
+# Exit 0 when RSS and fds stayed flat and the lag drained to 0 after the stream, 1 when not or
+# when a worker died.
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export SLPCODER_BIN=${SLPCODER_BIN:-${1:-$ROOT/build}/bin}
 export SLPCODER_SOURCE_DIR=${SLPCODER_SOURCE_DIR:-$ROOT}
@@ -149,7 +150,10 @@ grep -o 'msg="stopped .*' "$WORK/a.err" | tail -n 1 || true
 # 4. Verdict: after the warm-up (the first fifth, at least one sample), RSS may not grow by more
 # than 10 % or 8 MB (whichever is larger) from the first to the highest later sample, and the
 # fds may not grow by more than 2.
-printf '%s\n' "${SAMPLES[@]}" | awk -v n="${#SAMPLES[@]}" '
+drained=0
+[[ $lg == 0 ]] && drained=1
+echo "verdict: lag $( ((drained)) && echo "drained (0 after ${i}s)" || echo "NOT drained ($lg left after ${i}s)")"
+printf '%s\n' "${SAMPLES[@]}" | awk -v drained="$drained" -v n="${#SAMPLES[@]}" '
   { t[NR] = $1; r[NR] = $2; f[NR] = $3 }
   END {
     w = int(n / 5) + 1; if (w > n) w = n
@@ -160,5 +164,5 @@ printf '%s\n' "${SAMPLES[@]}" | awk -v n="${#SAMPLES[@]}" '
     printf "verdict: RSS %s (%d kB at t=%ds after warm-up, peak after it %d kB, end %d kB: %+d kB)\n",
       rss_ok ? "flat" : "GROWING", r0, t[w], rmax, r[n], r[n] - r0
     printf "verdict: fds %s (%d at t=%ds, %d..%d after it, end %d)\n", fd_ok ? "flat" : "GROWING", f0, t[w], fmin, fmax, f[n]
-    exit (rss_ok && fd_ok) ? 0 : 1
+    exit (rss_ok && fd_ok && drained) ? 0 : 1
   }'
