@@ -135,7 +135,7 @@ done
 wait "$GEN" || die "the generator failed: $(tail -n 3 "$WORK/gen.err")"
 
 # 3. Drain: the lag must come down to zero once the stream has stopped.
-for ((i = 0; i < 120; i++)); do
+for ((i = 0; i < 300; i++)); do
   read -r lg produced < <(lag)
   [[ $lg == 0 ]] && break
   sleep 1

@@ -217,7 +217,7 @@ do_stop_cluster() {
   if [[ -n "$pids" ]]; then
     log "stopping cluster nodes $pids"
     # shellcheck disable=SC2086
-    stop_pids 15 $pids  # all at once: the data goes anyway, a quorum-less node is killed at 15 s
+    stop_pids 5 $pids  # all at once: the data goes anyway, a node left without a quorum is killed at 5 s
   else
     log "no node running in $DIR"
   fi

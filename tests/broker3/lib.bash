@@ -139,28 +139,21 @@ stop_worker() {
   [[ $RC == 0 ]] || die "worker $1 exited $RC after SIGTERM"
 }
 
-# failover_case NAME SEED WORKER-ARGS...: fresh topics, one worker, a stream at 1000/s; mid-stream
-# SIGKILL the leader of input partition 0, then the leader of an output partition (the first
-# partition of the coded topic led by another node), each restarted before the next; the
-# stream stops after the worker went on once more. Sets COUNT (inputs) and W (worker pid).
-failover_case() {
-  local name=$1 seed=$2 p l k1
-  shift 2
-  fresh_topics "$name"
-  cworker "$name" -X kafka.group.id="$T_IN.g" "$@"
-  W=$WPID
-  wait_for "$WORK/$name.err" 'assigned' 60
-  stream_start "$name" "$T_IN" "$seed" 1000
-  wait_progress 60 "$name"   # mid-stream: outputs are being acknowledged
-  kill_leader "$T_IN" 0 "$name"
-  k1=$KILLED
-  for ((p = 0; p < 6; p++)); do
-    l=$(kb leader "$T_CODED" "$p") || l=-1
-    [[ $l != "$k1" && $l != -1 ]] && break
-  done
-  ((p < 6)) || die "every partition of $T_CODED is led by node $k1"
-  kill_leader "$T_CODED" "$p" "$name"
-  wait_progress 60 "$name"
-  stream_stop "$name" "$seed" "$WORK/manifest"
-  echo "stream $name: $COUNT inputs"
+
+# check_set NAME COUNT WHAT CHECK-ARGS...: check_outputs.py over the current T_* with NAME's
+# manifest; prints its summary as "WHAT: check: ..." (and appends it to $WORK/check.NAME.out).
+# The input topic may hold fewer than COUNT: inputs the generator's idempotent producer had
+# acknowledged can be lost by the cluster (seen once in a rolling restart: a leader in controlled
+# shutdown had them, its successor never did). That is the cluster's loss, not the worker's;
+# it is printed as INPUT LOSS, and every input that is there must still have its outputs.
+check_set() {
+  local name=$1 count=$2 what=$3 out
+  shift 3
+  cp "$WORK/manifest.$name" "$WORK/manifest"
+  out=$(check --expect "$count" --timeout 180 --allow-input-loss "$@") || { echo "$out"; die "$what: check failed"; }
+  echo "$out" >>"$WORK/check.$name.out"
+  if grep -q '^WARN: only' <<<"$out"; then
+    echo "INPUT LOSS ($what): $(sed -n 's/^WARN: //p' <<<"$out")"
+  fi
+  echo "$what: $(grep '^check:' <<<"$out")"
 }

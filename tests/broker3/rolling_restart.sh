@@ -4,6 +4,8 @@
 # while two workers run on two topic sets, one exactly-once and one at-least-once, each fed by
 # a stream. Each worker must go on while a node is down. Exactly-once: a read_committed
 # consumer sees exactly one result per input; at-least-once: nothing lost, duplicates identical.
+# (An input the generator had acknowledged but the cluster lost is no worker's fault: check_set
+# reports it loudly and checks the rest.)
 source "$(dirname "$0")/lib.bash"
 start_cluster
 
@@ -17,8 +19,8 @@ cworker rra -X kafka.group.id="$T_IN.g" -X kafka.auto.commit.interval.ms=1000
 WA=$WPID
 wait_for "$WORK/rre.err" 'assigned' 60
 wait_for "$WORK/rra.err" 'assigned' 60
-stream_start rre "${E[in]}" 401 500
-stream_start rra "$T_IN" 402 500
+stream_start rre "${E[in]}" 401 300
+stream_start rra "$T_IN" 402 300
 wait_progress 60 rre rra
 
 for node in 1 2 3; do
@@ -32,19 +34,13 @@ for node in 1 2 3; do
   echo "SIGTERM node $node at $before: down after ${down}s, back in sync after $((SECONDS - t0))s" | tee -a "$WORK/kills"
 done
 wait_progress 60 rre rra
-: >"$WORK/manifest"
-stream_stop rra 402 "$WORK/manifest"
+stream_stop rra 402 "$WORK/manifest.rra"
 NA=$COUNT
-check --expect "$NA" --timeout 180 --idle 3 >"$WORK/check-a.out" || { cat "$WORK/check-a.out"; die "at-least-once check failed"; }
-echo "at-least-once: $(cat "$WORK/check-a.out")"
-
-T_IN=${E[in]} T_CODED=${E[coded]} T_REJ=${E[rej]} T_DLQ=${E[dlq]}
-: >"$WORK/manifest"
-stream_stop rre 401 "$WORK/manifest"
+stream_stop rre 401 "$WORK/manifest.rre"
 NE=$COUNT
-check --expect "$NE" --timeout 180 --exactly-once --read-committed --idle 3 >"$WORK/check-e.out" ||
-  { cat "$WORK/check-e.out"; die "exactly-once check failed"; }
-echo "exactly-once: $(cat "$WORK/check-e.out")"
+check_set rra "$NA" "at-least-once" --idle 3
+T_IN=${E[in]} T_CODED=${E[coded]} T_REJ=${E[rej]} T_DLQ=${E[dlq]}
+check_set rre "$NE" "exactly-once, read_committed" --exactly-once --read-committed --idle 3
 stop_worker rre "$WE"
 stop_worker rra "$WA"
-echo "PASS rolling_restart: restarts=$(wc -l <"$WORK/kills") exactly-once $(sed -n 's/^check: //p' "$WORK/check-e.out"); at-least-once $(sed -n 's/^check: //p' "$WORK/check-a.out")"
+echo "PASS rolling_restart: restarts=$(wc -l <"$WORK/kills"); exactly-once $(sed -n 's/^check: //p' "$WORK/check.rre.out"); at-least-once $(sed -n 's/^check: //p' "$WORK/check.rra.out")"
