@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # soak.sh -- real broker, long run (a benchmark, not a test): the worker at half its measured
 # maximum rate for MINUTES, a rebalance every few minutes (a second worker joins, later leaves
 # on SIGTERM), a rules reload (SIGHUP) every minute. Prints one line per interval: the first

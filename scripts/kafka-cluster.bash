@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # kafka-cluster.bash -- the multi-node mode of scripts/kafka-broker (sourced by it; not a
 # command of its own): N KRaft nodes on loopback, each broker + controller, a static quorum of
 # all N, replication factor N, min.insync.replicas 2; kill / restart one node by id; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* worker_rebalance.c -- partition table; cooperative-sticky assign/revoke/lost, drain first. */
 #include <stdatomic.h>
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # failover.sh -- 3-broker KRaft cluster (replication 3, min.insync.replicas 2): two workers, one
 # exactly-once and one at-least-once, each on its own topics and fed by its own stream. Mid-
 # stream, SIGKILL the node leading input partition 0 of the exactly-once worker, wait for a new

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # lib.bash -- 3-node cluster tier helpers (sourced; not a test itself): the broker tier's
 # helpers pointed at a 3-node KRaft cluster (scripts/kafka-broker start --nodes 3), a stream
 # producer that runs until told to stop, and broker kills that wait on the cluster's state.

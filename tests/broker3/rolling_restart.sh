@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # rolling_restart.sh -- 3-broker KRaft cluster: a rolling restart of all three nodes (SIGTERM,
 # i.e. controlled shutdown, restart, wait until every partition is back in sync, next node)
 # while two workers run on two topic sets, one exactly-once and one at-least-once, each fed by

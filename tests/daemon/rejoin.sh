@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # rejoin.sh -- mock tier: a partition that comes back. Worker a has all partitions; b joins (a
 # pauses and revokes half), b leaves on SIGTERM (a is assigned them again); the inputs produced
 # after that must all be coded. librdkafka keeps a partition paused across unassign and assign
