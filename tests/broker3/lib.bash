@@ -2,7 +2,7 @@
 # lib.bash -- 3-node cluster tier helpers (sourced; not a test itself): the broker tier's
 # helpers pointed at a 3-node KRaft cluster (scripts/kafka-broker start --nodes 3), a stream
 # producer that runs until told to stop, and broker kills that wait on the cluster's state.
-export SLPCODER_BROKER_DIR=${SLPCODER_CLUSTER_DIR:-/tmp/slpcoder-kafka3}
+export SLPCODER_BROKER_DIR=${SLPCODER_BROKER_CLUSTER_DIR:-/tmp/slpcoder-kafka3}
 source "$(dirname "${BASH_SOURCE[0]}")/../broker/lib.bash"
 KB="$SRC/scripts/kafka-broker"
 
