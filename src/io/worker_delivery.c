@@ -182,6 +182,8 @@ static void handle_dr(slp_worker_t *w, const rd_kafka_message_t *rkm) {
   } else {
     w->n.delivered++;
     w->t_last_delivery = uv_hrtime();
+    if (!w->eos && rec->in_ts_ms >= 0)
+      slp_latency_add(&w->lat, slp_latency_now_ms() - rec->in_ts_ms);
     if (rec->part)
       slp_offsets_complete(&rec->part->trk, rec->ticket);
   }
@@ -197,8 +199,11 @@ void slp__drain_producer(slp_worker_t *w) {
     switch (rd_kafka_event_type(ev)) {
     case RD_KAFKA_EVENT_DR: {
       const rd_kafka_message_t *rkm;
-      while ((rkm = rd_kafka_event_message_next(ev)))
+      w->wk.dr_events++;
+      while ((rkm = rd_kafka_event_message_next(ev))) {
+        w->wk.drs++;
         handle_dr(w, rkm);
+      }
       break;
     }
     case RD_KAFKA_EVENT_ERROR:

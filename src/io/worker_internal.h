@@ -18,7 +18,9 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "io/coder.h"
 #include "io/jobs.h"
+#include "io/latency.h"
 #include "io/offsets.h"
 #include "io/worker.h"
 #include "slpcoder/codec.h"
@@ -38,6 +40,7 @@ typedef struct slp__part {
 typedef struct slp__rec { /* one output in flight; the producer's opaque */
   slp__part_t *part;
   uint64_t ticket;
+  int64_t in_ts_ms; /* the input's Kafka timestamp (wall ms), -1 none: for the latency figure */
 } slp__rec_t;
 
 typedef struct slp__pend { /* an output waiting for room in the producer queue */
@@ -72,6 +75,8 @@ struct slp_worker {
   int open_handles;
 
   slp_processor_t *proc;
+  slp_coder_t *coder; /* a helper thread for coding batches; NULL without one */
+  slp_coded_t *coded; /* SLP__DRAIN_MAX results of the batch being handled */
   slp_rules_t *rules;
 
   slp__part_t **parts;
@@ -103,6 +108,13 @@ struct slp_worker {
   _Atomic int closing; /* read by the rebalance callback on the jobs thread */
 
   slp_worker_counters_t n;
+  slp_latency_t lat;  /* input timestamp to acknowledgement (DR, or commit when exactly-once) */
+  int64_t *txn_ts;    /* exactly-once: input timestamps of the open transaction */
+  size_t txn_ts_n, txn_ts_cap;
+  struct { /* where the loop waits: wake-ups and drains, for the summary (bench/README.md) */
+    uint64_t cwake, pwake, ticks, tick_msgs, capped, dr_events, drs, coder_runs;
+    int last_drain;
+  } wk;
   uint64_t rule_counts[SLP__MAX_RULE_IDS]; /* indexed like slp_rule_ids */
 };
 

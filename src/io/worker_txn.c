@@ -87,6 +87,9 @@ static void txn_done(slp_job_t *job) { /* loop thread */
   w->txn_gmd = NULL;
   if (job->rc == TXN_OK) {
     w->n.txn_commits++;
+    int64_t now = slp_latency_now_ms();
+    for (size_t i = 0; i < w->txn_ts_n; i++)
+      slp_latency_add(&w->lat, now - w->txn_ts[i]);
   } else {
     w->n.txn_aborts++;
     SLP_WARN("transaction aborted: %s", w->txn_err);
@@ -96,6 +99,7 @@ static void txn_done(slp_job_t *job) { /* loop thread */
         w->parts[i]->next_offset = -1;
       }
   }
+  w->txn_ts_n = 0; /* aborted inputs are read again and counted then, from the same timestamp */
   w->abort_needed = false;
   if (job->rc == TXN_FATAL) {
     SLP_ERROR("fatal transaction error: %s", w->txn_err);
