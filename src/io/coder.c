@@ -7,17 +7,20 @@
 
 #include <uv.h>
 
+enum { CHUNK = 16 }; /* inputs claimed at a time */
+
 struct slp_coder {
   uv_thread_t thread;
   uv_mutex_t mu;
-  uv_cond_t cv;
+  uv_cond_t cv;          /* the helper waits for a job; the caller for the last chunk */
   slp_processor_t *proc; /* the helper's own */
   /* the current job, under mu */
+  uint64_t gen; /* bumped per job: a helper that wakes late never touches a newer one */
   const slp_rules_t *rules;
   const slp_coder_in_t *in;
   slp_coded_t *out;
-  size_t n;
-  bool has_job, done, stopping;
+  size_t n, next, done;
+  bool stopping;
 };
 
 static char *dupstr(const char *s) {
@@ -52,25 +55,36 @@ static void code_one(slp_processor_t *p, const slp_rules_t *rules, const slp_cod
     o->rc = -12; /* -ENOMEM, as slp_process_payload reports it */
 }
 
-static void helper(void *arg) {
-  slp_coder_t *c = arg;
-  uv_mutex_lock(&c->mu);
-  for (;;) {
-    while (!c->has_job && !c->stopping)
-      uv_cond_wait(&c->cv, &c->mu);
-    if (c->stopping)
-      break;
+/* Claim and code chunks of job `gen` with processor p until none is left. mu held on entry
+ * and on return. */
+static void work(slp_coder_t *c, slp_processor_t *p, uint64_t gen) {
+  while (c->gen == gen && c->next < c->n) {
+    size_t i = c->next, end = i + CHUNK < c->n ? i + CHUNK : c->n;
+    c->next = end;
     const slp_rules_t *rules = c->rules;
     const slp_coder_in_t *in = c->in;
     slp_coded_t *out = c->out;
-    size_t n = c->n;
     uv_mutex_unlock(&c->mu);
-    for (size_t i = 0; i < n; i++)
-      code_one(c->proc, rules, &in[i], &out[i]);
+    for (size_t k = i; k < end; k++)
+      code_one(p, rules, &in[k], &out[k]);
     uv_mutex_lock(&c->mu);
-    c->has_job = false;
-    c->done = true;
-    uv_cond_broadcast(&c->cv);
+    c->done += end - i; /* the job cannot end (nor gen move) before this chunk is counted */
+    if (c->done == c->n)
+      uv_cond_broadcast(&c->cv);
+  }
+}
+
+static void helper(void *arg) {
+  slp_coder_t *c = arg;
+  uint64_t seen = 0;
+  uv_mutex_lock(&c->mu);
+  for (;;) {
+    while (c->gen == seen && !c->stopping)
+      uv_cond_wait(&c->cv, &c->mu);
+    if (c->stopping)
+      break;
+    seen = c->gen;
+    work(c, c->proc, seen);
   }
   uv_mutex_unlock(&c->mu);
 }
@@ -112,20 +126,18 @@ void slp_coder_free(slp_coder_t *c) {
 
 void slp_coder_run(slp_coder_t *c, slp_processor_t *own, const slp_rules_t *rules,
                    const slp_coder_in_t *in, slp_coded_t *out, size_t n) {
-  size_t half = n / 2; /* the helper takes [0, half), the caller [half, n) */
+  /* Both threads claim chunks; the caller never waits for a helper that has not started
+   * (on a loaded box it may not get a core for a while): only for chunks already taken. */
   uv_mutex_lock(&c->mu);
+  c->gen++;
   c->rules = rules;
   c->in = in;
   c->out = out;
-  c->n = half;
-  c->done = false;
-  c->has_job = true;
-  uv_cond_signal(&c->cv);
-  uv_mutex_unlock(&c->mu);
-  for (size_t i = half; i < n; i++)
-    code_one(own, rules, &in[i], &out[i]);
-  uv_mutex_lock(&c->mu);
-  while (!c->done)
+  c->n = n;
+  c->next = c->done = 0;
+  uv_cond_broadcast(&c->cv);
+  work(c, own, c->gen);
+  while (c->done < c->n)
     uv_cond_wait(&c->cv, &c->mu);
   uv_mutex_unlock(&c->mu);
 }

@@ -1,10 +1,11 @@
 /* coder.h -- code a batch of inputs on two threads: the loop thread and one helper.
  *
  * Coding (decode, code, encode) is the loop thread's largest cost once the consumer is
- * served without waits (bench/README.md). slp_coder_run() splits a batch: the helper thread
- * codes the first part with a processor of its own while the caller codes the rest, then
- * returns when both are done (fork-join: no reordering, and every Kafka call stays on the
- * loop thread). Results are copied out of the processors so they outlive the next call.
+ * served without waits (bench/README.md). slp_coder_run() shares a batch out in chunks: the
+ * helper thread, with a processor of its own, and the caller both take chunks until none is
+ * left, and the call returns when every chunk is done (fork-join: no reordering, and every
+ * Kafka call stays on the loop thread). The caller never waits for a helper that has not
+ * started. Results are copied out of the processors so they outlive the next call.
  *
  * Thread: slp_coder_new/run/free on the loop thread; the helper only runs coding.
  */
@@ -38,8 +39,8 @@ typedef struct slp_coder slp_coder_t;
 slp_coder_t *slp_coder_new(void);
 void slp_coder_free(slp_coder_t *c);
 
-/* Code in[0..n) under rules into out[0..n) (the caller's processor `own` does the second
- * part). Returns when all n are done. Free the results with slp_coded_release(). */
+/* Code in[0..n) under rules into out[0..n) (the caller's chunks with its processor `own`).
+ * Returns when all n are done. Free the results with slp_coded_release(). */
 void slp_coder_run(slp_coder_t *c, slp_processor_t *own, const slp_rules_t *rules,
                    const slp_coder_in_t *in, slp_coded_t *out, size_t n);
 
