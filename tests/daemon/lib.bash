@@ -48,11 +48,12 @@ start_host() {
   BS=$(sed -n 's/^bootstrap.servers=//p' "$WORK/host.out")
 }
 
-# start_worker NAME [args...]: a worker against $BS; its pid in WPID.
+# start_worker NAME [args...]: a worker against $BS; its pid in WPID (WORKER_WRAP: a command
+# to run it under, e.g. /usr/bin/time).
 start_worker() {
   local name=$1
   shift
-  "$BIN/slpcoderd" -X kafka.bootstrap.servers="$BS" "${TEST_KAFKA[@]}" -X topic.input="$T_IN" \
+  ${WORKER_WRAP[@]+"${WORKER_WRAP[@]}"} "$BIN/slpcoderd" -X kafka.bootstrap.servers="$BS" "${TEST_KAFKA[@]}" -X topic.input="$T_IN" \
     -X topic.coded="$T_CODED" -X topic.rejected="$T_REJ" -X topic.dlq="$T_DLQ" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
   WPID=$!
   PIDS+=("$WPID")
@@ -105,7 +106,8 @@ bench_raw() {
 # COUNT inputs already on $T_IN, each with a group of its own, each right after a raw run
 # (bench_raw) so that its ratio to the raw producer is taken under the same load. Rates count
 # from the first input consumed to the last output acknowledged; cpu us/in is the worker
-# process's CPU per input (load moves it far less than the rates). With
+# process's CPU (user + system, start-up included) per input: load moves it far less than the
+# rates. With
 # SLPCODER_BENCH_COMPARE=DIR (the bin directory of another build, e.g. main's), that build's
 # worker runs the same rows too, marked "old". Dies on a short count.
 bench_table() {
@@ -118,15 +120,17 @@ bench_table() {
       for mode in relay code; do
         name="bench-$tag$mode-$delivery"
         bench_raw "$count"
+        WORKER_WRAP=(/usr/bin/time -f '%U %S' -o "$WORK/$name.time")
         BIN=$bin start_worker "$name" -X mode="$mode" -X delivery="$delivery" -X kafka.group.id="$T_IN.$name.$RANDOM" \
           -X transactional.id="$T_IN.$name.tx" -X exit.when.idle.ms=2500 -X summary=true -X log.level=warn \
           -X max.in.flight=50000 "$@"
+        WORKER_WRAP=()
         wait_exit "$WPID" 300
         [[ $RC == 0 ]] || die "$name exited $RC"
         line=$(grep '^summary:' "$WORK/$name.out") || die "$name printed no summary"
         [[ $line == *" consumed=$count "* ]] || die "$name: $line"
         rate=$(sed -n 's/.* rate=\([0-9]*\)\/s.*/\1/p' <<<"$line")
-        cpu=$(sed -n 's/.*us_per_input=\([0-9.]*\).*/\1/p' "$WORK/$name.out")
+        cpu=$(awk -v n="$count" '{ printf "%.1f", ($1 + $2) * 1e6 / n }' "$WORK/$name.time")
         [[ $mode == relay ]] && relay=$rate
         printf '%-10s %-14s %8s %9s %9s %9s %8s %8s\n' "$tag$mode" "$delivery" "$count" "$rate" "$RAW_P" \
           "$(awk -v a="$rate" -v b="$RAW_P" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" \
