@@ -9,8 +9,12 @@ pkgs=(
   build-essential cmake pkg-config git
   protobuf-compiler protobuf-c-compiler libprotobuf-c-dev
   librdkafka-dev libuv1-dev libcmocka-dev libjansson-dev libinih-dev
-  clang kcat valgrind python3-confluent-kafka python3-protobuf
+  kcat python3-confluent-kafka
+  # the package test (cpack DEB: dpkg-shlibdeps, file; lintian) and the compose test (yaml)
+  dpkg-dev file lintian python3-yaml
 )
+# clang, libFuzzer and its sanitizer runtimes: the fuzz preset, which scripts/test.sh runs.
+pkgs+=(clang libclang-rt-dev)
 # The real-broker test tier runs Apache Kafka from its Maven Central jars: a JDK and Maven.
 # --no-java leaves them out (that tier then says loudly that it is skipped).
 if [[ "${1:-}" != "--no-java" ]]; then

@@ -161,6 +161,9 @@ typedef struct slp_session {
 #define SLP_DIAG_LEN 8   /* ICD-10-CM without dot: at most 7 characters plus NUL */
 #define SLP_FIELD_LEN 64 /* fits "plan_of_care.treatment_days_since_progress_report" */
 #define SLP_MESSAGE_LEN 160
+#define SLP_MAX_ID_LEN 128 /* event_id, encounter_id, organization_id, patient_id, payer_id,
+                              prior_authorization: longer is event.invalid (coding-rules §1) */
+#define SLP_NPI_LEN 10     /* an NPI: longer is event.invalid, otherwise provider.npi judges it */
 
 typedef struct slp_finding {
   const char *rule_id; /* static string from the rule table, e.g. "medicare.kx_threshold" */

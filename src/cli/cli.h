@@ -3,6 +3,7 @@
 #define SLPCODER_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "slpcoder/rules.h"
 
@@ -19,14 +20,21 @@ enum {
 /* Each subcommand gets argv from its own name on (argv[0] = "code", ...). */
 int cli_cmd_code(int argc, char **argv);
 int cli_cmd_rules(int argc, char **argv);
+int cli_cmd_diff(int argc, char **argv);
+int cli_cmd_replay(int argc, char **argv);
+int cli_cmd_health(int argc, char **argv);
 
 /* The bundle to use when --rules is not given: $SLPCODER_RULES, else the one
- * installed beside the executable (<exe>/../share/slpcoder/rules/default). */
+ * installed beside the executable (<exe>/../share/slpcoder/rules/default), else
+ * the compiled-in data dir (SLPCODER_DATADIR/rules/default). */
 const char *cli_default_rules_dir(char *buf, size_t len);
 
 /* Load the bundle in dir; on failure print every "file:line: ..." error to
  * stderr and return NULL. */
 slp_rules_t *cli_load_rules(const char *dir);
+
+/* The slpcoder(1) man page, built around usage (the --help text), on out. Returns 0. */
+int cli_man_page(FILE *out, const char *usage);
 
 /* Usage message on stderr plus the exit code for usage errors. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -7,6 +7,10 @@
 
 #include "cli/cli.h"
 
+#ifndef SLPCODER_DATADIR
+#define SLPCODER_DATADIR "/usr/local/share/slpcoder" /* CMake passes the install's */
+#endif
+
 const char *cli_default_rules_dir(char *buf, size_t len) {
   const char *env = getenv("SLPCODER_RULES");
   if (env && env[0])
@@ -21,6 +25,10 @@ const char *cli_default_rules_dir(char *buf, size_t len) {
     return NULL;
   *slash = '\0'; /* <prefix>/bin */
   int w = snprintf(buf, len, "%s/../share/slpcoder/rules/default", exe);
+  if (w > 0 && (size_t)w < len && access(buf, R_OK | X_OK) == 0)
+    return buf;
+  /* Not beside the binary: the data dir this build installs into. */
+  w = snprintf(buf, len, "%s/rules/default", SLPCODER_DATADIR);
   if (w < 0 || (size_t)w >= len)
     return NULL;
   return buf;

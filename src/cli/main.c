@@ -18,9 +18,12 @@
 static const char usage_text[] =
     "usage: slpcoder code [--in=json|pb] [--out=json|pb] [--rules=DIR] [FILE]\n"
     "       slpcoder rules check DIR\n"
+    "       slpcoder health [--timeout=MS] URL\n"
 #ifdef SLPCODER_HAVE_GEN
     "       slpcoder gen ...   (synthetic sessions; slpcoder gen --help)\n"
 #endif
+    "       slpcoder diff --rules A --rules B ...   (what a rules change alters; --help)\n"
+    "       slpcoder replay --brokers L --from-topic T ...   (dead letters back in; --help)\n"
     "       slpcoder --help | --version\n"
     "\n"
     "  code         read one SessionEvent (FILE or standard input), write one CodingResult\n"
@@ -28,6 +31,8 @@ static const char usage_text[] =
     "                             Schema Registry framed input is accepted)\n"
     "               --rules=DIR   rules bundle; default $SLPCODER_RULES, else the installed one\n"
     "  rules check  load and validate a bundle, print its rules_version and a summary\n"
+    "  health       GET an http:// URL (e.g. slpcoderd's /healthz): exit 0 on status 200,\n"
+    "               1 otherwise (for container health checks; --timeout default 2000 ms)\n"
     "\n"
     "exit status: 0 result written, 64 usage, 65 input is not a SessionEvent,\n"
     "             74 output error, 78 rules cannot be loaded\n";
@@ -51,6 +56,8 @@ int main(int argc, char **argv) {
     fputs(usage_text, stdout);
     return CLI_EX_OK;
   }
+  if (!strcmp(cmd, "--help=man"))
+    return cli_man_page(stdout, usage_text);
   if (!strcmp(cmd, "--version")) {
     printf("slpcoder %s\n", SLPCODER_VERSION);
     return CLI_EX_OK;
@@ -59,6 +66,12 @@ int main(int argc, char **argv) {
     return cli_cmd_code(argc - 1, argv + 1);
   if (!strcmp(cmd, "rules"))
     return cli_cmd_rules(argc - 1, argv + 1);
+  if (!strcmp(cmd, "diff"))
+    return cli_cmd_diff(argc - 1, argv + 1);
+  if (!strcmp(cmd, "replay"))
+    return cli_cmd_replay(argc - 1, argv + 1);
+  if (!strcmp(cmd, "health"))
+    return cli_cmd_health(argc - 1, argv + 1);
 #ifdef SLPCODER_HAVE_GEN
   if (!strcmp(cmd, "gen"))
     return slp_gen_cli_main(argc - 1, argv + 1);

@@ -47,14 +47,22 @@ static void build_findings(out_msgs_t *m, const slp_result_t *r, size_t *n_out) 
   *n_out = n;
 }
 
+/* A Rejection's identifier, or "" when it is longer than SLP_MAX_ID_LEN: such a session is
+ * rejected with event.invalid for that very field, and echoing the value would let one input
+ * make a Rejection larger than the output topic takes. Omitted rather than truncated: a cut id
+ * could match another event's. A CodedClaim never needs this (the engine rejects first). */
+static char *id_(const char *s) {
+  return s && strnlen(s, SLP_MAX_ID_LEN + 1) <= SLP_MAX_ID_LEN ? (char *)s : (char *)"";
+}
+
 /* Fill m and return the message result becomes (claim or rejection). */
 static ProtobufCMessage *build(out_msgs_t *m, const slp_session_t *s, const slp_result_t *r) {
   if (r->rejected) {
     Slpcoder__V1__Rejection *rej = &m->rejection;
     slpcoder__v1__rejection__init(rej);
-    rej->event_id = s_(s->event_id);
-    rej->encounter_id = s_(s->encounter_id);
-    rej->organization_id = s_(s->organization_id);
+    rej->event_id = id_(s->event_id);
+    rej->encounter_id = id_(s->encounter_id);
+    rej->organization_id = id_(s->organization_id);
     build_findings(m, r, &rej->n_findings);
     rej->findings = m->finding_ptrs;
     rej->rules_version = s_(r->rules_version);

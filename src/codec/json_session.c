@@ -27,6 +27,11 @@ int slp_decode_session_json(slp_decoder_t *dec, const char *text, size_t len,
   json_error_t jerr;
   json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
   if (!root) {
+    /* jansson ends most messages with " near '<the offending token>'": cut that off, the
+     * token may be a patient identifier; line and column say where. */
+    char *near = strstr(jerr.text, " near '");
+    if (near)
+      *near = '\0';
     snprintf(err, errlen, "JSON: line %d column %d: %s", jerr.line, jerr.column, jerr.text);
     return one_line(err, -EBADMSG);
   }

@@ -314,23 +314,25 @@ static const char *json_kind(const json_t *j) {
 }
 
 /* An integer from a JSON number or string, checked against [min, max]
- * (signed) or [0, umax] (is_unsigned). */
+ * (signed) or [0, umax] (is_unsigned). tname is the proto type, for messages.
+ * Messages name the field and the expected type, never the value: a wrong-typed
+ * value may well be a patient identifier pasted into the wrong field. */
 static int json_to_integer(json_in_t *in, const char *path, const json_t *j, bool is_unsigned,
                            int64_t min, int64_t max, uint64_t umax, const char *tname,
                            uint64_t *out) {
   if (json_is_integer(j)) {
     json_int_t v = json_integer_value(j);
     if (is_unsigned ? (v < 0 || (uint64_t)v > umax) : (v < min || v > max))
-      return fail(in, path, "%lld is out of range for %s", (long long)v, tname);
+      return fail(in, path, "expected an integer (%s), got a number out of its range", tname);
     *out = (uint64_t)v;
     return 0;
   }
   if (json_is_real(j)) {
     double d = json_real_value(j);
     if (d != floor(d))
-      return fail(in, path, "expected an integer, got %g", d);
+      return fail(in, path, "expected an integer (%s), got a fractional number", tname);
     if (is_unsigned ? (d < 0 || d > (double)umax) : (d < (double)min || d > (double)max))
-      return fail(in, path, "%g is out of range for %s", d, tname);
+      return fail(in, path, "expected an integer (%s), got a number out of its range", tname);
     *out = is_unsigned ? (uint64_t)d : (uint64_t)(int64_t)d;
     return 0;
   }
@@ -339,27 +341,29 @@ static int json_to_integer(json_in_t *in, const char *path, const json_t *j, boo
     char *end;
     errno = 0;
     if (!s[0] || isspace((unsigned char)s[0]))
-      return fail(in, path, "expected an integer, got \"%.40s\"", s);
+      return fail(in, path, "expected an integer (%s), got a string that is not an integer", tname);
     if (is_unsigned) {
       if (s[0] == '-')
-        return fail(in, path, "%.40s is out of range for %s", s, tname);
+        return fail(in, path, "expected an integer (%s), got a negative number", tname);
       unsigned long long v = strtoull(s, &end, 10);
       if (*end)
-        return fail(in, path, "expected an integer, got \"%.40s\"", s);
+        return fail(in, path, "expected an integer (%s), got a string that is not an integer",
+                    tname);
       if (errno == ERANGE || v > umax)
-        return fail(in, path, "%.40s is out of range for %s", s, tname);
+        return fail(in, path, "expected an integer (%s), got a number out of its range", tname);
       *out = v;
     } else {
       long long v = strtoll(s, &end, 10);
       if (*end)
-        return fail(in, path, "expected an integer, got \"%.40s\"", s);
+        return fail(in, path, "expected an integer (%s), got a string that is not an integer",
+                    tname);
       if (errno == ERANGE || v < min || v > max)
-        return fail(in, path, "%.40s is out of range for %s", s, tname);
+        return fail(in, path, "expected an integer (%s), got a number out of its range", tname);
       *out = (uint64_t)v;
     }
     return 0;
   }
-  return fail(in, path, "expected a number, got %s", json_kind(j));
+  return fail(in, path, "expected an integer (%s), got %s", tname, json_kind(j));
 }
 
 static int b64val(int c) {
@@ -406,7 +410,8 @@ static int json_to_bytes(json_in_t *in, const char *path, const json_t *j,
   return 0;
 }
 
-static int json_to_float(json_in_t *in, const char *path, const json_t *j, double *out) {
+static int json_to_float(json_in_t *in, const char *path, const json_t *j, const char *tname,
+                         double *out) {
   if (json_is_number(j)) {
     *out = json_number_value(j);
     return 0;
@@ -423,11 +428,11 @@ static int json_to_float(json_in_t *in, const char *path, const json_t *j, doubl
       char *end;
       *out = strtod(s, &end);
       if (!s[0] || *end)
-        return fail(in, path, "expected a number, got \"%.40s\"", s);
+        return fail(in, path, "expected a number (%s), got a string that is not a number", tname);
     }
     return 0;
   }
-  return fail(in, path, "expected a number, got %s", json_kind(j));
+  return fail(in, path, "expected a number (%s), got %s", tname, json_kind(j));
 }
 
 static int message_from_json(json_in_t *in, const ProtobufCMessageDescriptor *desc,
@@ -468,7 +473,7 @@ static int value_from_json(json_in_t *in, const ProtobufCFieldDescriptor *f, con
   case PROTOBUF_C_TYPE_FLOAT:
   case PROTOBUF_C_TYPE_DOUBLE: {
     double d = 0;
-    if (json_to_float(in, path, j, &d) < 0)
+    if (json_to_float(in, path, j, f->type == PROTOBUF_C_TYPE_FLOAT ? "float" : "double", &d) < 0)
       return -1;
     if (f->type == PROTOBUF_C_TYPE_FLOAT)
       *(float *)dst = (float)d;
@@ -478,7 +483,7 @@ static int value_from_json(json_in_t *in, const ProtobufCFieldDescriptor *f, con
   }
   case PROTOBUF_C_TYPE_BOOL:
     if (!json_is_boolean(j))
-      return fail(in, path, "expected true or false, got %s", json_kind(j));
+      return fail(in, path, "expected true or false (bool), got %s", json_kind(j));
     *(protobuf_c_boolean *)dst = json_is_true(j);
     return 0;
   case PROTOBUF_C_TYPE_ENUM: {
@@ -487,12 +492,12 @@ static int value_from_json(json_in_t *in, const ProtobufCFieldDescriptor *f, con
       const ProtobufCEnumValue *ev =
           protobuf_c_enum_descriptor_get_value_by_name(ed, json_string_value(j));
       if (!ev)
-        return fail(in, path, "unknown %s value \"%.40s\"", ed->name, json_string_value(j));
+        return fail(in, path, "expected a %s name, got a name it does not have", ed->name);
       *(int *)dst = ev->value;
       return 0;
     }
     if (json_is_integer(j)) { /* proto3 enums are open: any int32 */
-      if (json_to_integer(in, path, j, false, INT32_MIN, INT32_MAX, 0, "an enum", &u) < 0)
+      if (json_to_integer(in, path, j, false, INT32_MIN, INT32_MAX, 0, ed->name, &u) < 0)
         return -1;
       *(int *)dst = (int)(int64_t)u;
       return 0;

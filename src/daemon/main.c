@@ -6,26 +6,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <unistd.h>
 #include <uv.h>
 
 #include <librdkafka/rdkafka.h>
 
+#include "daemon/help.h"
 #include "gen/gen_cli.h"
 #include "io/config.h"
 #include "io/embedded.h"
 #include "io/jobs.h"
 #include "io/log.h"
+#include "io/probe.h"
 #include "io/reload.h"
 #include "io/worker.h"
 
 #ifndef SLPCODER_VERSION
 #define SLPCODER_VERSION "0.1.0" /* TODO: from CMake project(VERSION) */
 #endif
-
-#define EX_USAGE 64
-#define EX_SOFTWARE 70
-#define EX_CONFIG 78
 
 extern char **environ;
 
@@ -43,10 +42,10 @@ typedef struct app {
   uint64_t t_start;
 } app_t;
 
-static void usage(FILE *out) {
+static void usage_options(FILE *out) {
   fprintf(out,
           "usage: slpcoderd [-c FILE] [-X key=value ...] [--embedded-kafka] [--demo]\n"
-          "                 [--check-config] [--help] [--version]\n"
+          "                 [--check-config [--connect[=MS]]] [--help] [--version]\n"
           "       slpcoderd gen ...   (the synthetic session generator, see slpcoderd gen --help)\n"
           "\n"
           "Consumes SessionEvents, codes them, produces CodedClaims / Rejections / DLQ records.\n"
@@ -59,22 +58,43 @@ static void usage(FILE *out) {
           "                      summary and 3 claims as JSON, exit when idle\n"
           "  --check-config      validate everything (including librdkafka's view), print the\n"
           "                      effective settings and exit 0, or exit 78\n"
-          "Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP reloads the rules bundle.\n\n");
+          "  --connect[=MS]      with --check-config: also ask the brokers for metadata (within\n"
+          "                      MS ms, default 10000) and check the four topics exist; exit 69\n"
+          "                      when no broker answers or a topic is missing\n"
+          "  --help-config=FMT   the settings as text, man (slpcoderd.8) or markdown\n"
+          "                      (docs/CONFIGURATION.md)\n"
+          "Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP reloads the rules bundle.\n"
+          "Exit 69 (EX_UNAVAILABLE): a fatal Kafka client error, or no output can be written.\n");
+}
+
+static void usage(FILE *out) {
+  usage_options(out);
+  fputc('\n', out);
   slp_config_usage(out);
 }
 
+#ifndef SLPCODER_DATADIR
+#define SLPCODER_DATADIR "/usr/local/share/slpcoder" /* CMake passes the install's */
+#endif
+
+/* The bundle beside the binary (<exe>/../share/...: the build tree, a relocated or unpacked
+ * install) when it is there, else the data dir this build was configured to install into. */
 static char *default_rules_dir(void) {
   char exe[PATH_MAX];
   size_t len = sizeof exe;
-  if (uv_exepath(exe, &len) != 0)
-    return strdup("/usr/share/slpcoder/rules/default");
-  char *slash = strrchr(exe, '/');
-  if (slash)
-    *slash = 0;
-  char *out = malloc(PATH_MAX + 64);
-  if (out)
+  if (uv_exepath(exe, &len) == 0) {
+    char *slash = strrchr(exe, '/');
+    if (slash)
+      *slash = 0;
+    char *out = malloc(PATH_MAX + 64);
+    if (!out)
+      return NULL;
     snprintf(out, PATH_MAX + 64, "%s/../share/slpcoder/rules/default", exe);
-  return out;
+    if (access(out, R_OK | X_OK) == 0)
+      return out;
+    free(out);
+  }
+  return strdup(SLPCODER_DATADIR "/rules/default");
 }
 
 /* ---- loop callbacks ---------------------------------------------------------------- */
@@ -117,7 +137,9 @@ static void on_reloaded(slp_rules_t *rules, void *arg) {
 static void on_worker_closed(slp_worker_t *w, int rc, void *arg) {
   app_t *app = arg;
   (void)w;
-  app->exit_rc = rc ? EX_SOFTWARE : 0;
+  /* The worker's status is already a <sysexits.h> one (EX_UNAVAILABLE after a fatal client
+   * error); anything else non-zero is ours. Non-zero so that a supervisor restarts us. */
+  app->exit_rc = rc == 0 ? 0 : rc >= EX__BASE && rc <= EX__MAX ? rc : EX_SOFTWARE;
   uv_close((uv_handle_t *)&app->sigterm, NULL);
   uv_close((uv_handle_t *)&app->sigint, NULL);
   uv_close((uv_handle_t *)&app->sighup, NULL);
@@ -164,12 +186,15 @@ int main(int argc, char **argv) {
   const char *xs[256];
   int n_x = 0;
   bool check = false, embedded = false, demo = false, xs_only = false;
+  int connect_ms = 0; /* --connect: > 0 */
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
       usage(stdout);
       return 0;
     }
+    if (!strncmp(a, "--help-config=", 14))
+      return slpd_help_config(stdout, a + 14, usage_options);
     if (!strcmp(a, "--version")) {
       printf("slpcoderd %s (librdkafka %s, libuv %s)\n", SLPCODER_VERSION, rd_kafka_version_str(),
              uv_version_string());
@@ -177,6 +202,16 @@ int main(int argc, char **argv) {
     }
     if (!strcmp(a, "--check-config")) {
       check = true;
+      continue;
+    }
+    if (!strcmp(a, "--connect") || !strncmp(a, "--connect=", 10)) {
+      char *end = NULL;
+      long ms = a[9] ? strtol(a + 10, &end, 10) : 10000;
+      if ((end && (*end || end == a + 10)) || ms < 1 || ms > 600000) {
+        fprintf(stderr, "slpcoderd: %s: expected --connect=MS with MS from 1 to 600000\n", a);
+        return EX_USAGE;
+      }
+      connect_ms = (int)ms;
       continue;
     }
     if (!strcmp(a, "--embedded-kafka")) {
@@ -246,6 +281,10 @@ int main(int argc, char **argv) {
   for (int i = 0; i < n_x; i++)
     if (set_or_die(cfg, xs[i], "-X"))
       return EX_CONFIG;
+  if (connect_ms > 0 && !check) {
+    fprintf(stderr, "slpcoderd: --connect: only with --check-config\n");
+    return EX_USAGE;
+  }
   if (slp_config_validate(cfg, err, sizeof err) != 0) {
     fprintf(stderr, "slpcoderd: %s\n", err);
     return EX_CONFIG;
@@ -278,6 +317,22 @@ int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
   uv_loop_init(&app.loop);
   if (check) {
+    /* First, before the worker's clients exist: their topic handles would ask for the four
+     * topics by name, and a broker that auto-creates topics would then make the check pass. */
+    int crc = 0;
+    if (connect_ms > 0 && cfg->embedded_kafka) {
+      fprintf(stderr, "slpcoderd: --connect: nothing to connect to with embedded.kafka\n");
+      crc = EX_USAGE;
+    } else if (connect_ms > 0 && slp_probe_cluster(cfg, NULL, connect_ms, err, sizeof err) != 0) {
+      fprintf(stderr, "slpcoderd: --connect: %s\n", err);
+      crc = EX_UNAVAILABLE;
+    }
+    if (crc != 0) {
+      slp_rules_unref(rules);
+      uv_loop_close(&app.loop);
+      slp_config_free(cfg);
+      return crc;
+    }
     /* librdkafka's own view: build both clients' configurations for real. */
     slp_jobs_t jobs;
     slp_worker_t *w = NULL;
@@ -353,12 +408,14 @@ int main(int argc, char **argv) {
   const slp_worker_counters_t *n = slp_worker_counters(app.worker);
   SLP_INFO("stopped consumed=%llu coded=%llu rejected=%llu dlq=%llu delivered=%llu retried=%llu "
            "dropped=%llu "
-           "txn_commits=%llu txn_aborts=%llu",
+           "txn_commits=%llu txn_aborts=%llu refused=%llu fallback_dlq=%llu "
+           "fallback_rejected=%llu",
            (unsigned long long)n->consumed, (unsigned long long)n->coded,
            (unsigned long long)n->rejected, (unsigned long long)n->dead_lettered,
            (unsigned long long)n->delivered, (unsigned long long)n->retried,
            (unsigned long long)n->dropped, (unsigned long long)n->txn_commits,
-           (unsigned long long)n->txn_aborts);
+           (unsigned long long)n->txn_aborts, (unsigned long long)n->refused,
+           (unsigned long long)n->fallback_dlq, (unsigned long long)n->fallback_rejected);
   if (cfg->summary)
     slp_worker_print_summary(app.worker, stdout, seconds);
   slp_worker_free(app.worker);

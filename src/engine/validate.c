@@ -1,5 +1,5 @@
-/* validate.c -- event.invalid (required fields, real dates, DOS not after the note) and
- * provider.npi. */
+/* validate.c -- event.invalid (required fields, identifier sizes, real dates, DOS not after the
+ * note) and provider.npi. */
 #include <string.h>
 
 #include "common/date.h"
@@ -16,9 +16,32 @@ static bool bad_optional_date(const char *s, int32_t *day, bool *has) {
   return !empty(s) && !*has;
 }
 
+/* Identifier size bounds (coding-rules §1): outputs and headers echo these fields, so an
+ * unbounded one could make a result too large to produce. The value itself is never echoed
+ * in the finding. NULL reads as "" (the engine fills it in before validating). */
+static void check_size(slp__ctx_t *c, const char *v, size_t max, const char *what,
+                       const char *field) {
+  if (v != NULL && strnlen(v, max + 1) > max)
+    slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR, "The %s is longer than %zu bytes.",
+                         what, max),
+               "%s", field);
+}
+
 int slp__validate_event(slp__ctx_t *c) {
   const slp_session_t *s = c->s;
   size_t before = c->out->n_findings;
+  check_size(c, s->event_id, SLP_MAX_ID_LEN, "event id", "event_id");
+  check_size(c, s->encounter_id, SLP_MAX_ID_LEN, "encounter id", "encounter_id");
+  check_size(c, s->organization_id, SLP_MAX_ID_LEN, "organization id", "organization_id");
+  check_size(c, s->patient.patient_id, SLP_MAX_ID_LEN, "patient id", "patient.patient_id");
+  check_size(c, s->coverage.payer_id, SLP_MAX_ID_LEN, "payer id", "coverage.payer_id");
+  check_size(c, s->prior_authorization, SLP_MAX_ID_LEN, "prior authorization number",
+             "prior_authorization");
+  /* Longer than 10 is a size error here; 10 characters that are not a valid NPI stay
+   * provider.npi (digits and check digit). */
+  check_size(c, s->rendering_provider.npi, SLP_NPI_LEN, "rendering NPI", "rendering_provider.npi");
+  check_size(c, s->billing_npi, SLP_NPI_LEN, "billing NPI", "billing_npi");
+  /* Dates (10 characters) and the POS (2 digits) are bounded by their own checks below. */
   if (empty(s->event_id))
     slp__field(slp__emit(c, SLP__R_EVENT_INVALID, SLP_ERROR, "The event id is missing."),
                "event_id");

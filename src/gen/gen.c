@@ -243,6 +243,18 @@ int slp_gen_item(slp_gen_t *g, uint64_t index, slp_gen_item_t *out) {
     act[0].minutes = 10 + rnd(&s, 15);
     a1 = NULL;
   }
+  if (g->opts.multi > 0 && !eval && n_act == 1 && kind == SLP_GEN_CLEAN &&
+      unit(&s) < g->opts.multi) {
+    /* Two lines of different codes (92507 and 92526), one in two documented as a distinct
+     * encounter. Drawn only when multi > 0, so the other streams keep their bytes. */
+    bool swallowing = a1->area == SLPCODER__V1__SERVICE_AREA__SWALLOWING;
+    a2 = &area_dx[swallowing ? 0 : N_AREAS - 1];
+    act[1] = act[0];
+    act[1].area = (Slpcoder__V1__ServiceArea)a2->area;
+    act[1].minutes = 15 + rnd(&s, 16);
+    act[1].distinct_encounter = rnd(&s, 2) == 0;
+    n_act = 2;
+  }
   ev.activities = acts;
   ev.n_activities = n_act;
 

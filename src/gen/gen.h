@@ -42,6 +42,8 @@ typedef struct slp_gen_opts {
   double defects; /* share of decodable items with one defect, 0..1 */
   double garbage; /* share of undecodable items, 0..1 */
   double framed;  /* share of decodable items in Schema Registry framing, 0..1 */
+  double multi;   /* share of clean treatment sessions with a second treatment of another code
+                     (speech-language beside swallowing), 0..1; 0 keeps streams as before */
 } slp_gen_opts_t;
 
 typedef struct slp_gen_item {

@@ -26,11 +26,16 @@ static void usage(FILE *out) {
       "  --defects F   share of sessions with one defect the rules catch (default 0.2)\n"
       "  --garbage F   share of undecodable byte strings (default 0.01)\n"
       "  --framed F    share in Confluent Schema Registry framing (default 0)\n"
+      "  --multi F     share of clean treatments with a second one of another code (default 0)\n"
       "  --brokers L   produce to Kafka (key = patient id, acks=all, idempotent)\n"
       "  --out FILE    write to FILE (- = stdout): delimited = varint length + bytes\n"
       "                (protobuf writeDelimited), hex = \"key<TAB>hex\" lines, manifest =\n"
       "                \"event_id<TAB>expected outcome<TAB>key\" lines (no payloads)\n"
       "A summary (count per kind, i.e. the rule id each defect should trigger) goes to stderr.\n");
+}
+
+void slp_gen_cli_usage(FILE *out) {
+  usage(out);
 }
 
 static double parse_share(const char *s, const char *what, int *bad) {
@@ -90,6 +95,7 @@ int slp_gen_cli_main(int argc, char **argv) {
                                            {"out", required_argument, 0, 'o'},
                                            {"format", required_argument, 0, 'F'},
                                            {"start", required_argument, 0, 'S'},
+                                           {"multi", required_argument, 0, 'm'},
                                            {"help", no_argument, 0, 'h'},
                                            {0, 0, 0, 0}};
   slp_gen_opts_t opts = {.seed = 1, .defects = 0.2, .garbage = 0.01};
@@ -99,7 +105,7 @@ int slp_gen_cli_main(int argc, char **argv) {
   const char *xprops[64];
   int n_x = 0, bad = 0, c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "n:s:r:d:g:f:b:t:o:F:S:X:h", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "n:s:r:d:g:f:b:t:o:F:S:m:X:h", longopts, NULL)) != -1) {
     switch (c) {
     case 'n':
       count = parse_u64(optarg, "--count", &bad);
@@ -121,6 +127,9 @@ int slp_gen_cli_main(int argc, char **argv) {
       break;
     case 'f':
       opts.framed = parse_share(optarg, "--framed", &bad);
+      break;
+    case 'm':
+      opts.multi = parse_share(optarg, "--multi", &bad);
       break;
     case 'b':
       brokers = optarg;

@@ -3,10 +3,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "common/docfmt.h"
 #include "io/log.h"
 
 typedef enum cfg_type { CFG_STR, CFG_INT, CFG_BOOL, CFG_ENUM } cfg_type_t;
@@ -146,7 +150,11 @@ static int row_apply(slp_config_t *cfg, const cfg_row_t *r, const char *value, c
     char *end;
     errno = 0;
     long long v = strtoll(value, &end, 10);
-    if (errno || end == value || *end || v < r->min || v > r->max) {
+    /* strtoll skips leading blanks (and takes "+"); a number is its digits and nothing else, so
+     * " 5" from an env var or -X is refused like "5 " is. */
+    bool digits = isdigit((unsigned char)value[0]) ||
+                  (value[0] == '-' && isdigit((unsigned char)value[1]));
+    if (!digits || errno || end == value || *end || v < r->min || v > r->max) {
       snprintf(err, errlen, "%s: %s: bad value \"%s\" (an integer from %lld to %lld)", source,
                r->name, value, (long long)r->min, (long long)r->max);
       return -1;
@@ -239,20 +247,88 @@ int slp_config_set(slp_config_t *cfg, const char *key, const char *value, const 
 
 /* ---- file ------------------------------------------------------------------ */
 
+/* A configuration file is a few dozen lines; this bounds what is read from a wrong -c. */
+#define CFG_FILE_MAX (1 << 20)
+
 typedef struct file_ctx {
   slp_config_t *cfg;
   const char *path;
-  FILE *fp;
+  const char *buf; /* the whole file, NUL-terminated (it holds no other NUL) */
+  size_t pos, len;
   int line;      /* the line inih is parsing: it reads one, then calls the handler */
   char err[512]; /* first error, source included */
 } file_ctx_t;
 
+/* fgets over the buffer, for ini_parse_stream: at most num - 1 bytes, up to a newline. */
 static char *cfg_ini_reader(char *str, int num, void *stream) {
   file_ctx_t *fc = stream;
-  char *r = fgets(str, num, fc->fp);
-  if (r)
+  if (fc->pos >= fc->len || num < 2)
+    return NULL;
+  size_t max = (size_t)num - 1, n = 0;
+  while (n < max && fc->pos < fc->len) {
+    char c = fc->buf[fc->pos++];
+    str[n++] = c;
+    if (c == '\n')
+      break;
+  }
+  str[n] = '\0';
+  if (n > 0 && str[n - 1] == '\n')
     fc->line++;
-  return r;
+  else if (fc->pos >= fc->len)
+    fc->line++; /* the last line, without a newline */
+  return str;
+}
+
+/* Read path whole: a regular file (a FIFO or device is refused, never waited on) of at most
+ * CFG_FILE_MAX bytes without a NUL byte. Returns a malloc'd, NUL-terminated copy or NULL with
+ * err set. */
+static char *cfg_read_file(const char *path, size_t *len, char *err, size_t errlen) {
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    return snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)), NULL;
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int e = errno;
+    close(fd);
+    return snprintf(err, errlen, "%s: cannot open: %s", path, strerror(e)), NULL;
+  }
+  if (!S_ISREG(st.st_mode) || st.st_size > CFG_FILE_MAX) {
+    close(fd);
+    if (!S_ISREG(st.st_mode))
+      return snprintf(err, errlen, "%s: not a regular file", path), NULL;
+    return snprintf(err, errlen, "%s: larger than %d bytes", path, CFG_FILE_MAX), NULL;
+  }
+  char *buf = malloc((size_t)st.st_size + 1);
+  size_t n = 0;
+  while (buf && n < (size_t)st.st_size) {
+    ssize_t got = read(fd, buf + n, (size_t)st.st_size - n);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got <= 0) {
+      if (got < 0)
+        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+      else
+        break; /* shorter than fstat said: it shrank */
+      free(buf);
+      close(fd);
+      return NULL;
+    }
+    n += (size_t)got;
+  }
+  close(fd);
+  if (!buf)
+    return snprintf(err, errlen, "%s: out of memory", path), NULL;
+  buf[n] = '\0';
+  const char *nul = memchr(buf, '\0', n);
+  if (nul) { /* inih would read the line only up to it, and take a different value */
+    int line = 1;
+    for (const char *p = buf; p < nul; p++)
+      line += *p == '\n';
+    free(buf);
+    return snprintf(err, errlen, "%s:%d: NUL byte", path, line), NULL;
+  }
+  *len = n;
+  return buf;
 }
 
 static int cfg_ini_handler(void *user, const char *section, const char *name, const char *value) {
@@ -273,11 +349,12 @@ static int cfg_ini_handler(void *user, const char *section, const char *name, co
 
 int slp_config_load_file(slp_config_t *cfg, const char *path, char *err, size_t errlen) {
   file_ctx_t fc = {.cfg = cfg, .path = path};
-  fc.fp = fopen(path, "r");
-  if (!fc.fp)
-    return snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)), -1;
+  char *text = cfg_read_file(path, &fc.len, err, errlen);
+  if (!text)
+    return -1;
+  fc.buf = text;
   int rc = ini_parse_stream(cfg_ini_reader, &fc, cfg_ini_handler, &fc);
-  fclose(fc.fp);
+  free(text);
   if (rc == 0)
     return 0;
   if (rc < 0)
@@ -306,7 +383,48 @@ static const char *env_lookup(char *const *envp, const char *name) {
   return NULL;
 }
 
+/* SLPCODER_* variables that are not settings: the build and test harness's (CMakeLists.txt's
+ * SLPCODER_TEST_ENV, the tests, scripts/kafka-broker, bench/). Any other SLPCODER_* name that is
+ * not a key is an error, not ignored: a misspelt SLPCODER_DELIVERY would otherwise run a worker
+ * at-least-once that was meant to be exactly-once, and nobody would know. An allow-list rather
+ * than a warning because a warning is lost in a log; a new harness variable must be added here
+ * (or use one of the prefixes), which the daemon tests catch at once. */
+static const char *const env_not_settings[] = {"SLPCODER_SOURCE_DIR", "SLPCODER_BUILD_DIR",
+                                               "SLPCODER_BIN", "SLPCODER_RULES"};
+static const char *const env_not_setting_prefixes[] = {"SLPCODER_BROKER_", "SLPCODER_BENCH_",
+                                                       "SLPCODER_TEST_", "SLPCODER_FUZZ_"};
+
+static bool env_known(const char *var, size_t nl) {
+  char name[128];
+  for (size_t i = 0; i < sizeof env_not_settings / sizeof env_not_settings[0]; i++)
+    if (strlen(env_not_settings[i]) == nl && strncmp(var, env_not_settings[i], nl) == 0)
+      return true;
+  for (size_t i = 0; i < sizeof env_not_setting_prefixes / sizeof env_not_setting_prefixes[0]; i++)
+    if (strncmp(var, env_not_setting_prefixes[i], strlen(env_not_setting_prefixes[i])) == 0)
+      return true;
+  if (strncmp(var, "SLPCODER_KAFKA_", 15) == 0)
+    return true;
+  for (size_t i = 0; i < N_ROWS; i++) {
+    env_name(rows[i].name, name, sizeof name);
+    if (strlen(name) == nl && strncmp(var, name, nl) == 0)
+      return true;
+  }
+  return false;
+}
+
 int slp_config_load_env(slp_config_t *cfg, char *const *envp, char *err, size_t errlen) {
+  for (char *const *e = envp; e && *e; e++) {
+    if (strncmp(*e, "SLPCODER_", 9) != 0)
+      continue;
+    const char *eq = strchr(*e, '=');
+    size_t nl = eq ? (size_t)(eq - *e) : strlen(*e);
+    if (!env_known(*e, nl))
+      return snprintf(err, errlen,
+                      "env %.*s: unknown setting (see --help; librdkafka properties are "
+                      "SLPCODER_KAFKA_*)",
+                      (int)nl, *e),
+             -1;
+  }
   char name[128], source[160];
   const char *alias = env_lookup(envp, "SLPCODER_RULES");
   if (alias && slp_config_set(cfg, "rules.dir", alias, "env SLPCODER_RULES", err, errlen) != 0)
@@ -347,12 +465,79 @@ const char *slp_config_kafka_get(const slp_config_t *cfg, const char *key) {
   return NULL;
 }
 
+/* Kafka's own rule (Topic.validate in the broker): 1..249 characters of [a-zA-Z0-9._-], and
+ * not "." or "..". Checked here so a bad name fails at start with the key named, not as an
+ * UNKNOWN_TOPIC error from the broker minutes later. */
+static const char *topic_problem(const char *t) {
+  size_t n = strlen(t);
+  if (n == 0)
+    return "must not be empty";
+  if (n > 249)
+    return "longer than Kafka's 249-character limit for a topic name";
+  if (strcmp(t, ".") == 0 || strcmp(t, "..") == 0)
+    return "\".\" and \"..\" are not topic names";
+  if (strspn(t, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != n)
+    return "a topic name is letters, digits, '.', '_' and '-' only";
+  return NULL;
+}
+
+static bool conf_false(const char *v) {
+  bool b = true;
+  return v && parse_bool(v, &b) == 0 && !b;
+}
+
+/* kafka.* settings that would quietly give up a guarantee slpcoderd makes (no loss, no
+ * duplicate in exactly-once); NULL when none. The worker sets the safe values itself, but the
+ * user's kafka.* are applied after them, so they have to be refused here. */
+static const char *guarantee_problem(const slp_config_t *cfg, char *buf, size_t len) {
+  const char *idem = slp_config_kafka_get(cfg, "enable.idempotence");
+  if (conf_false(idem))
+    return snprintf(buf, len,
+                    "kafka.enable.idempotence: must stay true (a retried produce could write an "
+                    "output twice or out of order)"),
+           buf;
+  const char *keys[] = {"acks", "request.required.acks"};
+  for (int i = 0; i < 2; i++) {
+    const char *acks = slp_config_kafka_get(cfg, keys[i]);
+    if (acks && strcmp(acks, "all") != 0 && strcmp(acks, "-1") != 0)
+      return snprintf(buf, len,
+                      "kafka.%s: must be all (or -1): with fewer acknowledgements a broker "
+                      "failure can lose an output whose input offset was already committed",
+                      keys[i]),
+             buf;
+  }
+  const char *iso = slp_config_kafka_get(cfg, "isolation.level");
+  if (cfg->delivery == SLP_EXACTLY_ONCE && iso && strcmp(iso, "read_committed") != 0)
+    return snprintf(buf, len,
+                    "kafka.isolation.level: must be read_committed with delivery = exactly-once "
+                    "(read_uncommitted would code inputs of aborted transactions)"),
+           buf;
+  return NULL;
+}
+
+const char *slp_config_payload_debug(const slp_config_t *cfg) {
+  static const char *const dumps[] = {"all", "msg", "protocol"};
+  const char *dbg = slp_config_kafka_get(cfg, "debug");
+  if (!dbg)
+    return NULL;
+  for (const char *p = dbg; *p;) {
+    size_t n = strcspn(p, ", ");
+    for (int i = 0; i < 3; i++)
+      if (strlen(dumps[i]) == n && strncmp(p, dumps[i], n) == 0)
+        return dumps[i];
+    p += n;
+    p += strspn(p, ", ");
+  }
+  return NULL;
+}
+
 int slp_config_validate(const slp_config_t *cfg, char *err, size_t errlen) {
   const char *topics[] = {cfg->topic_input, cfg->topic_coded, cfg->topic_rejected, cfg->topic_dlq};
   const char *names[] = {"topic.input", "topic.coded", "topic.rejected", "topic.dlq"};
   for (int i = 0; i < 4; i++) {
-    if (!*topics[i])
-      return snprintf(err, errlen, "%s: must not be empty", names[i]), -1;
+    const char *why = topic_problem(topics[i]);
+    if (why)
+      return snprintf(err, errlen, "%s: %s", names[i], why), -1;
     for (int j = 0; j < i; j++)
       if (strcmp(topics[i], topics[j]) == 0)
         return snprintf(err, errlen, "%s: same topic as %s (\"%s\")", names[i], names[j],
@@ -368,6 +553,16 @@ int slp_config_validate(const slp_config_t *cfg, char *err, size_t errlen) {
   if (cfg->delivery == SLP_EXACTLY_ONCE && slp_config_kafka_get(cfg, "transactional.id"))
     return snprintf(err, errlen, "kafka.transactional.id: use transactional.id (without kafka.)"),
            -1;
+  const char *group = slp_config_kafka_get(cfg, "group.id");
+  if (group && !*group)
+    return snprintf(err, errlen, "kafka.group.id: must not be empty"), -1;
+  if (guarantee_problem(cfg, err, errlen))
+    return -1;
+  const char *dump = slp_config_payload_debug(cfg);
+  if (dump)
+    SLP_WARN("kafka.debug: context \"%s\" dumps message payloads into the log, and payloads may "
+             "carry patient data (identifiers, birth dates): use it only on test data",
+             dump);
   return 0;
 }
 
@@ -400,7 +595,10 @@ void slp_config_usage(FILE *out) {
   }
   fprintf(out,
           "  %-22s any librdkafka property, passed verbatim (e.g. kafka.bootstrap.servers);\n"
-          "  %-22s   env SLPCODER_KAFKA_FOO_BAR is kafka.foo.bar; file section [kafka]\n",
+          "  %-22s   env SLPCODER_KAFKA_FOO_BAR is kafka.foo.bar; file section [kafka]\n"
+          "Any other SLPCODER_* environment variable is an error (a misspelt key must not\n"
+          "go unnoticed), except the test harness's SLPCODER_SOURCE_DIR, _BUILD_DIR, _BIN,\n"
+          "_RULES and SLPCODER_BROKER_*, _BENCH_*, _TEST_*, _FUZZ_*.\n",
           "kafka.<property>", "");
 }
 
@@ -431,4 +629,89 @@ void slp_config_dump(const slp_config_t *cfg, FILE *out) {
   for (size_t i = 0; i < cfg->n_kafka; i++)
     fprintf(out, "kafka.%s = %s\n", cfg->kafka[i].key,
             secret(cfg->kafka[i].key) ? "[redacted]" : cfg->kafka[i].value);
+}
+
+/* ---- generated docs (man page, docs/CONFIGURATION.md) ---------------------------- */
+
+static const char *type_name(cfg_type_t t) {
+  switch (t) {
+  case CFG_STR:
+    return "string";
+  case CFG_INT:
+    return "integer";
+  case CFG_BOOL:
+    return "boolean";
+  case CFG_ENUM:
+    return "enum";
+  }
+  return "?";
+}
+
+void slp_config_doc_man(FILE *out) {
+  char env[128], range[96];
+  for (size_t i = 0; i < N_ROWS; i++) {
+    const cfg_row_t *r = &rows[i];
+    env_name(r->name, env, sizeof env);
+    fputs(".TP\n.B ", out);
+    slp_roff_puts(out, r->name);
+    fputs("\n", out);
+    slp_roff_puts(out, r->doc);
+    fputs(".\n.br\nDefault \\(lq", out);
+    slp_roff_puts(out, r->def);
+    fprintf(out, "\\(rq, %s", type_name(r->type));
+    if (r->type == CFG_INT) {
+      snprintf(range, sizeof range, " from %lld to %lld", (long long)r->min, (long long)r->max);
+      slp_roff_puts(out, range);
+    }
+    if (r->type == CFG_ENUM) {
+      fputs(", one of ", out);
+      slp_roff_puts(out, r->values);
+    }
+    fputs("; environment \n.BR ", out);
+    slp_roff_puts(out, env);
+    fputs(" .\n", out);
+  }
+  fputs(".TP\n.BI kafka. property\n"
+        "Any librdkafka property, passed verbatim to the consumer and the producer "
+        "(e.g.\n.BR kafka.bootstrap.servers );\n"
+        "environment SLPCODER_KAFKA_FOO_BAR is kafka.foo.bar; file section\n.BR [kafka] .\n",
+        out);
+}
+
+void slp_config_doc_markdown(FILE *out) {
+  char env[128];
+  fputs("| key | type | default | allowed | environment | meaning |\n"
+        "|---|---|---|---|---|---|\n",
+        out);
+  for (size_t i = 0; i < N_ROWS; i++) {
+    const cfg_row_t *r = &rows[i];
+    env_name(r->name, env, sizeof env);
+    fprintf(out, "| `%s` | %s | ", r->name, type_name(r->type));
+    if (r->def[0]) {
+      fputs("`", out);
+      slp_md_cell(out, r->def);
+      fputs("`", out);
+    } else {
+      fputs("(empty)", out);
+    }
+    fputs(" | ", out);
+    if (r->type == CFG_INT)
+      fprintf(out, "%lld..%lld", (long long)r->min, (long long)r->max);
+    else if (r->type == CFG_ENUM) {
+      for (const char *p = r->values; *p;) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        fprintf(out, "%s`%.*s`", p == r->values ? "" : ", ", (int)len, p);
+        p += len + (bar ? 1 : 0);
+      }
+    } else if (r->type == CFG_BOOL)
+      fputs("`true`, `false`", out);
+    fprintf(out, " | `%s` | ", env);
+    slp_md_cell(out, r->doc);
+    fputs(" |\n", out);
+  }
+  fputs("| `kafka.<property>` | string | | any librdkafka property | `SLPCODER_KAFKA_<PROPERTY>` "
+        "(dots as `_`) | passed verbatim to the consumer and the producer; file section "
+        "`[kafka]` |\n",
+        out);
 }

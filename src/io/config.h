@@ -78,12 +78,19 @@ int slp_config_set(slp_config_t *cfg, const char *key, const char *value, const 
 int slp_config_load_file(slp_config_t *cfg, const char *path, char *err, size_t errlen);
 
 /* Apply SLPCODER_* variables from envp (NULL-terminated "K=V" strings).
- * Variables that name no key are ignored (the test harness sets some).
+ * A SLPCODER_* variable that names no key is an error, except the harness's own
+ * (SLPCODER_SOURCE_DIR, _BUILD_DIR, _BIN, SLPCODER_BROKER_*, _BENCH_*, _TEST_*, _FUZZ_*).
  * SLPCODER_RULES is accepted as an alias of rules.dir (SLPCODER_RULES_DIR wins). */
 int slp_config_load_env(slp_config_t *cfg, char *const *envp, char *err, size_t errlen);
 
-/* Cross-key checks (e.g. batch sizes for exactly-once). Returns 0 or -1. */
+/* Cross-key checks: topic names as Kafka allows them, a non-empty group.id, no kafka.*
+ * setting that breaks a delivery guarantee (enable.idempotence=false, acks other than all,
+ * read_uncommitted with exactly-once). Returns 0 or -1. Logs a warning when kafka.debug would
+ * dump payloads (see slp_config_payload_debug). */
 int slp_config_validate(const slp_config_t *cfg, char *err, size_t errlen);
+
+/* The kafka.debug context that dumps message payloads (msg, protocol, all), or NULL. */
+const char *slp_config_payload_debug(const slp_config_t *cfg);
 
 /* Look up a kafka.* value (key without prefix), NULL when unset. */
 const char *slp_config_kafka_get(const slp_config_t *cfg, const char *key);
@@ -98,5 +105,10 @@ void slp_config_usage(FILE *out);
 
 /* The effective settings, one "key = value" a line (secrets redacted). */
 void slp_config_dump(const slp_config_t *cfg, FILE *out);
+
+/* The same table as man(7) ".TP" entries (slpcoderd(8)'s SETTINGS section) and as a Markdown
+ * table (docs/CONFIGURATION.md); `slpcoderd --help-config=man|markdown` prints them. */
+void slp_config_doc_man(FILE *out);
+void slp_config_doc_markdown(FILE *out);
 
 #endif /* SLPCODER_IO_CONFIG_H */

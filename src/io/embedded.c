@@ -75,6 +75,10 @@ const char *slp_embedded_bootstraps(const slp_embedded_t *emb) {
   return emb->bootstraps;
 }
 
+struct rd_kafka_mock_cluster_s *slp_embedded_mock(slp_embedded_t *emb) {
+  return emb->mc;
+}
+
 static void fault_fire(uv_timer_t *t) {
   fault_t *f = t->data;
   slp_embedded_t *emb = f->emb;

@@ -27,6 +27,10 @@ slp_embedded_t *slp_embedded_start(uv_loop_t *loop, const slp_config_t *cfg, cha
 /* "127.0.0.1:port,..." owned by the cluster. */
 const char *slp_embedded_bootstraps(const slp_embedded_t *emb);
 
+/* The mock cluster itself, for in-process tests that inject faults directly. */
+struct rd_kafka_mock_cluster_s;
+struct rd_kafka_mock_cluster_s *slp_embedded_mock(slp_embedded_t *emb);
+
 /* Parse and arm the fault plan (timers on loop). Returns 0 or -1 with err. */
 int slp_embedded_arm_faults(slp_embedded_t *emb, const char *plan, char *err, size_t errlen);
 

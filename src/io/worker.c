@@ -11,6 +11,7 @@
 #include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include <librdkafka/rdkafka.h>
@@ -74,7 +75,7 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
     if (err) {
       SLP_ERROR("begin_transaction: %s", rd_kafka_error_string(err));
       rd_kafka_error_destroy(err);
-      w->exit_rc = 1;
+      w->exit_rc = EX_UNAVAILABLE;
       slp_worker_stop(w, "transaction error");
       return;
     }
@@ -82,10 +83,11 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
     w->txn_started = slp__now_ms(w);
     w->batch_count = 0;
   }
-  slp__rec_t *rec = malloc(sizeof *rec);
+  slp__rec_t *rec = calloc(1, sizeof *rec);
   if (!rec)
     abort();
   rec->part = p;
+  rec->offset = rkm->offset;
   rd_kafka_timestamp_type_t tst;
   rec->in_ts_ms = rd_kafka_message_timestamp(rkm, &tst);
   if (w->eos && rec->in_ts_ms >= 0) { /* acknowledged when the transaction commits */
@@ -117,7 +119,12 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
 
   slp_processed_t pr;
   int rc = 0;
-  if (w->cfg->mode == 1) { /* relay: the same bytes, the same client settings, no coding */
+  if (!rkm->payload && w->cfg->mode == 0) { /* a null value (tombstone): nothing to decode */
+    memset(&pr, 0, sizeof pr);
+    pr.kind = SLP_OUTPUT_UNDECODABLE;
+    pr.event_id = "";
+    snprintf(pr.error, sizeof pr.error, "null value (tombstone): not a SessionEvent");
+  } else if (w->cfg->mode == 1) { /* relay: the same bytes, the same client settings, no coding */
     memset(&pr, 0, sizeof pr);
     pr.kind = SLP_OUTPUT_CLAIM;
     pr.bytes = rkm->payload;
@@ -133,8 +140,7 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
     pr.rules_version = pre->rules_version;
     memcpy(pr.error, pre->error, sizeof pr.error);
   } else {
-    rc = slp_process_payload(w->proc, w->rules, rkm->payload ? rkm->payload : (const void *)"",
-                             rkm->len, &pr);
+    rc = slp_process_payload(w->proc, w->rules, rkm->payload, rkm->len, &pr);
   }
   if (rc != 0) {
     SLP_ERROR("processing failed (%s) partition=%d offset=%" PRId64, strerror(-rc), p->id,
@@ -144,11 +150,18 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
   char source[300];
   snprintf(source, sizeof source, "%s/%" PRId32 "/%" PRId64, w->cfg->topic_input, rkm->partition,
            rkm->offset);
-  rd_kafka_headers_t *h = rd_kafka_headers_new(4);
-  rd_kafka_header_add(h, "slpcoder.event_id", -1, pr.event_id ? pr.event_id : "", -1);
-  rd_kafka_header_add(h, "slpcoder.rules_version", -1,
-                      pr.rules_version ? pr.rules_version : slp_rules_version(w->rules), -1);
-  rd_kafka_header_add(h, "slpcoder.source", -1, source, -1);
+  const char *event_id = slp__hdr_event_id(pr.event_id); /* bounded, for headers and logs */
+  rd_kafka_headers_t *h = slp__hdrs_new(
+      event_id, pr.rules_version ? pr.rules_version : slp_rules_version(w->rules), source);
+  int stage = SLP__STAGE_RESULT, failed_out = 0;
+  rd_kafka_resp_err_t failed_err = RD_KAFKA_RESP_ERR_NO_ERROR;
+  if (w->eos && w->n_poison &&
+      slp__poison_find(w, rkm->partition, rkm->offset, &stage, &failed_out, &failed_err)) {
+    /* Its output failed for good before the last abort: the next stage straight away. */
+    slp__produce_stage(w, rec, stage, failed_out, failed_err, h, rkm->key, rkm->key_len,
+                       rkm->payload, rkm->len);
+    goto produced;
+  }
   int out;
   switch (pr.kind) {
   case SLP_OUTPUT_CLAIM:
@@ -166,20 +179,41 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
     const char *rule = pre ? pre->rule_id : res && res->n_findings ? res->findings[0].rule_id : NULL;
     if (rule)
       count_rule(w, rule);
-    SLP_DEBUG("rejected event_id=%s rule=%s source=%s", pr.event_id, rule ? rule : "?", source);
+    slp__add_error_headers(w, h, rkm, "code", rule ? rule : "", NULL, pr.rules_version);
+    SLP_DEBUG("rejected event_id=%s rule=%s source=%s", event_id, rule ? rule : "?", source);
     break;
   }
   default:
     out = SLP__OUT_DLQ;
     w->n.dead_lettered++;
-    rd_kafka_header_add(h, "slpcoder.error", -1, pr.error, -1);
+    slp__hdr_set(h, "slpcoder.error", pr.error);
+    slp__add_error_headers(w, h, rkm, "decode", "undecodable", pr.error, slp_rules_version(w->rules));
     SLP_DEBUG("dead-letter source=%s error=%s", source, pr.error);
     break;
   }
-  const void *val = out == SLP__OUT_DLQ ? rkm->payload : (const void *)pr.bytes;
-  size_t vlen = out == SLP__OUT_DLQ ? rkm->len : pr.len;
-  slp__produce_out(w, out, rkm->key, rkm->key_len, val ? val : "", vlen, h, rec);
+  if (out == SLP__OUT_DLQ) {
+    rec->stage = SLP__STAGE_DLQ;
+    slp__produce_out(w, out, rkm->key, rkm->key_len, rkm->payload, rkm->len, h, rec);
+  } else {
+    /* Keep the input: if the result cannot be produced, the input is dead-lettered instead. */
+    rec->stage = SLP__STAGE_RESULT;
+    rec->in_null = rkm->payload == NULL;
+    if ((rkm->key && !(rec->in_key = malloc(rkm->key_len ? rkm->key_len : 1))) ||
+        (rkm->payload && !(rec->in_val = malloc(rkm->len ? rkm->len : 1)))) {
+      SLP_ERROR("out of memory keeping an input; stopping");
+      abort();
+    }
+    if (rkm->key_len)
+      memcpy(rec->in_key, rkm->key, rkm->key_len);
+    if (rkm->len)
+      memcpy(rec->in_val, rkm->payload, rkm->len);
+    rec->in_klen = rkm->key_len;
+    rec->in_vlen = rkm->len;
+    slp__produce_out(w, out, rkm->key, rkm->key_len, pr.bytes ? (const void *)pr.bytes : "",
+                     pr.len, h, rec);
+  }
 
+produced:
   if (w->in_flight >= w->cfg->max_in_flight && !w->held) {
     /* Back-pressure, first step: stop serving the consumer queue. librdkafka's
      * prefetch (queued.max.messages.kbytes) then fills and fetching stops by
@@ -234,6 +268,8 @@ void slp__drain_consumer(slp_worker_t *w) {
     return; /* committing: resumed in txn_done */
   if (w->held && !w->bp_paused)
     return; /* resumed in slp__after_progress */
+  if (w->eos && w->abort_needed)
+    return; /* the abort (slp__after_progress) rewinds; txn_done resumes */
   rd_kafka_message_t *batch[SLP__DRAIN_MAX];
   int room = drain_room(w), n = 0;
   while (n < room && (batch[n] = rd_kafka_consumer_poll(w->consumer, 0)))
@@ -250,7 +286,10 @@ void slp__drain_consumer(slp_worker_t *w) {
     w->wk.coder_runs++;
   }
   for (int i = 0; i < n; i++) {
-    handle_message(w, batch[i], pre ? &coded[i] : NULL);
+    /* An output failed for good: the abort rewinds to the committed offsets, so the rest of
+     * the batch is read again after it (not handled, not stored). */
+    if (!(w->eos && w->abort_needed))
+      handle_message(w, batch[i], pre ? &coded[i] : NULL);
     rd_kafka_message_destroy(batch[i]);
   }
   if (pre)
@@ -289,6 +328,8 @@ static void on_ppoll(uv_poll_t *h, int status, int events) {
 
 /* Back-pressure release, revoke and shutdown progress after any change. */
 void slp__after_progress(slp_worker_t *w) {
+  if (w->eos && w->abort_needed && w->txn_open && !w->committing && w->state == SLP__W_RUNNING)
+    slp__txn_start_commit(w); /* abort now: inputs read into a doomed transaction are wasted */
   if ((w->held || w->bp_paused) && !w->pend_head && w->in_flight <= w->cfg->max_in_flight / 2 &&
       w->state == SLP__W_RUNNING) {
     bool was_held = w->held;
@@ -425,7 +466,7 @@ static void close_done(slp_job_t *job) {
     rd_kafka_headers_destroy(pd->hdrs);
     free(pd->key);
     free(pd->val);
-    free(pd->rec);
+    slp__rec_free(pd->rec);
     free(pd);
   }
   w->pend_tail = NULL;
@@ -602,7 +643,7 @@ void slp__subscribe_and_run(slp_worker_t *w) {
   rd_kafka_topic_partition_list_destroy(sub);
   if (e) {
     SLP_ERROR("subscribe %s: %s", w->cfg->topic_input, rd_kafka_err2str(e));
-    w->exit_rc = 1;
+    w->exit_rc = EX_UNAVAILABLE;
     w->state = SLP__W_RUNNING;
     slp_worker_stop(w, "subscribe failed");
     return;
@@ -717,6 +758,7 @@ void slp_worker_free(slp_worker_t *w) {
   slp_latency_free(&w->lat);
   free(w->txn_ts);
   slp_processor_free(w->proc);
+  slp__fallback_free(w);
   slp_rules_unref(w->rules);
   free(w);
 }

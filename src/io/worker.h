@@ -37,10 +37,14 @@ typedef struct slp_worker_counters {
   uint64_t pauses;
   uint64_t txn_commits;
   uint64_t txn_aborts;
+  uint64_t refused;          /* outputs refused for good (producer or broker): replaced, below */
+  uint64_t fallback_dlq;     /* results that could not be produced, dead-lettered instead */
+  uint64_t fallback_rejected; /* dead letters that could not be produced: output.undeliverable */
 } slp_worker_counters_t;
 
 /* Called once when the worker has fully stopped (Kafka handles destroyed).
- * rc is 0 on a clean stop, non-zero after a fatal error. */
+ * rc is 0 on a clean stop, else a <sysexits.h> status: EX_UNAVAILABLE after a fatal client
+ * error or when no output at all could be written (the process should exit with it). */
 typedef void (*slp_worker_closed_cb)(slp_worker_t *w, int rc, void *arg);
 
 /* Build the consumer and producer from cfg (+ bootstrap override for the

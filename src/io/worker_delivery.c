@@ -58,7 +58,35 @@ static const char *out_name(int out) {
   return out == SLP__OUT_CODED ? "coded" : out == SLP__OUT_REJECTED ? "rejected" : "dlq";
 }
 
-/* Try to hand one pending output to librdkafka. 0 = taken, 1 = queue full. */
+/* producev refused an output (not QUEUE_FULL). Returns 1 when the error is retriable and the
+ * output should wait in the pending queue (at-least-once, or a transaction still usable), else
+ * 0 with hdrs and rec handed on (worker_fallback.c). */
+static int produce_refused(slp_worker_t *w, rd_kafka_resp_err_t e, int out,
+                           rd_kafka_headers_t *hdrs, const void *key, size_t klen, const void *val,
+                           size_t vlen, slp__rec_t *rec) {
+  int cls = slp__err_class(w, e);
+  if (cls == SLP__ERR_RETRIABLE && !(w->eos && e == RD_KAFKA_RESP_ERR__STATE)) {
+    if (!w->pend_warned) {
+      SLP_WARN("produce to %s: %s; holding the output and trying again", out_name(out),
+               rd_kafka_err2str(e));
+      w->pend_warned = true;
+    }
+    return 1;
+  }
+  if (cls == SLP__ERR_RETRIABLE) {
+    /* Exactly-once, the transaction is in an error state: abort it; the input is read again. */
+    SLP_WARN("produce to %s: %s; aborting the transaction", out_name(out), rd_kafka_err2str(e));
+    w->abort_needed = true;
+    rd_kafka_headers_destroy(hdrs);
+    w->in_flight--;
+    slp__rec_free(rec);
+    return 0;
+  }
+  slp__output_failed(w, rec, e, false, hdrs, key, klen, val, vlen);
+  return 0;
+}
+
+/* Try to hand one pending output to librdkafka. 0 = taken (or handed on), 1 = not yet. */
 static int pend_try(slp_worker_t *w, slp__pend_t *pd) {
   rd_kafka_resp_err_t e = rd_kafka_producev(
       w->producer, RD_KAFKA_V_RKT(w->rkt_out[pd->out]), RD_KAFKA_V_KEY(pd->key, pd->klen),
@@ -66,19 +94,11 @@ static int pend_try(slp_worker_t *w, slp__pend_t *pd) {
       RD_KAFKA_V_HEADERS(pd->hdrs), RD_KAFKA_V_OPAQUE(pd->rec), RD_KAFKA_V_END);
   if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL)
     return 1;
-  if (e) {
-    /* Not retriable here (e.g. fatal or a purged transaction): the input is not
-     * completed, so its offset is never stored. */
-    SLP_ERROR("produce to %s: %s", out_name(pd->out), rd_kafka_err2str(e));
-    rd_kafka_headers_destroy(pd->hdrs);
-    free(pd->val);
-    if (!w->eos)
-      slp_worker_stop(w, "produce failed");
-    else
-      w->abort_needed = true;
-    w->in_flight--;
-    free(pd->rec);
-  }
+  if (e && produce_refused(w, e, pd->out, pd->hdrs, pd->key, pd->klen, pd->val, pd->vlen,
+                           pd->rec) == 1)
+    return 1; /* retriable: stays queued, tried again on the next drain */
+  if (e)
+    free(pd->val); /* on failure librdkafka did not take it */
   free(pd->key);
   free(pd);
   return 0;
@@ -94,45 +114,36 @@ static void pend_push(slp_worker_t *w, slp__pend_t *pd) {
 }
 
 static void pend_flush(slp_worker_t *w) {
+  if (!w->pend_head)
+    w->pend_warned = false;
   while (w->pend_head) {
-    slp__pend_t *pd = w->pend_head, *next = pd->next;
-    if (pend_try(w, pd) == 1)
-      return;
-    w->pend_head = next;
-    if (!next)
+    /* Off the queue while it is tried: a replacement (next stage) it turns into is produced
+     * straight away, or queued behind the rest. */
+    slp__pend_t *pd = w->pend_head;
+    w->pend_head = pd->next;
+    if (!w->pend_head)
       w->pend_tail = NULL;
+    if (pend_try(w, pd) == 1) {
+      pd->next = w->pend_head;
+      w->pend_head = pd;
+      if (!w->pend_tail)
+        w->pend_tail = pd;
+      return;
+    }
   }
 }
 
-static void *memdup(const void *p, size_t n) {
+static void *memdup(const void *p, size_t n) { /* NULL stays NULL: a null key or value */
+  if (!p)
+    return NULL;
   void *q = malloc(n ? n : 1);
   if (q && n)
     memcpy(q, p, n);
   return q;
 }
 
-/* Produce an output; copies what it needs. Takes ownership of hdrs and rec. */
-void slp__produce_out(slp_worker_t *w, int out, const void *key, size_t klen, const void *val,
-                      size_t vlen, rd_kafka_headers_t *hdrs, slp__rec_t *rec) {
-  if (!w->pend_head) {
-    rd_kafka_resp_err_t e = rd_kafka_producev(
-        w->producer, RD_KAFKA_V_RKT(w->rkt_out[out]), RD_KAFKA_V_KEY(key, klen),
-        RD_KAFKA_V_VALUE((void *)val, vlen), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_OPAQUE(rec), RD_KAFKA_V_END);
-    if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-      if (e) {
-        SLP_ERROR("produce to %s: %s", out_name(out), rd_kafka_err2str(e));
-        rd_kafka_headers_destroy(hdrs);
-        free(rec);
-        w->in_flight--;
-        if (!w->eos)
-          slp_worker_stop(w, "produce failed");
-        else
-          w->abort_needed = true;
-      }
-      return;
-    }
-  }
+static void pend_queue(slp_worker_t *w, int out, const void *key, size_t klen, const void *val,
+                       size_t vlen, rd_kafka_headers_t *hdrs, slp__rec_t *rec) {
   slp__pend_t *pd = calloc(1, sizeof *pd);
   if (pd) {
     *pd = (slp__pend_t){.out = out,
@@ -143,7 +154,7 @@ void slp__produce_out(slp_worker_t *w, int out, const void *key, size_t klen, co
                         .hdrs = hdrs,
                         .rec = rec};
   }
-  if (!pd || !pd->key || !pd->val) {
+  if (!pd || (key && !pd->key) || (val && !pd->val)) {
     SLP_ERROR("out of memory queueing an output; stopping");
     abort();
   }
@@ -155,40 +166,55 @@ void slp__produce_out(slp_worker_t *w, int out, const void *key, size_t klen, co
   }
 }
 
+/* Produce an output; copies what it needs. Takes ownership of hdrs and rec. val NULL produces
+ * a null value (a tombstone's dead letter), key NULL a null key. */
+void slp__produce_out(slp_worker_t *w, int out, const void *key, size_t klen, const void *val,
+                      size_t vlen, rd_kafka_headers_t *hdrs, slp__rec_t *rec) {
+  rec->out = out;
+  if (!w->pend_head) {
+    rd_kafka_resp_err_t e = rd_kafka_producev(
+        w->producer, RD_KAFKA_V_RKT(w->rkt_out[out]), RD_KAFKA_V_KEY(key, klen),
+        RD_KAFKA_V_VALUE((void *)val, vlen), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_OPAQUE(rec), RD_KAFKA_V_END);
+    if (!e)
+      return;
+    if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL &&
+        produce_refused(w, e, out, hdrs, key, klen, val, vlen, rec) == 0)
+      return;
+  }
+  pend_queue(w, out, key, klen, val, vlen, hdrs, rec);
+}
+
 /* ---- delivery reports -------------------------------------------------------------------- */
 
 static void handle_dr(slp_worker_t *w, const rd_kafka_message_t *rkm) {
   slp__rec_t *rec = rkm->_private;
   if (!rec)
     return;
-  if (rkm->err && !w->eos && w->state < SLP__W_CLOSING &&
-      !rd_kafka_fatal_error(w->producer, NULL, 0)) {
-    /* At-least-once: produce the same bytes again; the offset waits. */
-    w->n.retried++;
-    SLP_WARN("delivery failed (%s); producing again", rd_kafka_err2str(rkm->err));
-    int out = rkm->rkt == w->rkt_out[SLP__OUT_CODED]      ? SLP__OUT_CODED
-              : rkm->rkt == w->rkt_out[SLP__OUT_REJECTED] ? SLP__OUT_REJECTED
-                                                          : SLP__OUT_DLQ;
-    rd_kafka_headers_t *h = NULL;
-    rd_kafka_message_detach_headers((rd_kafka_message_t *)rkm, &h);
-    slp__produce_out(w, out, rkm->key, rkm->key_len, rkm->payload ? rkm->payload : "", rkm->len, h,
-                     rec);
+  if (rkm->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE || rkm->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT ||
+      (rkm->err && w->state >= SLP__W_CLOSING)) {
+    /* Purged by our own abort, or closing: not completed, read again by the next owner. */
+    SLP_DEBUG("delivery not completed: %s", rd_kafka_err2str(rkm->err));
+    w->in_flight--;
+    slp__rec_free(rec);
     return;
   }
   if (rkm->err) {
-    if (w->eos)
-      w->abort_needed = true;
-    SLP_WARN("delivery failed: %s", rd_kafka_err2str(rkm->err));
-  } else {
-    w->n.delivered++;
-    w->t_last_delivery = uv_hrtime();
-    if (!w->eos && rec->in_ts_ms >= 0)
-      slp_latency_add(&w->lat, slp_latency_now_ms() - rec->in_ts_ms);
-    if (rec->part)
-      slp_offsets_complete(&rec->part->trk, rec->ticket);
+    rd_kafka_headers_t *h = NULL;
+    rd_kafka_message_detach_headers((rd_kafka_message_t *)rkm, &h);
+    if (!h)
+      h = rd_kafka_headers_new(4);
+    slp__output_failed(w, rec, rkm->err, true, h, rkm->key, rkm->key_len, rkm->payload, rkm->len);
+    return;
   }
+  w->n.delivered++;
+  w->t_last_delivery = uv_hrtime();
+  if (!w->eos && rec->in_ts_ms >= 0)
+    slp_latency_add(&w->lat, slp_latency_now_ms() - rec->in_ts_ms);
+  if (rec->part)
+    slp_offsets_complete(&rec->part->trk, rec->ticket);
   w->in_flight--;
-  free(rec);
+  slp__rec_free(rec);
 }
 
 void slp__drain_producer(slp_worker_t *w) {
@@ -211,8 +237,7 @@ void slp__drain_producer(slp_worker_t *w) {
         char buf[512];
         rd_kafka_fatal_error(w->producer, buf, sizeof buf);
         SLP_ERROR("fatal producer error: %s", buf);
-        w->exit_rc = 1;
-        slp_worker_stop(w, "fatal producer error");
+        slp__fatal_stop(w, "fatal producer error");
       } else {
         SLP_WARN("producer: %s", rd_kafka_event_error_string(ev));
       }

@@ -4,7 +4,9 @@
  * shutdown. worker_delivery.c: producing, delivery reports, in-order offset
  * store, pause/resume. worker_rebalance.c: the partition table and
  * cooperative-sticky assign/revoke/lost. worker_txn.c: exactly-once init,
- * batch commit and abort.
+ * batch commit and abort. worker_fallback.c: an output that cannot be produced (error
+ * classes, dead letter, output.undeliverable, the exactly-once poison list).
+ * worker_headers.c: the output headers and their size caps.
  *
  * Thread: the loop thread, unless a function says otherwise.
  */
@@ -28,6 +30,15 @@
 enum { SLP__P_NONE = 0, SLP__P_ACTIVE, SLP__P_REVOKING };
 enum { SLP__W_INIT = 0, SLP__W_RUNNING, SLP__W_DRAINING, SLP__W_CLOSING, SLP__W_DONE };
 enum { SLP__OUT_CODED = 0, SLP__OUT_REJECTED, SLP__OUT_DLQ };
+/* What an output in flight is, in the order they replace one another when one cannot be
+ * produced: the coding result, the input as a dead letter, a small output.undeliverable
+ * Rejection. */
+enum { SLP__STAGE_RESULT = 0, SLP__STAGE_DLQ, SLP__STAGE_FALLBACK };
+/* How a produce or delivery error is handled (librdkafka's classes, see worker_fallback.c). */
+enum { SLP__ERR_RETRIABLE = 0, SLP__ERR_PERMANENT, SLP__ERR_FATAL };
+
+#define SLP__HDR_MAX 256 /* bytes of any header value the worker writes (worker_headers.c) */
+#define SLP__FALLBACK_KEY_MAX 4096 /* a longer input key is left off an output.undeliverable */
 
 typedef struct slp__part {
   int32_t id;
@@ -40,8 +51,26 @@ typedef struct slp__part {
 typedef struct slp__rec { /* one output in flight; the producer's opaque */
   slp__part_t *part;
   uint64_t ticket;
+  int64_t offset; /* the input's */
+  int stage;      /* SLP__STAGE_* */
+  int out;        /* SLP__OUT_*: the topic this output goes to */
+  /* STAGE_RESULT only: a copy of the input, for the dead letter should the result not be
+   * produced (a DLQ output is the input itself). in_null: the input value was null. */
+  void *in_key, *in_val;
+  size_t in_klen, in_vlen;
+  bool in_null;
   int64_t in_ts_ms; /* the input's Kafka timestamp (wall ms), -1 none: for the latency figure */
 } slp__rec_t;
+
+/* Exactly-once: an input whose output failed for good in a transaction that had to be
+ * aborted; after the rewind it goes straight to `stage` (worker_fallback.c). */
+typedef struct slp__poison {
+  int32_t partition;
+  int64_t offset;
+  int stage;      /* SLP__STAGE_DLQ or SLP__STAGE_FALLBACK */
+  int failed_out; /* the topic index whose output was refused */
+  rd_kafka_resp_err_t err;
+} slp__poison_t;
 
 typedef struct slp__pend { /* an output waiting for room in the producer queue */
   struct slp__pend *next;
@@ -87,6 +116,7 @@ struct slp_worker {
   bool bp_paused; /* held too long (or producer queue full): partitions paused */
   bool has_assignment;
   slp__pend_t *pend_head, *pend_tail;
+  bool pend_warned; /* a retriable producev refusal was logged (once per episode) */
   rd_kafka_topic_partition_list_t *revoking; /* waiting to drain before incremental_unassign */
   uint64_t revoke_deadline;
 
@@ -98,6 +128,13 @@ struct slp_worker {
   rd_kafka_topic_partition_list_t *txn_offsets;
   rd_kafka_consumer_group_metadata_t *txn_gmd;
   char txn_err[256];
+
+  /* exactly-once poison list (worker_fallback.c) */
+  slp__poison_t *poison;
+  size_t n_poison, cap_poison;
+  /* building output.undeliverable Rejections (worker_fallback.c), allocated on first use */
+  slp_decoder_t *fb_dec;
+  slp_result_t *fb_res;
 
   slp_job_t close_job;
   uint64_t drain_deadline;
@@ -135,6 +172,37 @@ void slp__produce_out(slp_worker_t *w, int out, const void *key, size_t klen, co
                       size_t vlen, rd_kafka_headers_t *hdrs, slp__rec_t *rec);
 void slp__drain_producer(slp_worker_t *w);
 
+/* worker_fallback.c */
+int slp__err_class(slp_worker_t *w, rd_kafka_resp_err_t err);
+void slp__fatal_stop(slp_worker_t *w, const char *why);
+/* An output could not be produced: err from producev (async false) or a delivery report
+ * (async true). The output: rec (its stage and topic), headers hdrs, key, value val/vlen
+ * (NULL: a null value). Takes hdrs and rec; key and val are only read. */
+void slp__output_failed(slp_worker_t *w, slp__rec_t *rec, rd_kafka_resp_err_t err, bool async,
+                        rd_kafka_headers_t *hdrs, const void *key, size_t klen, const void *val,
+                        size_t vlen);
+/* Produce, for the input (key, val/vlen, NULL: null value), the output of `stage` in place of
+ * an output to topic index failed_out refused with err: the input as a dead letter
+ * (SLP__STAGE_DLQ) or an output.undeliverable Rejection (SLP__STAGE_FALLBACK). Takes hdrs and
+ * rec. */
+void slp__produce_stage(slp_worker_t *w, slp__rec_t *rec, int stage, int failed_out,
+                        rd_kafka_resp_err_t err, rd_kafka_headers_t *hdrs, const void *key,
+                        size_t klen, const void *val, size_t vlen);
+/* Exactly-once: 1 and the stage, failed output and error to resume with when this input's
+ * output failed for good in an aborted transaction, else 0. */
+int slp__poison_find(slp_worker_t *w, int32_t partition, int64_t offset, int *stage,
+                     int *failed_out, rd_kafka_resp_err_t *err);
+/* Forget the entries the committed offsets have passed. */
+void slp__poison_prune(slp_worker_t *w, const rd_kafka_topic_partition_list_t *committed);
+void slp__rec_free(slp__rec_t *rec);
+void slp__fallback_free(slp_worker_t *w);
+
+/* worker_headers.c */
+const char *slp__hdr_event_id(const char *event_id); /* "" when over SLP_MAX_ID_LEN */
+void slp__hdr_set(rd_kafka_headers_t *h, const char *name, const char *value);
+rd_kafka_headers_t *slp__hdrs_new(const char *event_id, const char *rules_version,
+                                  const char *source);
+
 /* worker_rebalance.c */
 slp__part_t *slp__part_find(slp_worker_t *w, int32_t id);
 void slp__finish_revoke(slp_worker_t *w);
@@ -148,5 +216,11 @@ void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 void slp__txn_start_commit(slp_worker_t *w);
 void slp__init_txn_run(slp_job_t *job); /* jobs thread */
 void slp__init_txn_done(slp_job_t *job);
+
+/* worker_errors.c: the slpcoder.errors.* headers (topic, partition, offset, stage, reason,
+ * message, rules_version, worker) of a dead letter or a rejection; message may be NULL. */
+void slp__add_error_headers(slp_worker_t *w, rd_kafka_headers_t *h, const rd_kafka_message_t *rkm,
+                            const char *stage, const char *reason, const char *message,
+                            const char *rules_version);
 
 #endif /* SLPCODER_IO_WORKER_INTERNAL_H */

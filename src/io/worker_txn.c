@@ -1,5 +1,6 @@
 /* worker_txn.c -- exactly-once: init, batch commits on the jobs thread, abort and rewind. */
 #include <stdio.h>
+#include <sysexits.h>
 
 #include <librdkafka/rdkafka.h>
 
@@ -81,6 +82,8 @@ static void txn_done(slp_job_t *job) { /* loop thread */
   w->committing = false;
   w->txn_open = false;
   w->batch_count = 0;
+  if (job->rc == TXN_OK && w->n_poison)
+    slp__poison_prune(w, w->txn_offsets); /* committed: those inputs are never read again */
   rd_kafka_topic_partition_list_destroy(w->txn_offsets);
   w->txn_offsets = NULL;
   rd_kafka_consumer_group_metadata_destroy(w->txn_gmd);
@@ -103,8 +106,7 @@ static void txn_done(slp_job_t *job) { /* loop thread */
   w->abort_needed = false;
   if (job->rc == TXN_FATAL) {
     SLP_ERROR("fatal transaction error: %s", w->txn_err);
-    w->exit_rc = 1;
-    slp_worker_stop(w, "fatal transaction error");
+    slp__fatal_stop(w, "fatal transaction error");
   }
   if (w->revoking)
     slp__finish_revoke(w);
@@ -118,6 +120,9 @@ static void txn_done(slp_job_t *job) { /* loop thread */
 void slp__txn_start_commit(slp_worker_t *w) {
   if (!w->eos || w->committing || !w->txn_open)
     return;
+  if (w->pend_head && !w->abort_needed)
+    return; /* outputs not yet handed to librdkafka: committing now would pass their inputs
+               (tried again from on_tick and after the queue drains) */
   /* The consumer queue is simply not served until the commit is done (see
    * slp__drain_consumer): positions cannot move, and fetching goes on meanwhile.
    * Pausing the partitions instead costs about a second per batch on resume. */
@@ -149,7 +154,7 @@ void slp__init_txn_done(slp_job_t *job) {
   slp_worker_t *w = job->arg;
   if (job->rc) {
     SLP_ERROR("init_transactions: %s", w->txn_err);
-    w->exit_rc = 1;
+    w->exit_rc = EX_UNAVAILABLE;
     slp__begin_close(w);
     return;
   }

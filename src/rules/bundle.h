@@ -49,6 +49,7 @@ typedef struct slp__code_row {
   uint16_t addon_min;     /* minutes a further block needs */
   int32_t from, to;       /* effective [from, to] in days */
   uint32_t order;         /* row order in the file */
+  uint32_t line;          /* line in codes.tsv, for messages */
 } slp__code_row_t;
 
 /* Payer policy: the section-7 table, per payer kind, overridden per payer_id. */
@@ -71,6 +72,7 @@ typedef struct slp__payer_row {
   char payer_id[SLP__ID];
   int32_t kind; /* payer kind this row is written for (its defaults fill "=" cells) */
   slp__policy_t policy;
+  uint32_t line; /* line in payers.tsv, for messages */
 } slp__payer_row_t;
 
 typedef struct slp__unit_override {
@@ -79,6 +81,7 @@ typedef struct slp__unit_override {
   uint8_t scheme;       /* slp__scheme_t */
   uint32_t max_per_day; /* 0 = no cap; when set it replaces the MUE for this payer and code */
   bool not_covered;     /* scheme not_covered: the payer never covers the code (GY) */
+  uint32_t line;        /* line in payer_units.tsv, for messages */
 } slp__unit_override_t;
 
 typedef struct slp__window {
@@ -90,6 +93,7 @@ typedef struct slp__kx_row {
   int32_t year;
   int64_t kx_cents;
   int64_t review_cents;
+  uint32_t line; /* line in kx.tsv, for messages */
 } slp__kx_row_t;
 
 typedef struct slp__ptp_row {
@@ -153,6 +157,7 @@ typedef struct slp__cf_row {
 typedef struct slp__pos_row {
   char pos[4];
   bool facility;
+  uint32_t line; /* line in pos.tsv, for messages */
 } slp__pos_row_t;
 
 /* mppr.tsv: the multiple procedure payment reduction in force for a MULT PROC indicator. */
@@ -160,6 +165,7 @@ typedef struct slp__mppr_row {
   int32_t from, to;         /* effective [from, to] in days */
   uint8_t mult_proc;        /* indicator the reduction applies to */
   uint32_t pe_reduce_pct;   /* percent of the PE component taken off reduced units */
+  uint32_t line;            /* line in mppr.tsv, for messages */
 } slp__mppr_row_t;
 
 /* orgs.tsv: an organization's Medicare locality (MAC + locality number). */
@@ -167,6 +173,7 @@ typedef struct slp__org_row {
   char org[SLP__ID];
   char mac[8];      /* 5 digits */
   char locality[4]; /* 2 digits */
+  uint32_t line;    /* line in orgs.tsv, for messages */
 } slp__org_row_t;
 
 /* pfs/GPCI*.csv: one locality's GPCIs for a year (x 1000, CMS gives 3 decimals). */
@@ -182,6 +189,7 @@ typedef struct slp__charge_row {
   char org[SLP__ID];
   char code[SLP__CODE];
   int64_t cents;
+  uint32_t line; /* line in charges.tsv, for messages */
 } slp__charge_row_t;
 
 /* manifest.ini: [bundle] and [policy] (time limits that are data, not C). */

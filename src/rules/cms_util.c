@@ -6,8 +6,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/date.h"
+#include "rules/tsv.h"
 
 slp__cms_reader_t *slp__cms_open(const char *fullpath, const char *path, slp_rules_errors_t *errs) {
   slp__cms_reader_t *r = calloc(1, sizeof *r);
@@ -18,9 +20,15 @@ slp__cms_reader_t *slp__cms_open(const char *fullpath, const char *path, slp_rul
   }
   r->path = path;
   r->errs = errs;
-  r->fp = fopen(fullpath, "rb");
-  if (r->fp == NULL) {
-    slp__cms_error(r, 0, "cannot open: %s", strerror(errno));
+  int fd;
+  int rc = slp__file_open(fullpath, &fd, NULL); /* never blocks on a FIFO; size capped */
+  if (rc == 0 && (r->fp = fdopen(fd, "rb")) == NULL) {
+    rc = errno;
+    close(fd);
+  }
+  if (rc != 0) {
+    if (errs != NULL)
+      slp__file_report(errs, path, "cannot open", rc);
     free(r);
     return NULL;
   }

@@ -83,6 +83,11 @@ static int cmp_charge(const void *a, const void *b) {
   return c ? c : slp__code_cmp(x->code, y->code);
 }
 
+/* Two rows with one key: the message goes on the later line and names the earlier one (qsort is
+ * not stable, so either may come first). */
+#define LATER(a, b) ((long)((a) > (b) ? (a) : (b)))
+#define EARLIER(a, b) ((a) < (b) ? (a) : (b))
+
 /* A stable sort (glibc's qsort is a merge sort: KEEP_LAST relies on rows of equal keys keeping
  * their load order) that takes the tail already in order for free: the CMS files arrive sorted
  * after a few project rows, and a full-size PTP table is 1.8 M rows, whose qsort was a sixth of
@@ -182,9 +187,10 @@ static void index_codes(slp_rules_t *r, slp_rules_errors_t *errs) {
     if (i > 0) {
       const slp__code_row_t *p = c - 1;
       if (p->area == c->area && p->cls == c->cls && p->group == c->group && p->to >= c->from)
-        slp_rules_errorf(errs, "codes.tsv", 0, "rows for %s %s %s have overlapping effective dates",
+        slp_rules_errorf(errs, "codes.tsv", (long)c->line,
+                         "row for %s %s %s overlaps the effective dates of the row on line %lu",
                          slp__area_names[c->area], c->cls ? "TREAT" : "EVAL",
-                         c->group ? "GROUP" : "IND");
+                         c->group ? "GROUP" : "IND", (unsigned long)p->line);
     }
     if (c->combine != 0 && r->code_index[c->combine][c->cls][c->group][1] == 0) {
       bool found = false;
@@ -192,8 +198,11 @@ static void index_codes(slp_rules_t *r, slp_rules_errors_t *errs) {
         found = r->codes.v[j].area == c->combine && r->codes.v[j].cls == c->cls &&
                 r->codes.v[j].group == c->group;
       if (!found)
-        slp_rules_errorf(errs, "codes.tsv", 0, "%s combines with %s, which has no row of its kind",
-                         slp__area_names[c->area], slp__area_names[c->combine]);
+        slp_rules_errorf(errs, "codes.tsv", (long)c->line,
+                         "%s %s %s combines with %s, which has no %s %s row",
+                         slp__area_names[c->area], c->cls ? "TREAT" : "EVAL",
+                         c->group ? "GROUP" : "IND", slp__area_names[c->combine],
+                         c->cls ? "TREAT" : "EVAL", c->group ? "GROUP" : "IND");
     }
   }
 }
@@ -218,17 +227,22 @@ void slp__finalize(slp_rules_t *r, slp_rules_errors_t *errs) {
   SORT(r->payers, cmp_payer);
   for (size_t i = 1; i < r->payers.n; i++)
     if (strcmp(r->payers.v[i - 1].payer_id, r->payers.v[i].payer_id) == 0)
-      slp_rules_errorf(errs, "payers.tsv", 0, "payer_id %s is listed twice",
-                       r->payers.v[i].payer_id);
+      slp_rules_errorf(errs, "payers.tsv", LATER(r->payers.v[i].line, r->payers.v[i - 1].line),
+                       "payer_id %s is listed twice (also on line %lu)", r->payers.v[i].payer_id,
+                       (unsigned long)EARLIER(r->payers.v[i].line, r->payers.v[i - 1].line));
   SORT(r->units, cmp_unit);
   for (size_t i = 1; i < r->units.n; i++)
     if (cmp_unit(&r->units.v[i - 1], &r->units.v[i]) == 0)
-      slp_rules_errorf(errs, "payer_units.tsv", 0, "payer_id %s code %s is listed twice",
-                       r->units.v[i].payer_id, r->units.v[i].code);
+      slp_rules_errorf(errs, "payer_units.tsv", LATER(r->units.v[i].line, r->units.v[i - 1].line),
+                       "payer_id %s code %s is listed twice (also on line %lu)",
+                       r->units.v[i].payer_id, r->units.v[i].code,
+                       (unsigned long)EARLIER(r->units.v[i].line, r->units.v[i - 1].line));
   SORT(r->kx, cmp_kx);
   for (size_t i = 1; i < r->kx.n; i++)
     if (r->kx.v[i - 1].year == r->kx.v[i].year)
-      slp_rules_errorf(errs, "kx.tsv", 0, "year %d is listed twice", (int)r->kx.v[i].year);
+      slp_rules_errorf(errs, "kx.tsv", LATER(r->kx.v[i].line, r->kx.v[i - 1].line),
+                       "year %d is listed twice (also on line %lu)", (int)r->kx.v[i].year,
+                       (unsigned long)EARLIER(r->kx.v[i].line, r->kx.v[i - 1].line));
 
   SORT(r->ptp, cmp_ptp);
   ptp_prefer_cms(r);
@@ -245,8 +259,10 @@ void slp__finalize(slp_rules_t *r, slp_rules_errors_t *errs) {
   SORT(r->charges, cmp_charge);
   for (size_t i = 1; i < r->charges.n; i++)
     if (cmp_charge(&r->charges.v[i - 1], &r->charges.v[i]) == 0)
-      slp_rules_errorf(errs, "charges.tsv", 0, "organization %s code %s is listed twice",
-                       r->charges.v[i].org, r->charges.v[i].code);
+      slp_rules_errorf(errs, "charges.tsv", LATER(r->charges.v[i].line, r->charges.v[i - 1].line),
+                       "organization %s code %s is listed twice (also on line %lu)",
+                       r->charges.v[i].org, r->charges.v[i].code,
+                       (unsigned long)EARLIER(r->charges.v[i].line, r->charges.v[i - 1].line));
 
   /* The crosswalk: stable counting sort by family keeps each family's rows in file order. */
   size_t n = r->xwalk.n;

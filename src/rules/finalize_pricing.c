@@ -30,6 +30,11 @@ static int cmp_mppr(const void *a, const void *b) {
   return c ? c : (x->from > y->from) - (x->from < y->from);
 }
 
+/* Two rows with one key: the message goes on the later line and names the earlier one (qsort is
+ * not stable, so either may come first). */
+#define LATER(a, b) ((long)((a) > (b) ? (a) : (b)))
+#define EARLIER(a, b) ((a) < (b) ? (a) : (b))
+
 #define SORT_VEC(vec, cmp)                                                                         \
   do {                                                                                             \
     if ((vec).n > 1)                                                                               \
@@ -40,12 +45,15 @@ void slp__finalize_pricing(slp_rules_t *r, slp_rules_errors_t *errs) {
   SORT_VEC(r->pos, cmp_pos);
   for (size_t i = 1; i < r->pos.n; i++)
     if (cmp_pos(&r->pos.v[i - 1], &r->pos.v[i]) == 0)
-      slp_rules_errorf(errs, "pos.tsv", 0, "place of service %s is listed twice", r->pos.v[i].pos);
+      slp_rules_errorf(errs, "pos.tsv", LATER(r->pos.v[i].line, r->pos.v[i - 1].line),
+                       "place of service %s is listed twice (also on line %lu)", r->pos.v[i].pos,
+                       (unsigned long)EARLIER(r->pos.v[i].line, r->pos.v[i - 1].line));
   SORT_VEC(r->orgs, cmp_org);
   for (size_t i = 1; i < r->orgs.n; i++)
     if (cmp_org(&r->orgs.v[i - 1], &r->orgs.v[i]) == 0)
-      slp_rules_errorf(errs, "orgs.tsv", 0, "organization_id %s is listed twice",
-                       r->orgs.v[i].org);
+      slp_rules_errorf(errs, "orgs.tsv", LATER(r->orgs.v[i].line, r->orgs.v[i - 1].line),
+                       "organization_id %s is listed twice (also on line %lu)", r->orgs.v[i].org,
+                       (unsigned long)EARLIER(r->orgs.v[i].line, r->orgs.v[i - 1].line));
   SORT_VEC(r->gpcis, cmp_gpci);
   for (size_t i = 1; i < r->gpcis.n; i++)
     if (cmp_gpci(&r->gpcis.v[i - 1], &r->gpcis.v[i]) == 0)
@@ -55,8 +63,11 @@ void slp__finalize_pricing(slp_rules_t *r, slp_rules_errors_t *errs) {
   for (size_t i = 1; i < r->mppr.n; i++)
     if (r->mppr.v[i - 1].mult_proc == r->mppr.v[i].mult_proc &&
         r->mppr.v[i].from <= r->mppr.v[i - 1].to)
-      slp_rules_errorf(errs, "mppr.tsv", 0, "two rows for MULT PROC %d overlap",
-                       (int)r->mppr.v[i].mult_proc);
+      slp_rules_errorf(errs, "mppr.tsv", LATER(r->mppr.v[i].line, r->mppr.v[i - 1].line),
+                       "two rows for MULT PROC %d overlap (lines %lu and %lu)",
+                       (int)r->mppr.v[i].mult_proc,
+                       (unsigned long)EARLIER(r->mppr.v[i].line, r->mppr.v[i - 1].line),
+                       (unsigned long)LATER(r->mppr.v[i].line, r->mppr.v[i - 1].line));
 
   for (size_t i = 0; i < r->orgs.n; i++) {
     const slp__org_row_t *o = &r->orgs.v[i];

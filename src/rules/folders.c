@@ -1,6 +1,7 @@
 /* folders.c -- the bundle's directory: sorted file lists, and the CMS folders (ncci/, mue/,
  * icd10cm/, pfs/) whose files are read with the parsers of cms.h exactly as CMS publishes them. */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,55 @@ void slp__list_files(const char *dir, const char *sub, slp__names_t *ns) {
 }
 
 const char *const slp__cms_dirs[4] = {"ncci", "mue", "icd10cm", "pfs"};
+
+void slp__report_irregular(const char *dir, const char *sub, const char *const *skip, size_t nskip,
+                           bool dirs_ok, slp_rules_errors_t *errs) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s%s%s", dir, *sub ? "/" : "", sub);
+  DIR *d = opendir(path);
+  if (d == NULL)
+    return;
+  slp__names_t bad = {0}; /* sorted, so the messages come in a stable order */
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.')
+      continue;
+    bool skipped = false;
+    for (size_t i = 0; i < nskip && !skipped; i++)
+      skipped = strcmp(e->d_name, skip[i]) == 0;
+    if (skipped)
+      continue;
+    char full[4096 + 256];
+    snprintf(full, sizeof full, "%s/%s", path, e->d_name);
+    struct stat st; /* stat, not lstat: a symlink to a regular file is a regular file */
+    int err = stat(full, &st) != 0 ? errno : 0;
+    if (err == 0 && (S_ISREG(st.st_mode) || (dirs_ok && S_ISDIR(st.st_mode))))
+      continue;
+    char rel[1024]; /* "sub/name", a NUL, then stat's reason ("" when it is the file type) */
+    snprintf(rel, sizeof rel, "%s%s%s%c%s", sub, *sub ? "/" : "", e->d_name, '\0',
+             err ? strerror(err) : "");
+    size_t rl = strlen(rel), ml = strlen(rel + rl + 1);
+    char *copy = malloc(rl + ml + 2);
+    char **slot = copy ? slp__vec_push((void **)&bad.v, &bad.n, &bad.cap, sizeof *bad.v) : NULL;
+    if (slot == NULL) {
+      free(copy);
+      break;
+    }
+    memcpy(copy, rel, rl + ml + 2);
+    *slot = copy;
+  }
+  closedir(d);
+  if (bad.n > 1)
+    qsort(bad.v, bad.n, sizeof *bad.v, slp__cmp_str);
+  for (size_t i = 0; i < bad.n; i++) {
+    const char *why = bad.v[i] + strlen(bad.v[i]) + 1;
+    if (*why)
+      slp_rules_errorf(errs, bad.v[i], 0, "cannot read: %s", why);
+    else
+      slp_rules_errorf(errs, bad.v[i], 0, "not a regular file");
+  }
+  slp__names_free(&bad);
+}
 
 /* ---- CMS folders ------------------------------------------------------------ */
 
@@ -235,6 +285,9 @@ static bool cms_wanted(int folder, const char *name) {
 
 void slp__load_cms(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
   for (int folder = 0; folder < 4; folder++) {
+    /* slp__list_files passes over anything but regular files: say so, a FIFO or a dangling link
+     * dropped into a CMS folder must not be skipped without a word. */
+    slp__report_irregular(dir, slp__cms_dirs[folder], NULL, 0, false, errs);
     slp__names_t ns = {0};
     slp__list_files(dir, slp__cms_dirs[folder], &ns);
     qsort(ns.v, ns.n, sizeof *ns.v, slp__cmp_str);

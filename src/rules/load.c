@@ -60,8 +60,9 @@ static int hash_bundle(const char *dir, uint64_t *out, slp_rules_errors_t *errs)
     snprintf(full, sizeof full, "%s/%s", dir, ns.v[i]);
     char *buf;
     size_t len;
-    if (slp__read_file(full, &buf, &len) != 0) {
-      slp_rules_errorf(errs, ns.v[i], 0, "cannot read: %s", strerror(errno));
+    int frc = slp__read_file(full, &buf, &len);
+    if (frc != 0) {
+      slp__file_report(errs, ns.v[i], "cannot read", frc);
       rc = -1;
       continue;
     }
@@ -84,7 +85,8 @@ typedef struct manifest_ctx {
   slp_rules_t *r;
   const char *text; /* the file, to find a key's line for messages */
   slp_rules_errors_t *errs;
-  bool seen_from, seen_to;
+  bool seen_from, seen_to; /* the key was there, valid or not (a bad one is reported once) */
+  bool bad_date;
 } manifest_ctx_t;
 
 static long key_line(const char *text, const char *key) {
@@ -131,10 +133,12 @@ static int on_ini(void *user, const char *section, const char *name, const char 
     }
     if (strcmp(name, "effective_from") == 0 || strcmp(name, "effective_to") == 0) {
       bool from = name[10] == 'f';
-      if (slp_date_parse(value, from ? &m->effective_from : &m->effective_to) != 0)
+      if (slp_date_parse(value, from ? &m->effective_from : &m->effective_to) != 0) {
         slp_rules_errorf(c->errs, "manifest.ini", line, "%s: \"%.40s\" is not a YYYY-MM-DD date",
                          name, value);
-      else if (from)
+        c->bad_date = true;
+      }
+      if (from)
         c->seen_from = true;
       else
         c->seen_to = true;
@@ -171,8 +175,15 @@ static void load_manifest(slp_rules_t *r, const char *dir, slp_rules_errors_t *e
   snprintf(full, sizeof full, "%s/manifest.ini", dir);
   char *text;
   size_t len;
-  if (slp__read_file(full, &text, &len) != 0) {
-    slp_rules_errorf(errs, "manifest.ini", 0, "cannot read the manifest: %s", strerror(errno));
+  int frc = slp__read_file(full, &text, &len);
+  if (frc != 0) {
+    slp__file_report(errs, "manifest.ini", "cannot read the manifest", frc);
+    return;
+  }
+  long nul = slp__nul_line(text, len);
+  if (nul > 0) { /* inih would stop at it and read a shorter manifest */
+    slp_rules_errorf(errs, "manifest.ini", nul, "NUL byte");
+    free(text);
     return;
   }
   slp__manifest_t *m = &r->manifest;
@@ -182,7 +193,7 @@ static void load_manifest(slp_rules_t *r, const char *dir, slp_rules_errors_t *e
   m->progress_report_days = 10;
   m->progress_warn_from = 8;
   m->medicare_group_max = 4;
-  manifest_ctx_t c = {r, text, errs, false, false};
+  manifest_ctx_t c = {r, text, errs, false, false, false};
   int rc = ini_parse_string(text, on_ini, &c);
   if (rc > 0)
     slp_rules_errorf(errs, "manifest.ini", rc, "not an ini line");
@@ -191,19 +202,21 @@ static void load_manifest(slp_rules_t *r, const char *dir, slp_rules_errors_t *e
   if (!c.seen_from || !c.seen_to)
     slp_rules_errorf(errs, "manifest.ini", 0,
                      "[bundle] effective_from and effective_to are required");
-  else if (m->effective_to < m->effective_from)
+  else if (!c.bad_date && m->effective_to < m->effective_from)
     slp_rules_errorf(errs, "manifest.ini", key_line(text, "effective_to"),
                      "effective_to is before effective_from");
   free(text);
 }
 
+/* The files at the top that a loader opens (and reports on itself). */
+static const char *const known[] = {
+    "codes.tsv",       "necessity.tsv",  "icd10cm.tsv",     "kx.tsv",  "telehealth.tsv",
+    "payer_kinds.tsv", "payers.tsv",     "payer_units.tsv", "mue.tsv", "ptp.tsv",
+    "fees.tsv",        "conversion.tsv", "charges.tsv",     "pointers.tsv", "pos.tsv",
+    "mppr.tsv",        "orgs.tsv",       "manifest.ini"};
+
 /* A .tsv at the top that no loader reads is most likely a misspelt table: refuse it. */
 static void check_unknown_tables(const char *dir, slp_rules_errors_t *errs) {
-  static const char *const known[] = {
-      "codes.tsv",       "necessity.tsv",  "icd10cm.tsv",     "kx.tsv",  "telehealth.tsv",
-      "payer_kinds.tsv", "payers.tsv",     "payer_units.tsv", "mue.tsv", "ptp.tsv",
-      "fees.tsv",        "conversion.tsv", "charges.tsv",
-      "pointers.tsv",    "pos.tsv",        "mppr.tsv",       "orgs.tsv"};
   slp__names_t ns = {0};
   slp__list_files(dir, "", &ns);
   qsort(ns.v, ns.n, sizeof *ns.v, slp__cmp_str);
@@ -285,6 +298,8 @@ int slp_rules_load(const char *dir, slp_rules_t **out, slp_rules_errors_t *errs)
   slp__load_cms(r, dir, errs);
   slp__finalize(r, errs);
   check_unknown_tables(dir, errs);
+  /* a FIFO, device or dangling link at the top that no loader opens; directories are let be */
+  slp__report_irregular(dir, "", known, sizeof known / sizeof known[0], true, errs);
   uint64_t h = 0;
   hash_bundle(dir, &h, errs);
   if (errs->n_total > 0) {

@@ -55,6 +55,11 @@ void slp__list_files(const char *dir, const char *sub, slp__names_t *ns);
 void slp__names_free(slp__names_t *ns);
 int slp__cmp_str(const void *a, const void *b); /* for qsort over char * */
 extern const char *const slp__cms_dirs[4];      /* ncci, mue, icd10cm, pfs */
+/* Report every entry of dir/sub that is not a regular file (nor, with dirs_ok, a directory) as
+ * "sub/name:0: not a regular file" (or "cannot read: <errno>" when stat fails, e.g. a dangling
+ * symlink); names in skip[] are left to their own loader. */
+void slp__report_irregular(const char *dir, const char *sub, const char *const *skip, size_t nskip,
+                           bool dirs_ok, slp_rules_errors_t *errs);
 
 /* CMS folders: every file of ncci/, mue/, icd10cm/, pfs/ CMS's way, in name order. */
 void slp__load_cms(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs);

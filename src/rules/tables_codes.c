@@ -155,6 +155,29 @@ int slp__scheme_parse(slp__tsv_t *t, size_t col, uint8_t *out) {
   return 0;
 }
 
+/* A row that was reported (the bundle is then refused) but whose key (area, kind, setting) was
+ * readable: keep a placeholder that is never effective (to < from: it neither codes nor
+ * overlaps), so that a row combining with this area does not add a misleading "has no row of
+ * its kind" to the one real error. */
+static void placeholder(slp_rules_t *r, const slp__tsv_t *t, int area, int kind, int setting,
+                        uint32_t *order) {
+  for (int g = 0; g < 2; g++) {
+    if (setting != 2 && setting != g)
+      continue;
+    slp__code_row_t *p = SLP__PUSH(r->codes);
+    if (p == NULL)
+      return;
+    memset(p, 0, sizeof *p);
+    p->area = (uint8_t)area;
+    p->cls = (uint8_t)kind;
+    p->group = (uint8_t)g;
+    p->from = 0;
+    p->to = -1;
+    p->order = (*order)++;
+    p->line = (uint32_t)t->line;
+  }
+}
+
 void slp__load_codes(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
   enum {
     AREA,
@@ -190,9 +213,10 @@ void slp__load_codes(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) 
     memset(&row, 0, sizeof row);
     int area, kind, setting, mod, combine = 0;
     uint32_t mn = 0, bl = 0, ab = 0, am = 0;
-    int bad = slp__tsv_enum(&t, AREA, slp__area_names, 9, &area);
-    bad |= slp__tsv_enum(&t, KIND, kinds, 2, &kind);
-    bad |= slp__tsv_enum(&t, SETTING, settings, 3, &setting);
+    int bad_key = slp__tsv_enum(&t, AREA, slp__area_names, 9, &area);
+    bad_key |= slp__tsv_enum(&t, KIND, kinds, 2, &kind);
+    bad_key |= slp__tsv_enum(&t, SETTING, settings, 3, &setting);
+    int bad = bad_key;
     bad |= slp__tsv_code(&t, CODE, false, row.code);
     bad |= scheme_cell(&t, SCHEME, &row.scheme);
     bad |= slp__tsv_uint(&t, MIN, 600, &mn);
@@ -211,22 +235,29 @@ void slp__load_codes(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) 
     }
     bad |= slp__tsv_date(&t, FROM, false, &row.from);
     bad |= slp__tsv_date(&t, TO, true, &row.to);
-    if (bad)
+    if (bad) {
+      if (!bad_key)
+        placeholder(r, &t, area, kind, setting, &order);
       continue;
+    }
     if (row.to < row.from) {
       slp__tsv_error(&t, "effective_to is before effective_from");
+      placeholder(r, &t, area, kind, setting, &order);
       continue;
     }
     if (row.scheme != SLP__UNTIMED && (bl == 0 || mn > bl)) {
       slp__tsv_error(&t, "a timed code needs block_minutes > 0 and min_minutes <= block_minutes");
+      placeholder(r, &t, area, kind, setting, &order);
       continue;
     }
     if (row.addon[0] != '\0' && (ab == 0 || am > ab)) {
       slp__tsv_error(&t, "an add-on needs addon_block > 0 and addon_min <= addon_block");
+      placeholder(r, &t, area, kind, setting, &order);
       continue;
     }
     if (combine == area) {
       slp__tsv_error(&t, "column combine_with: an area cannot combine with itself");
+      placeholder(r, &t, area, kind, setting, &order);
       continue;
     }
     row.area = (uint8_t)area;
@@ -248,6 +279,7 @@ void slp__load_codes(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) 
       *p = row;
       p->group = (uint8_t)g;
       p->order = order++;
+      p->line = (uint32_t)t.line;
     }
   }
   slp__tsv_close(&t);

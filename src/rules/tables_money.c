@@ -183,6 +183,7 @@ void slp__load_charges(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs
     if (p == NULL)
       break;
     *p = c;
+    p->line = (uint32_t)t.line;
   }
   slp__tsv_close(&t);
 }

@@ -26,6 +26,7 @@ void slp__load_kx(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
     k->year = year;
     k->kx_cents = kx;
     k->review_cents = review;
+    k->line = (uint32_t)t.line;
   }
   slp__tsv_close(&t);
 }
@@ -38,10 +39,16 @@ void slp__load_telehealth(slp_rules_t *r, const char *dir, slp_rules_errors_t *e
   while (slp__tsv_next(&t)) {
     slp__window_t w;
     int bad = slp__tsv_id(&t, 0, w.name, sizeof w.name);
-    bad |= slp__tsv_date(&t, 1, false, &w.from);
-    bad |= slp__tsv_date(&t, 2, true, &w.to);
+    int bad_date = slp__tsv_date(&t, 1, false, &w.from);
+    bad_date |= slp__tsv_date(&t, 2, true, &w.to);
     if (bad)
       continue;
+    if (bad_date) {
+      /* Reported, and the bundle is refused; keep the name so a payer row naming the window
+       * does not add a misleading "not a window" on top. */
+      w.from = 0;
+      w.to = SLP__NO_END;
+    }
     if (strcmp(w.name, "always") == 0 || strcmp(w.name, "never") == 0) {
       slp__tsv_error(&t, "column window: \"%s\" is reserved", w.name);
       continue;
@@ -213,6 +220,7 @@ void slp__load_payers(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs)
     memcpy(row->payer_id, id, SLP__ID);
     row->kind = kind;
     row->policy = p;
+    row->line = (uint32_t)t.line;
   }
   slp__tsv_close(&t);
 }
@@ -237,6 +245,7 @@ void slp__load_payer_units(slp_rules_t *r, const char *dir, slp_rules_errors_t *
     if (p == NULL)
       break;
     *p = u;
+    p->line = (uint32_t)t.line;
   }
   slp__tsv_close(&t);
 }

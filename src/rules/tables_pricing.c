@@ -37,6 +37,7 @@ void slp__load_pos(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
     if (q == NULL)
       break;
     *q = p;
+    q->line = (uint32_t)t.line;
   }
   slp__tsv_close(&t);
 }
@@ -66,6 +67,7 @@ void slp__load_mppr(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
     if (q == NULL)
       break;
     *q = m;
+    q->line = (uint32_t)t.line;
   }
   slp__tsv_close(&t);
 }
@@ -109,6 +111,7 @@ void slp__load_orgs(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
     if (q == NULL)
       break;
     *q = o;
+    q->line = (uint32_t)t.line;
   }
   slp__tsv_close(&t);
 }

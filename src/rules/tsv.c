@@ -3,46 +3,122 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/date.h"
 #include "rules/bundle.h"
 #include "slpcoder/cms.h"
 
+int slp__file_open(const char *fullpath, int *fd, off_t *size) {
+  /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer; fstat then tells
+   * what the name really is (after symlinks) before a single byte is read. */
+  int f = open(fullpath, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (f < 0)
+    return errno;
+  struct stat st;
+  if (fstat(f, &st) != 0) {
+    int err = errno;
+    close(f);
+    return err;
+  }
+  int rc = !S_ISREG(st.st_mode)        ? SLP__FILE_NOT_REGULAR
+           : st.st_size > SLP__FILE_MAX ? SLP__FILE_TOO_LARGE
+                                       : 0;
+  /* A regular file never blocks anyway; clear the flag so stdio sees an ordinary fd. */
+  if (rc == 0 && fcntl(f, F_SETFL, fcntl(f, F_GETFL) & ~O_NONBLOCK) != 0)
+    rc = errno;
+  if (rc != 0) {
+    close(f);
+    return rc;
+  }
+  *fd = f;
+  if (size != NULL)
+    *size = st.st_size;
+  return 0;
+}
+
+const char *slp__file_strerror(int rc) {
+  switch (rc) {
+  case SLP__FILE_NOT_REGULAR:
+    return "not a regular file";
+  case SLP__FILE_TOO_LARGE:
+    return "larger than the 2 GiB limit for a bundle file";
+  default:
+    return strerror(rc);
+  }
+}
+
+void slp__file_report(slp_rules_errors_t *errs, const char *path, const char *what, int rc) {
+  if (rc < 0) /* about the file itself: "file:0: not a regular file" */
+    slp_rules_errorf(errs, path, 0, "%s", slp__file_strerror(rc));
+  else
+    slp_rules_errorf(errs, path, 0, "%s: %s", what, strerror(rc));
+}
+
 int slp__read_file(const char *fullpath, char **buf, size_t *len) {
-  FILE *f = fopen(fullpath, "rb");
-  if (f == NULL)
-    return -1;
-  size_t cap = 4096, n = 0;
-  char *b = malloc(cap);
+  int fd;
+  off_t size;
+  int rc = slp__file_open(fullpath, &fd, &size);
+  if (rc != 0)
+    return rc;
+  /* One allocation sized by fstat; a file that grows while it is read is followed up to the
+   * cap and refused beyond it, never grown without bound. */
+  size_t cap = (size_t)size + 1, n = 0;
+  char *b = malloc(cap + 1);
   while (b != NULL) {
-    size_t got = fread(b + n, 1, cap - n - 1, f);
-    n += got;
-    if (n + 1 < cap)
+    ssize_t got = read(fd, b + n, cap - n);
+    if (got < 0) {
+      if (errno == EINTR)
+        continue;
+      rc = errno;
       break;
-    char *nb = realloc(b, cap * 2);
+    }
+    if (got == 0)
+      break;
+    n += (size_t)got;
+    if (n < cap)
+      continue;
+    if (cap > SLP__FILE_MAX) {
+      rc = SLP__FILE_TOO_LARGE;
+      break;
+    }
+    size_t ncap = cap * 2 > (size_t)SLP__FILE_MAX + 1 ? (size_t)SLP__FILE_MAX + 1 : cap * 2;
+    char *nb = realloc(b, ncap + 1);
     if (nb == NULL) {
       free(b);
       b = NULL;
       break;
     }
     b = nb;
-    cap *= 2;
+    cap = ncap;
   }
-  int err = ferror(f);
-  fclose(f);
-  if (b == NULL || err) {
+  close(fd);
+  if (b == NULL && rc == 0)
+    rc = ENOMEM;
+  if (rc != 0) {
     free(b);
-    errno = err ? EIO : ENOMEM;
-    return -1;
+    return rc;
   }
   b[n] = '\0';
   *buf = b;
   *len = n;
   return 0;
+}
+
+long slp__nul_line(const char *buf, size_t len) {
+  const char *z = memchr(buf, '\0', len);
+  if (z == NULL)
+    return 0;
+  long line = 1;
+  for (const char *p = buf; p < z; p++)
+    line += *p == '\n';
+  return line;
 }
 
 void slp__tsv_error(slp__tsv_t *t, const char *fmt, ...) {
@@ -55,23 +131,26 @@ void slp__tsv_error(slp__tsv_t *t, const char *fmt, ...) {
   t->bad++;
 }
 
-/* Cut the next line out of the buffer (NUL-terminating it); NULL at the end. */
+/* Cut the next line out of the buffer (NUL-terminating it); NULL at the end. A line holding a
+ * NUL byte is reported and passed over: cutting it at the NUL would read a different row. */
 static char *next_line(slp__tsv_t *t) {
-  if (t->pos >= t->len)
-    return NULL;
-  char *s = t->buf + t->pos;
-  char *e = memchr(s, '\n', t->len - t->pos);
-  if (e == NULL) {
-    t->pos = t->len;
-  } else {
-    *e = '\0';
-    t->pos = (size_t)(e - t->buf) + 1;
+  for (;;) {
+    if (t->pos >= t->len)
+      return NULL;
+    char *s = t->buf + t->pos;
+    char *e = memchr(s, '\n', t->len - t->pos);
+    size_t l = e != NULL ? (size_t)(e - s) : t->len - t->pos;
+    t->pos += l + (e != NULL);
+    s[l] = '\0'; /* the '\n', or the terminator slp__read_file put after the last byte */
+    t->line++;
+    if (memchr(s, '\0', l) != NULL) {
+      slp_rules_errorf(t->errs, t->path, t->line, "NUL byte");
+      continue;
+    }
+    if (l > 0 && s[l - 1] == '\r')
+      s[l - 1] = '\0';
+    return s;
   }
-  size_t l = strlen(s);
-  if (l > 0 && s[l - 1] == '\r')
-    s[l - 1] = '\0';
-  t->line++;
-  return s;
 }
 
 static bool skippable(const char *s) {
@@ -104,8 +183,9 @@ int slp__tsv_open(slp__tsv_t *t, const char *dir, const char *rel, const char *c
   t->ncols = ncols;
   char full[4096];
   snprintf(full, sizeof full, "%s/%s", dir, rel);
-  if (slp__read_file(full, &t->buf, &t->len) != 0) {
-    slp_rules_errorf(errs, rel, 0, "cannot read the table: %s", strerror(errno));
+  int rc = slp__read_file(full, &t->buf, &t->len);
+  if (rc != 0) {
+    slp__file_report(errs, rel, "cannot read the table", rc);
     return -1;
   }
   char *s;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "slpcoder/rules.h"
 
@@ -24,8 +25,27 @@ typedef struct slp__tsv {
   int bad; /* errors reported for the current row */
 } slp__tsv_t;
 
-/* Read a whole file; returns 0 or -1 (errno kept). *buf is NUL-terminated, caller frees. */
+/* Bundle files are read whole (project tables) or streamed (CMS files); either way a file
+ * larger than this is refused up front. 2 GiB: CMS's largest file (the NCCI practitioner
+ * PTP table) is a few hundred MB, so real data has room and /dev/zero-style input is stopped. */
+#define SLP__FILE_MAX ((off_t)2 << 30)
+#define SLP__FILE_NOT_REGULAR (-1) /* a FIFO, device, socket or directory */
+#define SLP__FILE_TOO_LARGE (-2)   /* over SLP__FILE_MAX */
+
+/* Open a bundle file for reading without ever blocking (a FIFO is refused, not waited on):
+ * 0 and *fd (and *size when not NULL), else an errno value (> 0) or SLP__FILE_NOT_REGULAR or
+ * SLP__FILE_TOO_LARGE. */
+int slp__file_open(const char *fullpath, int *fd, off_t *size);
+/* The message for a slp__file_open / slp__read_file code. */
+const char *slp__file_strerror(int rc);
+/* Report a failed open/read as "path:0: not a regular file" (or "...: larger than ...") or,
+ * for an errno, "path:0: <what>: <strerror>". */
+void slp__file_report(slp_rules_errors_t *errs, const char *path, const char *what, int rc);
+/* Read a whole file through slp__file_open; returns 0 or its code (read errors keep their
+ * errno). *buf is NUL-terminated, caller frees. */
 int slp__read_file(const char *fullpath, char **buf, size_t *len);
+/* The 1-based line of the first NUL byte in buf, or 0 when there is none. */
+long slp__nul_line(const char *buf, size_t len);
 
 /* Open dir/rel and check its header names cols exactly. -1 (reported) when the file is
  * missing or the header is wrong: the table is then skipped. */

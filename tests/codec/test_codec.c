@@ -419,14 +419,16 @@ static const struct json_err_case {
   const char *err;
 } json_err_cases[] = {
     {"{\"activities\": [{\"minutes\": \"ten\"}]}",
-     "field \"activities[0].minutes\": expected an integer, got \"ten\""},
+     "field \"activities[0].minutes\": expected an integer (uint32), got a string that is not an "
+     "integer"},
     {"{\"activities\": [{}, {\"minutes\": true}]}",
-     "field \"activities[1].minutes\": expected a number, got a boolean"},
+     "field \"activities[1].minutes\": expected an integer (uint32), got a boolean"},
     {"{\"activities\": [{\"minutes\": -1}]}",
-     "field \"activities[0].minutes\": -1 is out of range for uint32"},
-    {"{\"activities\": [{\"minutes\": 4294967296}]}", "out of range for uint32"},
+     "field \"activities[0].minutes\": expected an integer (uint32), got a number out of its "
+     "range"},
+    {"{\"activities\": [{\"minutes\": 4294967296}]}", "(uint32), got a number out of its range"},
     {"{\"activities\": [{\"minutes\": 1.5}]}",
-     "field \"activities[0].minutes\": expected an integer, got 1.5"},
+     "field \"activities[0].minutes\": expected an integer (uint32), got a fractional number"},
     {"{\"activities\": {\"minutes\": 1}}",
      "field \"activities\": expected an array, got an object"},
     {"{\"activities\": [null]}", "field \"activities[0]\": null is not allowed in a list"},
@@ -436,13 +438,14 @@ static const struct json_err_case {
     {"{\"eventId\": 5}", "field \"eventId\": expected a string, got a number"},
     {"{\"eventId\": \"a\", \"event_id\": \"b\"}", "field \"event_id\": given twice"},
     {"{\"delivery\": \"VIDEO\"}",
-     "field \"delivery\": unknown slpcoder.v1.Delivery value \"VIDEO\""},
+     "field \"delivery\": expected a slpcoder.v1.Delivery name, got a name it does not have"},
     {"{\"delivery\": true}",
      "field \"delivery\": expected a slpcoder.v1.Delivery name, got a boolean"},
-    {"{\"reportedAtMs\": \"12x\"}", "field \"reportedAtMs\": expected an integer, got \"12x\""},
-    {"{\"reportedAtMs\": \"99999999999999999999\"}", "out of range for int64"},
+    {"{\"reportedAtMs\": \"12x\"}",
+     "field \"reportedAtMs\": expected an integer (int64), got a string that is not an integer"},
+    {"{\"reportedAtMs\": \"99999999999999999999\"}", "(int64), got a number out of its range"},
     {"{\"documentation\": {\"goals\": 1}}",
-     "field \"documentation.goals\": expected true or false, got a number"},
+     "field \"documentation.goals\": expected true or false (bool), got a number"},
     {"{\"patient\": []}", "field \"patient\": expected an object, got an array"},
     {"[]", "expected a JSON object for slpcoder.v1.SessionEvent, got an array"},
     {"{\"eventId\": \"a\",}", "JSON: line 1 column 17"},
@@ -451,6 +454,38 @@ static const struct json_err_case {
     {"{\"eventId\": \"a\\u0000b\"}", "field \"eventId\": contains a NUL character"},
     {"{\"a\": 1, \"a\": 2}", "JSON: line 1"},
 };
+
+/* A value in the wrong place may be a patient identifier: an error names the field and the
+ * type it wanted, and never echoes the value (jansson's own "near '...'" included). */
+static const char *const json_secret_cases[] = {
+    "{\"activities\": [{\"minutes\": \"PAT-SECRET-7\"}]}",
+    "{\"reportedAtMs\": \"PAT-SECRET-7\"}",
+    "{\"reportedAtMs\": \"-99999999999999999999PAT-SECRET-7\"}",
+    "{\"activities\": [{\"minutes\": \"-7\"}], \"x\": \"PAT-SECRET-7\"}",
+    "{\"delivery\": \"PAT-SECRET-7\"}",
+    "{\"activities\": [{\"area\": \"PAT-SECRET-7\"}]}",
+    "{\"eventId\": PAT-SECRET-7}",
+    "{\"eventId\": \"a\", \"encounterId\": \"PAT-SECRET-7\" \"x\"}",
+    "{\"activities\": [{\"minutes\": 1.25e2}], \"x\": 1}",
+};
+
+static void test_json_errors_never_echo_values(void **state) {
+  (void)state;
+  slp_decoder_t *dec = slp_decoder_new();
+  for (size_t i = 0; i < sizeof json_secret_cases / sizeof json_secret_cases[0]; i++) {
+    const char *json = json_secret_cases[i];
+    slp_session_t s;
+    char err[SLP_CODEC_ERR_LEN] = "";
+    int rc = slp_decode_session_json(dec, json, strlen(json), &s, err, sizeof err);
+    if (rc != -EBADMSG)
+      fail_msg("%s: rc %d", json, rc);
+    if (strstr(err, "SECRET") || strstr(err, "1.25") || strstr(err, "125"))
+      fail_msg("%s: error \"%s\" echoes the value", json, err);
+    if (!strstr(err, "field \"") && !strstr(err, "JSON: line 1 column"))
+      fail_msg("%s: error \"%s\" says neither which field nor where", json, err);
+  }
+  slp_decoder_free(dec);
+}
 
 static void test_json_decode_errors(void **state) {
   (void)state;
@@ -692,6 +727,7 @@ int main(void) {
       cmocka_unit_test(test_decode_fuzz),
       cmocka_unit_test(test_json_decode),
       cmocka_unit_test(test_json_decode_errors),
+      cmocka_unit_test(test_json_errors_never_echo_values),
       cmocka_unit_test(test_encode_json),
       cmocka_unit_test(test_encode_pb),
       cmocka_unit_test(test_json_fuzz),

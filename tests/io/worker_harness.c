@@ -1,0 +1,375 @@
+/* worker_harness.c -- the in-process worker test harness (see worker_harness.h). */
+#include "io/worker_harness.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/log.h"
+#include "io/worker_internal.h"
+#include "slpcoder/rules.h"
+#include "slpcoder/v1/session.pb-c.h"
+
+static const char *const wh_defaults[] = {
+    "embedded.kafka=true",
+    "embedded.brokers=1",
+    "embedded.partitions=1",
+    "kafka.session.timeout.ms=6000",
+    "kafka.heartbeat.interval.ms=500",
+    "kafka.fetch.wait.max.ms=10",
+    "batch.ms=100",
+    "shutdown.deadline.ms=5000",
+    "log.level=warn",
+    NULL,
+};
+
+static void set_all(wh_t *h, const char *const *kvs, const char *source) {
+  for (size_t i = 0; kvs && kvs[i]; i++) {
+    char key[128], err[600];
+    const char *eq = strchr(kvs[i], '=');
+    if (!eq)
+      fail_msg("harness setting %s: expected key=value", kvs[i]);
+    snprintf(key, sizeof key, "%.*s", (int)(eq - kvs[i]), kvs[i]);
+    if (slp_config_set(&h->cfg, key, eq + 1, source, err, sizeof err) != 0)
+      fail_msg("harness setting: %s", err);
+  }
+}
+
+static void in_dr(rd_kafka_t *rk, const rd_kafka_message_t *rkm, void *opaque) {
+  (void)rk;
+  *(rd_kafka_resp_err_t *)rkm->_private = rkm->err;
+  (void)opaque;
+}
+
+wh_t *wh_new(const char *const *settings) {
+  wh_t *h = calloc(1, sizeof *h);
+  assert_non_null(h);
+  char err[700];
+  assert_int_equal(uv_loop_init(&h->loop), 0);
+  slp_config_init(&h->cfg);
+  set_all(h, wh_defaults, "harness");
+  set_all(h, settings, "test");
+  if (slp_config_validate(&h->cfg, err, sizeof err) != 0)
+    fail_msg("harness config: %s", err);
+  slp_log_threshold = h->cfg.log_level;
+  const char *dir = getenv("SLPCODER_RULES");
+  slp_rules_errors_t errs;
+  if (slp_rules_load(dir ? dir : "rules/default", &h->rules, &errs) != 0)
+    fail_msg("rules %s: %s", dir ? dir : "rules/default", errs.n ? errs.lines[0] : "?");
+  h->emb = slp_embedded_start(&h->loop, &h->cfg, err, sizeof err);
+  if (!h->emb)
+    fail_msg("mock cluster: %s", err);
+  h->mc = slp_embedded_mock(h->emb);
+  h->bootstraps = slp_embedded_bootstraps(h->emb);
+  rd_kafka_conf_t *conf = rd_kafka_conf_new();
+  char e[256];
+  if (rd_kafka_conf_set(conf, "bootstrap.servers", h->bootstraps, e, sizeof e) ||
+      rd_kafka_conf_set(conf, "message.max.bytes", "4000000", e, sizeof e) ||
+      rd_kafka_conf_set(conf, "linger.ms", "0", e, sizeof e))
+    fail_msg("input producer: %s", e);
+  rd_kafka_conf_set_dr_msg_cb(conf, in_dr);
+  h->in = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, sizeof e);
+  if (!h->in)
+    fail_msg("input producer: %s", e);
+  assert_int_equal(slp_jobs_init(&h->jobs, &h->loop), 0);
+  return h;
+}
+
+void wh_produce(wh_t *h, const void *key, size_t klen, const void *val, size_t vlen) {
+  rd_kafka_resp_err_t dr = RD_KAFKA_RESP_ERR__IN_PROGRESS;
+  rd_kafka_resp_err_t e = rd_kafka_producev(
+      h->in, RD_KAFKA_V_TOPIC(h->cfg.topic_input), RD_KAFKA_V_PARTITION(0),
+      RD_KAFKA_V_KEY((void *)key, klen), RD_KAFKA_V_VALUE((void *)val, vlen),
+      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(&dr), RD_KAFKA_V_END);
+  if (e)
+    fail_msg("produce input: %s", rd_kafka_err2str(e));
+  if (rd_kafka_flush(h->in, 15000) != 0 || dr != RD_KAFKA_RESP_ERR_NO_ERROR)
+    fail_msg("input not acknowledged: %s", rd_kafka_err2str(dr));
+}
+
+static void on_closed(slp_worker_t *w, int rc, void *arg) {
+  wh_t *h = arg;
+  (void)w;
+  h->worker_closed = true;
+  h->worker_rc = rc;
+}
+
+void wh_worker_start(wh_t *h) {
+  char err[700];
+  assert_null(h->worker);
+  h->worker_closed = false;
+  h->worker_rc = -1;
+  if (slp_worker_new(&h->loop, &h->jobs, &h->cfg, h->bootstraps, h->rules, &h->worker, err,
+                     sizeof err) != 0)
+    fail_msg("worker: %s", err);
+  assert_int_equal(slp_worker_start(h->worker, on_closed, h), 0);
+}
+
+static void on_deadline(uv_timer_t *t) {
+  *(bool *)t->data = true;
+}
+
+bool wh_run_until(wh_t *h, bool (*pred)(wh_t *h, void *arg), void *arg, int timeout_ms) {
+  bool expired = false;
+  uv_timer_t t;
+  uv_timer_init(&h->loop, &t);
+  t.data = &expired;
+  uv_timer_start(&t, on_deadline, (uint64_t)timeout_ms, 0);
+  bool ok;
+  while (!(ok = pred(h, arg)) && !expired)
+    uv_run(&h->loop, UV_RUN_ONCE);
+  uv_close((uv_handle_t *)&t, NULL);
+  uv_run(&h->loop, UV_RUN_NOWAIT); /* let the close callback run: t is on this stack */
+  return ok;
+}
+
+typedef struct caught_up {
+  int64_t hw; /* input partition 0's high watermark when the wait began */
+} caught_up_t;
+
+/* Every input up to the high watermark processed, nothing in flight or queued, and in
+ * exactly-once mode no transaction open (committed) and none to abort. An abort rewinds
+ * next_offset to -1, so this stays false until the inputs are read again and committed. */
+static bool pred_caught_up(wh_t *h, void *arg) {
+  const caught_up_t *c = arg;
+  const slp_worker_t *w = h->worker;
+  if (!w || h->worker_closed)
+    return true; /* checked by the caller */
+  slp__part_t *p = w->n_parts > 0 ? w->parts[0] : NULL;
+  return p && p->state == SLP__P_ACTIVE && p->next_offset >= c->hw && w->in_flight == 0 &&
+         !w->pend_head && !w->txn_open && !w->committing && !w->abort_needed;
+}
+
+void wh_run_until_caught_up(wh_t *h, int timeout_ms) {
+  caught_up_t c = {.hw = wh_high_watermark(h, h->cfg.topic_input, 0)};
+  bool ok = wh_run_until(h, pred_caught_up, &c, timeout_ms);
+  if (h->worker_closed)
+    fail_msg("the worker stopped (rc %d) before it caught up with offset %" PRId64, h->worker_rc,
+             c.hw);
+  if (!ok) {
+    const slp_worker_counters_t *n = slp_worker_counters(h->worker);
+    fail_msg("worker not caught up with offset %" PRId64 " after %d ms: consumed=%" PRIu64
+             " delivered=%" PRIu64 " in_flight=%" PRId64 " aborts=%" PRIu64,
+             c.hw, timeout_ms, n->consumed, n->delivered, h->worker->in_flight, n->txn_aborts);
+  }
+}
+
+static bool pred_closed(wh_t *h, void *arg) {
+  (void)arg;
+  return h->worker_closed;
+}
+
+void wh_run_until_closed(wh_t *h, int timeout_ms) {
+  if (!wh_run_until(h, pred_closed, NULL, timeout_ms))
+    fail_msg("worker not closed after %d ms", timeout_ms);
+}
+
+int wh_worker_stop(wh_t *h) {
+  assert_non_null(h->worker);
+  if (!h->worker_closed)
+    slp_worker_stop(h->worker, "test");
+  wh_run_until_closed(h, 30000);
+  h->last = *slp_worker_counters(h->worker);
+  slp_worker_free(h->worker);
+  h->worker = NULL;
+  return h->worker_rc;
+}
+
+static rd_kafka_t *new_consumer(wh_t *h, const char *group, bool eof) {
+  rd_kafka_conf_t *conf = rd_kafka_conf_new();
+  char e[256];
+  if (rd_kafka_conf_set(conf, "bootstrap.servers", h->bootstraps, e, sizeof e) ||
+      rd_kafka_conf_set(conf, "group.id", group, e, sizeof e) ||
+      rd_kafka_conf_set(conf, "isolation.level", "read_committed", e, sizeof e) ||
+      rd_kafka_conf_set(conf, "enable.auto.commit", "false", e, sizeof e) ||
+      rd_kafka_conf_set(conf, "fetch.wait.max.ms", "10", e, sizeof e) ||
+      rd_kafka_conf_set(conf, "enable.partition.eof", eof ? "true" : "false", e, sizeof e))
+    fail_msg("consumer: %s", e);
+  rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, e, sizeof e);
+  if (!rk)
+    fail_msg("consumer: %s", e);
+  return rk;
+}
+
+static void copy_header(rd_kafka_headers_t *hdrs, const char *name, char *dst, size_t cap,
+                        bool *has) {
+  const void *v = NULL;
+  size_t sz = 0;
+  *has = hdrs && rd_kafka_header_get_last(hdrs, name, &v, &sz) == RD_KAFKA_RESP_ERR_NO_ERROR;
+  if (!*has)
+    return;
+  if (sz >= cap)
+    sz = cap - 1;
+  if (v && sz)
+    memcpy(dst, v, sz);
+  dst[sz] = 0;
+}
+
+void wh_read(wh_t *h, const char *topic, wh_msgs_t *out) {
+  memset(out, 0, sizeof *out);
+  rd_kafka_t *rk = new_consumer(h, "wh-reader", true);
+  int32_t nparts = (int32_t)h->cfg.embedded_partitions;
+  rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(nparts);
+  for (int32_t p = 0; p < nparts; p++)
+    rd_kafka_topic_partition_list_add(l, topic, p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+  assert_int_equal(rd_kafka_assign(rk, l), 0);
+  rd_kafka_topic_partition_list_destroy(l);
+  int32_t eofs = 0;
+  uint64_t deadline = uv_hrtime() + 20000000000ULL;
+  while (eofs < nparts) {
+    if (uv_hrtime() > deadline)
+      fail_msg("reading %s: no end of partition after 20 s", topic);
+    rd_kafka_message_t *rkm = rd_kafka_consumer_poll(rk, 100);
+    if (!rkm)
+      continue;
+    if (rkm->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      eofs++;
+    } else if (rkm->err) {
+      fail_msg("reading %s: %s", topic, rd_kafka_message_errstr(rkm));
+    } else {
+      out->v = realloc(out->v, (out->n + 1) * sizeof *out->v);
+      assert_non_null(out->v);
+      wh_msg_t *m = &out->v[out->n++];
+      memset(m, 0, sizeof *m);
+      m->partition = rkm->partition;
+      m->offset = rkm->offset;
+      if (rkm->key) {
+        m->key = malloc(rkm->key_len + 1);
+        memcpy(m->key, rkm->key, rkm->key_len);
+        m->klen = rkm->key_len;
+      }
+      if (rkm->payload) {
+        m->val = malloc(rkm->len + 1);
+        memcpy(m->val, rkm->payload, rkm->len);
+        m->vlen = rkm->len;
+      }
+      rd_kafka_headers_t *hdrs = NULL;
+      if (rd_kafka_message_headers(rkm, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR)
+        hdrs = NULL;
+      bool has_src;
+      copy_header(hdrs, "slpcoder.event_id", m->hdr_event_id, sizeof m->hdr_event_id,
+                  &m->has_event_id);
+      copy_header(hdrs, "slpcoder.error", m->hdr_error, sizeof m->hdr_error, &m->has_error);
+      copy_header(hdrs, "slpcoder.source", m->hdr_source, sizeof m->hdr_source, &has_src);
+      const char *name;
+      const void *v;
+      size_t sz;
+      for (size_t i = 0; hdrs && rd_kafka_header_get_all(hdrs, i, &name, &v, &sz) == 0; i++)
+        m->hdr_total += sz;
+    }
+    rd_kafka_message_destroy(rkm);
+  }
+  rd_kafka_consumer_close(rk);
+  rd_kafka_destroy(rk);
+}
+
+void wh_msgs_free(wh_msgs_t *m) {
+  for (size_t i = 0; i < m->n; i++) {
+    free(m->v[i].key);
+    free(m->v[i].val);
+  }
+  free(m->v);
+  memset(m, 0, sizeof *m);
+}
+
+int64_t wh_committed(wh_t *h, int32_t partition) {
+  const char *group = slp_config_kafka_get(&h->cfg, "group.id");
+  rd_kafka_t *rk = new_consumer(h, group ? group : "slpcoder", false);
+  rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(l, h->cfg.topic_input, partition);
+  rd_kafka_resp_err_t e = rd_kafka_committed(rk, l, 10000);
+  if (e)
+    fail_msg("committed: %s", rd_kafka_err2str(e));
+  int64_t off = l->elems[0].err ? -1 : l->elems[0].offset;
+  rd_kafka_topic_partition_list_destroy(l);
+  rd_kafka_destroy(rk);
+  return off < 0 ? -1 : off;
+}
+
+int64_t wh_high_watermark(wh_t *h, const char *topic, int32_t partition) {
+  int64_t lo = 0, hi = 0;
+  rd_kafka_resp_err_t e =
+      rd_kafka_query_watermark_offsets(h->in, topic, partition, &lo, &hi, 10000);
+  if (e)
+    fail_msg("watermarks %s/%d: %s", topic, (int)partition, rd_kafka_err2str(e));
+  return hi;
+}
+
+uint8_t *wh_session(const char *event_id, const char *encounter_id, const char *patient_id,
+                    size_t *len) {
+  Slpcoder__V1__Patient pt = SLPCODER__V1__PATIENT__INIT;
+  pt.patient_id = (char *)(patient_id ? patient_id : "P-01");
+  pt.birth_date = "1948-05-17";
+  pt.member_id = "M-01";
+  Slpcoder__V1__Coverage cov = SLPCODER__V1__COVERAGE__INIT;
+  cov.payer_kind = SLPCODER__V1__PAYER_KIND__MEDICARE_PART_B;
+  Slpcoder__V1__Provider rp = SLPCODER__V1__PROVIDER__INIT;
+  rp.npi = "1234567893";
+  rp.credential = SLPCODER__V1__CREDENTIAL__SLP;
+  rp.taxonomy = "235Z00000X";
+  Slpcoder__V1__Activity a0 = SLPCODER__V1__ACTIVITY__INIT;
+  a0.kind = SLPCODER__V1__ACTIVITY_KIND__TREATMENT;
+  a0.area = SLPCODER__V1__SERVICE_AREA__LANGUAGE;
+  a0.minutes = 30;
+  Slpcoder__V1__Activity *acts[] = {&a0};
+  char *dx[] = {"F80.2"};
+  Slpcoder__V1__PlanOfCare poc = SLPCODER__V1__PLAN_OF_CARE__INIT;
+  poc.start_date = "2026-02-02";
+  poc.certified_date = "2026-02-04";
+  poc.end_date = "2026-04-30";
+  poc.treatment_days_since_progress_report = 3;
+  Slpcoder__V1__Documentation doc = SLPCODER__V1__DOCUMENTATION__INIT;
+  doc.goals = doc.techniques = doc.progress = 1;
+  Slpcoder__V1__SessionEvent ev = SLPCODER__V1__SESSION_EVENT__INIT;
+  ev.event_id = (char *)event_id;
+  ev.encounter_id = (char *)(encounter_id ? encounter_id : "enc-01");
+  ev.organization_id = "ORG-1";
+  ev.reported_at_ms = 1773162000000LL;
+  ev.patient = &pt;
+  ev.coverage = &cov;
+  ev.rendering_provider = &rp;
+  ev.billing_npi = "1245319599";
+  ev.date_of_service = "2026-03-10";
+  ev.place_of_service = "11";
+  ev.delivery = SLPCODER__V1__DELIVERY__IN_PERSON;
+  ev.n_activities = 1;
+  ev.activities = acts;
+  ev.n_diagnoses = 1;
+  ev.diagnoses = dx;
+  ev.plan_of_care = &poc;
+  ev.documentation = &doc;
+  *len = slpcoder__v1__session_event__get_packed_size(&ev);
+  uint8_t *buf = malloc(*len);
+  assert_non_null(buf);
+  assert_int_equal(slpcoder__v1__session_event__pack(&ev, buf), *len);
+  return buf;
+}
+
+char *wh_repeat(char c, size_t n) {
+  char *s = malloc(n + 1);
+  assert_non_null(s);
+  memset(s, c, n);
+  s[n] = 0;
+  return s;
+}
+
+void wh_destroy(wh_t *h) {
+  if (h->worker)
+    wh_worker_stop(h);
+  slp_jobs_close(&h->jobs);
+  slp_embedded_close_timers(h->emb);
+  uv_run(&h->loop, UV_RUN_DEFAULT); /* the jobs' async handle closes */
+  rd_kafka_destroy(h->in);
+  slp_embedded_destroy(h->emb);
+  slp_rules_unref(h->rules);
+  assert_int_equal(uv_loop_close(&h->loop), 0); /* every handle closed */
+  slp_config_free(&h->cfg);
+  free(h);
+}
