@@ -80,6 +80,8 @@ static const cfg_row_t rows[] = {
      "print a summary (coded, rejected by rule id, dead-lettered) on stdout at exit"},
     {"max.messages", CFG_INT, "0", 0, INT64_MAX, NULL, OFF(max_messages),
      "stop gracefully after this many inputs (0 = no limit)"},
+    {"code.helper", CFG_BOOL, "false", 0, 0, NULL, OFF(code_helper),
+     "code each input batch on a second thread too (worth it where a core is free)"},
 };
 #define N_ROWS (sizeof rows / sizeof rows[0])
 

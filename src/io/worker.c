@@ -588,7 +588,8 @@ int slp_worker_new(uv_loop_t *loop, slp_jobs_t *jobs, const slp_config_t *cfg,
   w->cfd = w->pfd = -1;
   w->rules = slp_rules_ref(rules);
   w->proc = slp_processor_new();
-  w->coder = slp_coder_new(); /* NULL: everything is coded on the loop thread */
+  /* NULL: everything is coded on the loop thread */
+  w->coder = cfg->code_helper ? slp_coder_new() : NULL;
   w->coded = calloc(SLP__DRAIN_MAX, sizeof *w->coded);
   char e[512];
   rd_kafka_conf_t *cconf = build_conf(w, true, bootstrap, err, errlen);
