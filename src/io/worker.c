@@ -376,7 +376,12 @@ static void on_tick(uv_timer_t *t) {
     w->bp_paused = true;
     slp__set_paused_all(w, true);
   }
-  if (w->eos && w->txn_open && !w->committing && now - w->txn_started >= (uint64_t)w->cfg->batch_ms)
+  /* batch.ms is the longest a transaction stays open: start committing early by what a
+   * commit has been taking (at most half the batch), so its outputs are visible by then. */
+  uint64_t lead = w->txn_avg_ms < (uint64_t)w->cfg->batch_ms / 2 ? w->txn_avg_ms
+                                                                  : (uint64_t)w->cfg->batch_ms / 2;
+  if (w->eos && w->txn_open && !w->committing &&
+      now - w->txn_started + lead >= (uint64_t)w->cfg->batch_ms)
     slp__txn_start_commit(w);
   if (w->cfg->exit_when_idle_ms && w->state == SLP__W_RUNNING && w->has_assignment &&
       w->in_flight == 0 && now - w->last_input >= (uint64_t)w->cfg->exit_when_idle_ms)
@@ -676,7 +681,12 @@ int slp_worker_start(slp_worker_t *w, slp_worker_closed_cb cb, void *arg) {
   w->cpoll.data = w->ppoll.data = w->tick.data = w;
   uv_poll_start(&w->cpoll, UV_READABLE, on_cpoll);
   uv_poll_start(&w->ppoll, UV_READABLE, on_ppoll);
-  uint64_t period = w->eos && (uint64_t)w->cfg->batch_ms < 100 ? (uint64_t)w->cfg->batch_ms : 100;
+  /* Exactly-once: a tenth of batch.ms (5-100 ms), so a batch ends close to batch.ms. */
+  uint64_t period = 100;
+  if (w->eos) {
+    period = (uint64_t)w->cfg->batch_ms / 10;
+    period = period < 5 ? 5 : period > 100 ? 100 : period;
+  }
   uv_timer_start(&w->tick, on_tick, period, period);
   w->last_stats = slp__now_ms(w);
   if (w->eos) {

@@ -124,6 +124,8 @@ struct slp_worker {
   bool txn_open, committing, abort_needed;
   int64_t batch_count;
   uint64_t txn_started;
+  uint64_t txn_run_ns;    /* the last commit's duration (jobs thread writes, txn_done reads) */
+  uint64_t txn_avg_ms;    /* its moving average: a batch starts committing that much early */
   slp_job_t txn_job;
   rd_kafka_topic_partition_list_t *txn_offsets;
   rd_kafka_consumer_group_metadata_t *txn_gmd;

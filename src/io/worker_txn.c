@@ -36,6 +36,7 @@ static void txn_run(slp_job_t *job) { /* jobs thread */
       err = NULL;
     }
   }
+  w->txn_run_ns = uv_hrtime() - t0;
   SLP_DEBUG("transaction send_offsets_ms=%.1f commit_ms=%.1f", (double)(t1 - t0) / 1e6,
             (double)(uv_hrtime() - t1) / 1e6);
   if (err || w->abort_needed) {
@@ -89,6 +90,8 @@ static void txn_done(slp_job_t *job) { /* loop thread */
   rd_kafka_consumer_group_metadata_destroy(w->txn_gmd);
   w->txn_gmd = NULL;
   if (job->rc == TXN_OK) {
+    uint64_t ms = w->txn_run_ns / 1000000;
+    w->txn_avg_ms = w->txn_avg_ms ? (w->txn_avg_ms * 7 + ms) / 8 : ms;
     w->n.txn_commits++;
     int64_t now = slp_latency_now_ms();
     for (size_t i = 0; i < w->txn_ts_n; i++)
