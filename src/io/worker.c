@@ -176,7 +176,9 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
     out = SLP__OUT_REJECTED;
     w->n.rejected++;
     const slp_result_t *res = pre ? NULL : slp_processor_result(w->proc);
-    const char *rule = pre ? pre->rule_id : res && res->n_findings ? res->findings[0].rule_id : NULL;
+    const char *rule = pre                       ? pre->rule_id
+                       : res && res->n_findings ? res->findings[0].rule_id
+                                                : NULL;
     if (rule)
       count_rule(w, rule);
     slp__add_error_headers(w, h, rkm, "code", rule ? rule : "", NULL, pr.rules_version);
@@ -277,11 +279,13 @@ void slp__drain_consumer(slp_worker_t *w) {
   /* Code the batch on two threads when it is worth a hand-off; print.claims (the demo) needs
    * each result in the loop thread's processor, so it codes one by one. */
   slp_coded_t *coded = w->coded; /* free again before any nested drain (after_progress) */
-  bool pre = w->coder && coded && w->cfg->mode == 0 && n >= SLP__CODER_MIN && w->printed >= w->cfg->print_claims;
+  bool pre = w->coder && coded && w->cfg->mode == 0 && n >= SLP__CODER_MIN &&
+             w->printed >= w->cfg->print_claims;
   if (pre) {
     slp_coder_in_t in[SLP__DRAIN_MAX];
     for (int i = 0; i < n; i++)
-      in[i] = (slp_coder_in_t){batch[i]->err ? NULL : batch[i]->payload, batch[i]->err ? 0 : batch[i]->len};
+      in[i] = batch[i]->err ? (slp_coder_in_t){NULL, 0}
+                            : (slp_coder_in_t){batch[i]->payload, batch[i]->len};
     slp_coder_run(w->coder, w->proc, w->rules, in, coded, (size_t)n);
     w->wk.coder_runs++;
   }
