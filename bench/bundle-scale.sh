@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # bundle-scale.sh -- the default bundle beside a full-size one (bench/gen-full-bundle.py:
 # synthetic, CMS-sized PTP/ICD-10-CM/MUE files, generated here into the work dir and removed
 # after): `slpcoder rules check` time and RSS, then the worker's sessions/s and peak RSS with

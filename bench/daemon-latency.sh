@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # daemon-latency.sh -- latency at a fixed rate, mock tier: for each delivery mode, the worker's
 # maximum sessions/s over a backlog, then a running worker fed at half that rate by
 # `slpcoderd gen --rate`; the worker's summary gives p50/p99/p999 from each input's Kafka

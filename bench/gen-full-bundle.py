@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """gen-full-bundle.py -- a full-size rules bundle for the scale bench, generated at bench time.
 
 usage: bench/gen-full-bundle.py SRC_BUNDLE OUT_DIR [--ptp-rows 1800000] [--icd-lines 98000]

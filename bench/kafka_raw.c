@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kafka_raw.c -- benchmark: the raw librdkafka ceilings on this box, with the worker's own
  * client settings: a group consumer that reads COUNT inputs from TOPIC, then an idempotent
  * acks=all producer that writes those same bytes (key and value) to OUT.

@@ -15,6 +15,9 @@ pkgs=(
 )
 # clang, libFuzzer and its sanitizer runtimes: the fuzz preset, which scripts/test.sh runs.
 pkgs+=(clang libclang-rt-dev)
+# slpcoderd's /metrics and probes (libhttp-parser), sd_notify (libsystemd), and their tests:
+# curl, a real exposition parser (python3-prometheus-client, promtool), systemd-analyze.
+pkgs+=(libhttp-parser-dev libsystemd-dev curl python3-prometheus-client prometheus systemd)
 # The real-broker test tier runs Apache Kafka from its Maven Central jars: a JDK and Maven.
 # --no-java leaves them out (that tier then says loudly that it is skipped).
 if [[ "${1:-}" != "--no-java" ]]; then

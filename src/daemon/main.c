@@ -16,8 +16,10 @@
 #include "gen/gen_cli.h"
 #include "io/config.h"
 #include "io/embedded.h"
+#include "io/http.h"
 #include "io/jobs.h"
 #include "io/log.h"
+#include "io/ops.h"
 #include "io/probe.h"
 #include "io/reload.h"
 #include "io/worker.h"
@@ -35,6 +37,7 @@ typedef struct app {
   slp_embedded_t *emb;
   slp_worker_t *worker;
   slp_reload_t reload;
+  slp_ops_t ops; /* /metrics /healthz /readyz, sd_notify */
   uv_signal_t sigterm, sigint, sighup;
   uv_timer_t hard;
   slp_job_t gen_job;
@@ -110,10 +113,12 @@ static void on_hard_deadline(uv_timer_t *t) {
 static void on_signal(uv_signal_t *s, int signum) {
   app_t *app = s->data;
   if (signum == SIGHUP) {
+    slp_ops_reloading(&app->ops);
     slp_reload_request(&app->reload);
     return;
   }
   SLP_INFO("signal %s: graceful stop", signum == SIGTERM ? "SIGTERM" : "SIGINT");
+  slp_ops_stopping(&app->ops);
   if (!app->worker) { /* hosting the cluster only */
     if (!uv_is_closing((uv_handle_t *)&app->sigterm))
       on_worker_closed(NULL, 0, app);
@@ -127,6 +132,7 @@ static void on_signal(uv_signal_t *s, int signum) {
 
 static void on_reloaded(slp_rules_t *rules, void *arg) {
   app_t *app = arg;
+  slp_ops_reloaded(&app->ops, rules != NULL);
   if (!rules)
     return;
   if (app->worker)
@@ -144,6 +150,7 @@ static void on_worker_closed(slp_worker_t *w, int rc, void *arg) {
   uv_close((uv_handle_t *)&app->sigint, NULL);
   uv_close((uv_handle_t *)&app->sighup, NULL);
   uv_close((uv_handle_t *)&app->hard, NULL);
+  slp_ops_close(&app->ops);
   slp_reload_close(&app->reload);
   if (app->emb)
     slp_embedded_close_timers(app->emb);
@@ -289,6 +296,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "slpcoderd: %s\n", err);
     return EX_CONFIG;
   }
+  if (cfg->http_listen[0] && slp_http_check_listen(cfg->http_listen, err, sizeof err) != 0) {
+    fprintf(stderr, "slpcoderd: %s\n", err);
+    return EX_CONFIG;
+  }
   rd_kafka_conf_t *probe = rd_kafka_conf_new();
   int prc = slp_config_apply_kafka(cfg, probe, err, sizeof err);
   rd_kafka_conf_destroy(probe);
@@ -367,6 +378,11 @@ int main(int argc, char **argv) {
   }
   if (cfg->embedded_worker && slp_worker_new(&app.loop, &app.jobs, cfg, bootstrap, rules,
                                              &app.worker, err, sizeof err) != 0) {
+    fprintf(stderr, "slpcoderd: %s\n", err);
+    return EX_CONFIG;
+  }
+  if (app.worker &&
+      slp_ops_start(&app.ops, &app.loop, cfg, app.worker, SLPCODER_VERSION, err, sizeof err)) {
     fprintf(stderr, "slpcoderd: %s\n", err);
     return EX_CONFIG;
   }

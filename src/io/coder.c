@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* coder.c -- a batch coded on the loop thread and one helper (fork-join). */
 #include "io/coder.h"
 

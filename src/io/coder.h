@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* coder.h -- code a batch of inputs on two threads: the loop thread and one helper.
  *
  * Coding (decode, code, encode) is the loop thread's largest cost once the consumer is

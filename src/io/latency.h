@@ -1,30 +1,24 @@
-/* latency.h -- a histogram of milliseconds, from an input's timestamp to its output's
- * acknowledgement (at-least-once: the delivery report; exactly-once: the commit).
+/* SPDX-License-Identifier: Apache-2.0 */
+/* latency.h -- the end-to-end latency histogram: input timestamp to output acknowledged.
  *
- * One bucket per millisecond up to SLP_LATENCY_MAX_MS, one more above. Kafka timestamps are
- * milliseconds, so a finer grain would measure nothing. Thread: the loop thread.
+ * Fixed buckets (seconds), counted on the loop thread, read by /metrics.
  */
 #ifndef SLPCODER_IO_LATENCY_H
 #define SLPCODER_IO_LATENCY_H
 
+#include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
-#define SLP_LATENCY_MAX_MS 60000
+#define SLP_LATENCY_BUCKETS 14
+
+extern const double slp_latency_bounds[SLP_LATENCY_BUCKETS];
 
 typedef struct slp_latency {
-  uint64_t *buckets; /* SLP_LATENCY_MAX_MS + 2; NULL until the first sample */
-  uint64_t n;
-  int64_t max_ms;
+  uint64_t counts[SLP_LATENCY_BUCKETS + 1]; /* the last is +Inf */
+  double sum;                               /* seconds */
 } slp_latency_t;
 
-/* Add one sample (negative ones, a clock step, count as 0). Out of memory: not counted. */
-void slp_latency_add(slp_latency_t *l, int64_t ms);
-/* The q-quantile (0 < q <= 1) in ms, -1 with no samples; above the range: the max. */
-int64_t slp_latency_quantile(const slp_latency_t *l, double q);
-void slp_latency_free(slp_latency_t *l);
-
-/* Wall-clock milliseconds (CLOCK_REALTIME), the clock of Kafka's CreateTime timestamps. */
-int64_t slp_latency_now_ms(void);
+/* ms: milliseconds; negative (clock skew between producer and us) counts as 0. */
+void slp_latency_observe(slp_latency_t *l, int64_t ms);
 
 #endif /* SLPCODER_IO_LATENCY_H */

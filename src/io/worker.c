@@ -88,9 +88,8 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
     abort();
   rec->part = p;
   rec->offset = rkm->offset;
-  rd_kafka_timestamp_type_t tst;
-  rec->in_ts_ms = rd_kafka_message_timestamp(rkm, &tst);
-  if (w->eos && rec->in_ts_ms >= 0) { /* acknowledged when the transaction commits */
+  rec->ts_ms = rd_kafka_message_timestamp(rkm, NULL);
+  if (w->eos && rec->ts_ms >= 0) { /* acknowledged when the transaction commits */
     if (w->txn_ts_n == w->txn_ts_cap) {
       size_t cap = w->txn_ts_cap ? w->txn_ts_cap * 2 : 1024;
       int64_t *ts = realloc(w->txn_ts, cap * sizeof *ts);
@@ -100,7 +99,7 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
       }
     }
     if (w->txn_ts_n < w->txn_ts_cap)
-      w->txn_ts[w->txn_ts_n++] = rec->in_ts_ms;
+      w->txn_ts[w->txn_ts_n++] = rec->ts_ms;
   }
   if (slp_offsets_track(&p->trk, rkm->offset, &rec->ticket) != 0) {
     /* ENOSPC cannot happen (the ring holds max.in.flight + slack and we pause
@@ -188,6 +187,7 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
   default:
     out = SLP__OUT_DLQ;
     w->n.dead_lettered++;
+    w->dlq_reasons[slp_dlq_reason(pr.error)]++;
     slp__hdr_set(h, "slpcoder.error", pr.error);
     slp__add_error_headers(w, h, rkm, "decode", "undecodable", pr.error, slp_rules_version(w->rules));
     SLP_DEBUG("dead-letter source=%s error=%s", source, pr.error);
@@ -272,6 +272,7 @@ void slp__drain_consumer(slp_worker_t *w) {
     return; /* resumed in slp__after_progress */
   if (w->eos && w->abort_needed)
     return; /* the abort (slp__after_progress) rewinds; txn_done resumes */
+  w->last_poll = slp__now_ms(w); /* /healthz and the watchdog: the consumer is served */
   rd_kafka_message_t *batch[SLP__DRAIN_MAX];
   int room = drain_room(w), n = 0;
   while (n < room && (batch[n] = rd_kafka_consumer_poll(w->consumer, 0)))
@@ -372,6 +373,9 @@ static void on_tick(uv_timer_t *t) {
   slp__drain_consumer(w); /* keeps the member alive within max.poll.interval.ms */
   w->wk.tick_msgs += (uint64_t)w->wk.last_drain;
   uint64_t now = slp__now_ms(w);
+  if (w->held || w->bp_paused) /* back-pressure seconds, to the tick */
+    w->bp_ms += now - w->last_tick;
+  w->last_tick = now;
   if (w->held && !w->bp_paused && w->state == SLP__W_RUNNING && now - w->held_since >= 1000) {
     /* Outputs are not being acknowledged: pause the inputs for real, and keep
      * serving the consumer queue (rebalances, max.poll.interval.ms). */
@@ -523,6 +527,16 @@ static int conf_set(rd_kafka_conf_t *conf, const char *k, const char *v, char *e
   return 0;
 }
 
+/* The consumer's statistics: served by rd_kafka_consumer_poll, so on the loop thread,
+ * except during consumer_close on the jobs thread, when they are ignored. */
+static int stats_cb(rd_kafka_t *rk, char *json, size_t len, void *opaque) {
+  slp_worker_t *w = opaque;
+  (void)rk;
+  if (!atomic_load(&w->closing) && slp_kstats_update(&w->kstats, json, len, w->cfg->topic_input))
+    SLP_DEBUG("librdkafka statistics: not the JSON expected; ignored");
+  return 0; /* json is librdkafka's to free */
+}
+
 /* Defaults first, then the user's kafka.* verbatim, then what correctness needs. */
 static rd_kafka_conf_t *build_conf(slp_worker_t *w, bool consumer, const char *bootstrap, char *err,
                                    size_t errlen) {
@@ -538,6 +552,8 @@ static rd_kafka_conf_t *build_conf(slp_worker_t *w, bool consumer, const char *b
     rc |= conf_set(conf, "partition.assignment.strategy", "cooperative-sticky", err, errlen);
     /* The prefetch queue is the only buffer that could grow with a backlog: bound it. */
     rc |= conf_set(conf, "queued.max.messages.kbytes", "16384", err, errlen);
+    /* Consumer lag and broker states for /metrics and /readyz (stats_cb). */
+    rc |= conf_set(conf, "statistics.interval.ms", "5000", err, errlen);
     if (w->eos)
       rc |= conf_set(conf, "isolation.level", "read_committed", err, errlen);
   } else {
@@ -562,6 +578,7 @@ static rd_kafka_conf_t *build_conf(slp_worker_t *w, bool consumer, const char *b
     if (w->eos && conf_set(conf, "enable.auto.commit", "false", err, errlen))
       goto fail;
     rd_kafka_conf_set_rebalance_cb(conf, slp__rebalance_cb);
+    rd_kafka_conf_set_stats_cb(conf, stats_cb);
   } else {
     if (w->eos) {
       char host[128] = "localhost", tid[400];
@@ -692,7 +709,7 @@ int slp_worker_start(slp_worker_t *w, slp_worker_closed_cb cb, void *arg) {
     period = period < 5 ? 5 : period > 100 ? 100 : period;
   }
   uv_timer_start(&w->tick, on_tick, period, period);
-  w->last_stats = slp__now_ms(w);
+  w->last_stats = w->last_poll = w->last_tick = slp__now_ms(w);
   if (w->eos) {
     w->close_job = (slp_job_t){.run = slp__init_txn_run, .done = slp__init_txn_done, .arg = w};
     slp_jobs_submit(w->jobs, &w->close_job);
@@ -739,8 +756,8 @@ void slp_worker_print_summary(const slp_worker_t *w, FILE *out, double seconds) 
     fprintf(out,
             "  latency: acked=%" PRIu64 " p50_ms=%" PRId64 " p99_ms=%" PRId64 " p999_ms=%" PRId64
             " max_ms=%" PRId64 " (input timestamp to %s)\n",
-            w->lat.n, slp_latency_quantile(&w->lat, 0.5), slp_latency_quantile(&w->lat, 0.99),
-            slp_latency_quantile(&w->lat, 0.999), w->lat.max_ms,
+            w->lat.n, slp_lathist_quantile(&w->lat, 0.5), slp_lathist_quantile(&w->lat, 0.99),
+            slp_lathist_quantile(&w->lat, 0.999), w->lat.max_ms,
             w->eos ? "transaction commit" : "delivery report");
   fprintf(out, "  cpu: process_seconds=%.2f loop_thread_seconds=%.2f us_per_input=%.1f\n", cpu,
           loop_cpu, w->n.consumed ? cpu * 1e6 / (double)w->n.consumed : 0.0);
@@ -770,10 +787,11 @@ void slp_worker_free(slp_worker_t *w) {
     close(w->pfd);
   slp_coder_free(w->coder);
   free(w->coded);
-  slp_latency_free(&w->lat);
+  slp_lathist_free(&w->lat);
   free(w->txn_ts);
   slp_processor_free(w->proc);
   slp__fallback_free(w);
   slp_rules_unref(w->rules);
+  slp_kstats_free(&w->kstats);
   free(w);
 }

@@ -16,6 +16,7 @@
 #ifndef SLPCODER_IO_WORKER_H
 #define SLPCODER_IO_WORKER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <uv.h>
@@ -41,6 +42,36 @@ typedef struct slp_worker_counters {
   uint64_t fallback_dlq;     /* results that could not be produced, dead-lettered instead */
   uint64_t fallback_rejected; /* dead letters that could not be produced: output.undeliverable */
 } slp_worker_counters_t;
+
+/* Dead-letter reasons, a bounded label set for /metrics (worker_status.c). */
+enum { SLP_DLQ_UNDECODABLE = 0, SLP_DLQ_BAD_FRAME, SLP_DLQ_INVALID_UTF8, SLP_DLQ_ENGINE,
+       SLP_DLQ_REASONS };
+/* Classify a DLQ record's slpcoder.error text. */
+int slp_dlq_reason(const char *error);
+const char *slp_dlq_reason_name(int reason);
+
+/* What the probes and sd_notify look at (worker_status.c). */
+typedef enum slp_worker_phase {
+  SLP_PHASE_STARTING = 0, /* built, initialising transactions or subscribing */
+  SLP_PHASE_RUNNING,
+  SLP_PHASE_DRAINING, /* stop requested: finishing work in flight */
+  SLP_PHASE_CLOSING,  /* closing the consumer, flushing, destroying */
+  SLP_PHASE_DONE,
+} slp_worker_phase_t;
+
+typedef struct slp_worker_status {
+  slp_worker_phase_t phase;
+  bool has_assignment; /* a first assignment (possibly empty) came from the group */
+  int32_t assigned;    /* partitions held */
+  int32_t revoking;    /* partitions being drained before they are given up */
+  bool fatal;          /* a fatal error: the worker stops (exit non-zero) */
+  bool committing;     /* exactly-once: a transaction commit is running */
+  uint64_t last_poll_ms; /* loop time of the last consumer poll round */
+  int64_t in_flight;
+  int brokers_up, brokers; /* from librdkafka's statistics (-1: none seen yet) */
+} slp_worker_status_t;
+
+void slp_worker_status(slp_worker_t *w, slp_worker_status_t *st);
 
 /* Called once when the worker has fully stopped (Kafka handles destroyed).
  * rc is 0 on a clean stop, else a <sysexits.h> status: EX_UNAVAILABLE after a fatal client

@@ -209,8 +209,13 @@ static void handle_dr(slp_worker_t *w, const rd_kafka_message_t *rkm) {
   }
   w->n.delivered++;
   w->t_last_delivery = uv_hrtime();
-  if (!w->eos && rec->in_ts_ms >= 0)
-    slp_latency_add(&w->lat, slp_latency_now_ms() - rec->in_ts_ms);
+  if (rec->ts_ms >= 0) {
+    uv_timeval64_t tv;
+    if (uv_gettimeofday(&tv) == 0)
+      slp_latency_observe(&w->e2e, tv.tv_sec * 1000 + tv.tv_usec / 1000 - rec->ts_ms);
+  }
+  if (!w->eos && rec->ts_ms >= 0)
+    slp_lathist_add(&w->lat, slp_lathist_now_ms() - rec->ts_ms);
   if (rec->part)
     slp_offsets_complete(&rec->part->trk, rec->ticket);
   w->in_flight--;

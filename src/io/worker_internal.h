@@ -22,7 +22,9 @@
 
 #include "io/coder.h"
 #include "io/jobs.h"
+#include "io/kstats.h"
 #include "io/latency.h"
+#include "io/lathist.h"
 #include "io/offsets.h"
 #include "io/worker.h"
 #include "slpcoder/codec.h"
@@ -39,6 +41,7 @@ enum { SLP__ERR_RETRIABLE = 0, SLP__ERR_PERMANENT, SLP__ERR_FATAL };
 
 #define SLP__HDR_MAX 256 /* bytes of any header value the worker writes (worker_headers.c) */
 #define SLP__FALLBACK_KEY_MAX 4096 /* a longer input key is left off an output.undeliverable */
+enum { SLP__REB_ASSIGN = 0, SLP__REB_REVOKE, SLP__REB_LOST, SLP__REB_KINDS };
 
 typedef struct slp__part {
   int32_t id;
@@ -59,7 +62,7 @@ typedef struct slp__rec { /* one output in flight; the producer's opaque */
   void *in_key, *in_val;
   size_t in_klen, in_vlen;
   bool in_null;
-  int64_t in_ts_ms; /* the input's Kafka timestamp (wall ms), -1 none: for the latency figure */
+  int64_t ts_ms; /* the input's timestamp (ms since the epoch), -1 none: for the latency */
 } slp__rec_t;
 
 /* Exactly-once: an input whose output failed for good in a transaction that had to be
@@ -147,7 +150,7 @@ struct slp_worker {
   _Atomic int closing; /* read by the rebalance callback on the jobs thread */
 
   slp_worker_counters_t n;
-  slp_latency_t lat;  /* input timestamp to acknowledgement (DR, or commit when exactly-once) */
+  slp_lathist_t lat;  /* input timestamp to acknowledgement (DR, or commit when exactly-once) */
   int64_t *txn_ts;    /* exactly-once: input timestamps of the open transaction */
   size_t txn_ts_n, txn_ts_cap;
   struct { /* where the loop waits: wake-ups and drains, for the summary (bench/README.md) */
@@ -155,6 +158,15 @@ struct slp_worker {
     int last_drain;
   } wk;
   uint64_t rule_counts[SLP__MAX_RULE_IDS]; /* indexed like slp_rule_ids */
+
+  /* operations (/metrics, /healthz, /readyz; metrics.c, worker_status.c) */
+  uint64_t last_poll;    /* loop ms of the last rd_kafka_consumer_poll round */
+  uint64_t last_tick;    /* loop ms of the last on_tick */
+  uint64_t bp_ms;        /* back-pressure (held or paused) time, summed at each tick */
+  uint64_t rebalances[SLP__REB_KINDS];
+  uint64_t dlq_reasons[SLP_DLQ_REASONS]; /* indexed by slp_dlq_reason() */
+  slp_latency_t e2e;                     /* input timestamp to output acknowledged */
+  slp_kstats_t kstats;                   /* from the consumer's statistics */
 };
 
 static inline uint64_t slp__now_ms(slp_worker_t *w) {

@@ -65,6 +65,10 @@ void slp__finish_revoke(slp_worker_t *w) {
     }
   }
   SLP_INFO("revoked %d partitions after drain", l->cnt);
+  /* librdkafka 2.0 keeps an application pause on the partition across unassign: one
+   * that came back to us later would never be fetched again. Anything fetched between
+   * here and the unassign is dropped (not stored), for the next owner to read. */
+  rd_kafka_resume_partitions(w->consumer, l);
   unassign(w, l);
   rd_kafka_topic_partition_list_destroy(l);
 }
@@ -107,6 +111,7 @@ void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     return;
   }
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    w->rebalances[SLP__REB_ASSIGN]++;
     for (int i = 0; i < parts->cnt; i++) {
       slp__part_t *p = part_get(w, parts->elems[i].partition);
       if (!p)
@@ -132,6 +137,7 @@ void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     SLP_ERROR("rebalance error: %s", rd_kafka_err2str(err));
     return;
   }
+  w->rebalances[rd_kafka_assignment_lost(rk) ? SLP__REB_LOST : SLP__REB_REVOKE]++;
   if (rd_kafka_assignment_lost(rk)) {
     SLP_WARN("lost %d partitions: dropping their work without storing offsets", parts->cnt);
     for (int i = 0; i < parts->cnt; i++) {
@@ -144,6 +150,7 @@ void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     }
     if (w->eos && w->txn_open)
       w->abort_needed = true;
+    rd_kafka_resume_partitions(rk, parts); /* a back-pressure pause would outlive them */
     unassign(w, parts);
     return;
   }

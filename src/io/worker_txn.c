@@ -93,9 +93,9 @@ static void txn_done(slp_job_t *job) { /* loop thread */
     uint64_t ms = w->txn_run_ns / 1000000;
     w->txn_avg_ms = w->txn_avg_ms ? (w->txn_avg_ms * 7 + ms) / 8 : ms;
     w->n.txn_commits++;
-    int64_t now = slp_latency_now_ms();
+    int64_t now = slp_lathist_now_ms();
     for (size_t i = 0; i < w->txn_ts_n; i++)
-      slp_latency_add(&w->lat, now - w->txn_ts[i]);
+      slp_lathist_add(&w->lat, now - w->txn_ts[i]);
   } else {
     w->n.txn_aborts++;
     SLP_WARN("transaction aborted: %s", w->txn_err);

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # code_helper.sh -- mock tier: with code.helper=true, batches are coded on the loop thread and a
 # helper thread (src/io/coder.c); every input still gets exactly its output (check_outputs.py
 # compares each with the manifest), in both delivery modes, over a backlog big enough for

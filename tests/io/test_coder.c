@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_coder.c -- a batch coded on two threads gives, input by input, what one processor gives. */
 #include <setjmp.h>
 #include <stdarg.h>
