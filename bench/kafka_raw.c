@@ -3,7 +3,7 @@
  * client settings: a group consumer that reads COUNT inputs from TOPIC, then an idempotent
  * acks=all producer that writes those same bytes (key and value) to OUT.
  *
- * usage: bench_kafka_raw BOOTSTRAP TOPIC OUT COUNT [-X kafka.key=value ...]
+ * usage: bench_kafka_raw BOOTSTRAP TOPIC OUT COUNT [-X kafka.key=value ...] (other -X: skipped)
  * Prints two lines, "raw-consume rate=N/s" and "raw-produce rate=N/s", each counted like
  * slpcoderd's summary: from the first message in hand to the last one read (consume) or
  * acknowledged (produce). No processing between the two: these are the ceilings of any
@@ -39,22 +39,22 @@ static void set(rd_kafka_conf_t *c, const char *k, const char *v) {
     die(k, e);
 }
 
-/* -X kafka.k=v (or k=v): the caller's settings, applied after the defaults, as slpcoderd does. */
+/* -X kafka.k=v: the caller's client settings, applied after the defaults, as slpcoderd does;
+ * other -X keys are slpcoderd's own (log.level, ...) and are skipped, so the same list serves. */
 static void apply_x(rd_kafka_conf_t *c, int argc, char **argv) {
   for (int i = 0; i + 1 < argc; i++) {
     if (strcmp(argv[i], "-X") != 0)
       continue;
     const char *kv = argv[++i];
-    if (strncmp(kv, "kafka.", 6) == 0)
-      kv += 6;
+    if (strncmp(kv, "kafka.", 6) != 0)
+      continue;
+    kv += 6;
     const char *eq = strchr(kv, '=');
     if (!eq)
       die(kv, "expected key=value");
-    char k[256];
+    char k[256], e[256];
     snprintf(k, sizeof k, "%.*s", (int)(eq - kv), kv);
-    char e[256];
-    /* One list for both clients, like slpcoderd: librdkafka takes the other client type's keys
-     * with a warning; only a wrong value or an unknown key is fatal. */
+    /* librdkafka takes the other client type's keys with a warning: one list for both. */
     if (rd_kafka_conf_set(c, k, eq + 1, e, sizeof e) != RD_KAFKA_CONF_OK)
       die(k, e);
   }
