@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # make_corpus.sh -- (re)build the seed corpora in fuzz/corpus/<target>/ from the golden cases,
 # the generator, the default bundle, the CMS test files and the example configuration.
 # Usage: fuzz/make_corpus.sh BUILD_DIR   (a default build: bin/slpcoder; protoc on PATH)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reload.h -- SIGHUP: load a rules bundle on a thread of its own, hand it to the loop.
  *
  * The loop keeps serving with the old bundle while the new one loads; a bad

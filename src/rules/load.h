@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* load.h -- internals shared by the bundle loader's files (tables.c, cms_load.c, load.c). */
 #ifndef SLPCODER_RULES_LOAD_H
 #define SLPCODER_RULES_LOAD_H
