@@ -84,6 +84,8 @@ static const cfg_row_t rows[] = {
     {"http.listen", CFG_STR, "127.0.0.1:9464", 0, 0, NULL, OFF(http_listen),
      "HTTP /metrics /healthz /readyz on host:port, [v6]:port or 0.0.0.0:port (port 0: any; "
      "empty = off)"},
+    {"code.helper", CFG_BOOL, "false", 0, 0, NULL, OFF(code_helper),
+     "code each input batch on a second thread too (worth it where a core is free)"},
 };
 #define N_ROWS (sizeof rows / sizeof rows[0])
 

@@ -215,6 +215,8 @@ static void handle_dr(slp_worker_t *w, const rd_kafka_message_t *rkm) {
     if (uv_gettimeofday(&tv) == 0)
       slp_latency_observe(&w->e2e, tv.tv_sec * 1000 + tv.tv_usec / 1000 - rec->ts_ms);
   }
+  if (!w->eos && rec->ts_ms >= 0)
+    slp_lathist_add(&w->lat, slp_lathist_now_ms() - rec->ts_ms);
   if (rec->part)
     slp_offsets_complete(&rec->part->trk, rec->ticket);
   w->in_flight--;
@@ -229,8 +231,11 @@ void slp__drain_producer(slp_worker_t *w) {
     switch (rd_kafka_event_type(ev)) {
     case RD_KAFKA_EVENT_DR: {
       const rd_kafka_message_t *rkm;
-      while ((rkm = rd_kafka_event_message_next(ev)))
+      w->wk.dr_events++;
+      while ((rkm = rd_kafka_event_message_next(ev))) {
+        w->wk.drs++;
         handle_dr(w, rkm);
+      }
       break;
     }
     case RD_KAFKA_EVENT_ERROR:

@@ -21,9 +21,11 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "io/coder.h"
 #include "io/jobs.h"
 #include "io/kstats.h"
 #include "io/latency.h"
+#include "io/lathist.h"
 #include "io/offsets.h"
 #include "io/worker.h"
 #include "slpcoder/codec.h"
@@ -106,6 +108,8 @@ struct slp_worker {
   int open_handles;
 
   slp_processor_t *proc;
+  slp_coder_t *coder; /* a helper thread for coding batches; NULL without one */
+  slp_coded_t *coded; /* SLP__DRAIN_MAX results of the batch being handled */
   slp_rules_t *rules;
 
   slp__part_t **parts;
@@ -124,6 +128,8 @@ struct slp_worker {
   bool txn_open, committing, abort_needed;
   int64_t batch_count;
   uint64_t txn_started;
+  uint64_t txn_run_ns;    /* the last commit's duration (jobs thread writes, txn_done reads) */
+  uint64_t txn_avg_ms;    /* its moving average: a batch starts committing that much early */
   slp_job_t txn_job;
   rd_kafka_topic_partition_list_t *txn_offsets;
   rd_kafka_consumer_group_metadata_t *txn_gmd;
@@ -145,6 +151,13 @@ struct slp_worker {
   _Atomic int closing; /* read by the rebalance callback on the jobs thread */
 
   slp_worker_counters_t n;
+  slp_lathist_t lat;  /* input timestamp to acknowledgement (DR, or commit when exactly-once) */
+  int64_t *txn_ts;    /* exactly-once: input timestamps of the open transaction */
+  size_t txn_ts_n, txn_ts_cap;
+  struct { /* where the loop waits: wake-ups and drains, for the summary (bench/README.md) */
+    uint64_t cwake, pwake, ticks, tick_msgs, capped, dr_events, drs, coder_runs;
+    int last_drain;
+  } wk;
   uint64_t rule_counts[SLP__MAX_RULE_IDS]; /* indexed like slp_rule_ids */
 
   /* operations (/metrics, /healthz, /readyz; metrics.c, worker_status.c) */

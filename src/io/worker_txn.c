@@ -37,6 +37,7 @@ static void txn_run(slp_job_t *job) { /* jobs thread */
       err = NULL;
     }
   }
+  w->txn_run_ns = uv_hrtime() - t0;
   SLP_DEBUG("transaction send_offsets_ms=%.1f commit_ms=%.1f", (double)(t1 - t0) / 1e6,
             (double)(uv_hrtime() - t1) / 1e6);
   if (err || w->abort_needed) {
@@ -90,7 +91,12 @@ static void txn_done(slp_job_t *job) { /* loop thread */
   rd_kafka_consumer_group_metadata_destroy(w->txn_gmd);
   w->txn_gmd = NULL;
   if (job->rc == TXN_OK) {
+    uint64_t ms = w->txn_run_ns / 1000000;
+    w->txn_avg_ms = w->txn_avg_ms ? (w->txn_avg_ms * 7 + ms) / 8 : ms;
     w->n.txn_commits++;
+    int64_t now = slp_lathist_now_ms();
+    for (size_t i = 0; i < w->txn_ts_n; i++)
+      slp_lathist_add(&w->lat, now - w->txn_ts[i]);
   } else {
     w->n.txn_aborts++;
     SLP_WARN("transaction aborted: %s", w->txn_err);
@@ -100,6 +106,7 @@ static void txn_done(slp_job_t *job) { /* loop thread */
         w->parts[i]->next_offset = -1;
       }
   }
+  w->txn_ts_n = 0; /* aborted inputs are read again and counted then, from the same timestamp */
   w->abort_needed = false;
   if (job->rc == TXN_FATAL) {
     SLP_ERROR("fatal transaction error: %s", w->txn_err);

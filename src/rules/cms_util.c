@@ -59,29 +59,43 @@ int slp__cms_next_line(slp__cms_reader_t *r) {
   size_t n = 0; /* bytes stored */
   bool toolong = false;
   bool nul = false;
-  int c;
+  bool any = false; /* a byte of this line was read */
   if (r->eof)
     return 0;
   for (;;) {
-    c = getc_unlocked(r->fp);
-    if (c == EOF) {
-      r->eof = true;
-      if (ferror(r->fp)) {
-        slp__cms_error(r, r->lineno + 1, "read error: %s", strerror(errno));
-        return 0;
+    if (r->bpos == r->blen) {
+      r->bpos = 0;
+      r->blen = fread(r->buf, 1, sizeof r->buf, r->fp);
+      if (r->blen == 0) {
+        r->eof = true;
+        if (ferror(r->fp)) {
+          slp__cms_error(r, r->lineno + 1, "read error: %s", strerror(errno));
+          return 0;
+        }
+        if (!any)
+          return 0; /* no bytes after the last newline */
+        break;
       }
-      if (n == 0 && !toolong)
-        return 0; /* no bytes after the last newline */
+    }
+    const char *p = r->buf + r->bpos;
+    size_t avail = r->blen - r->bpos;
+    const char *nl = memchr(p, '\n', avail);
+    size_t seg = nl ? (size_t)(nl - p) : avail;
+    any = any || seg > 0 || nl;
+    if (memchr(p, '\0', seg) != NULL)
+      nul = true;
+    size_t room = SLP__CMS_LINE_MAX + 1 - n; /* room for a trailing CR */
+    if (seg > room) {
+      toolong = true;
+      seg = room;
+    }
+    memcpy(r->line + n, p, seg);
+    n += seg;
+    if (nl) {
+      r->bpos += (size_t)(nl - p) + 1;
       break;
     }
-    if (c == '\n')
-      break;
-    if (c == 0)
-      nul = true;
-    if (n < SLP__CMS_LINE_MAX + 1) /* room for a trailing CR */
-      r->line[n++] = (char)c;
-    else
-      toolong = true;
+    r->bpos = r->blen;
   }
   r->lineno++;
   if (!toolong && n > 0 && r->line[n - 1] == '\r')

@@ -27,6 +27,26 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t len) {
   return h;
 }
 
+/* Files from 1 MiB up (CMS's PTP files are ~100 MiB a quarter) are hashed a 64-bit word at a
+ * time in four independent FNV-1a-style lanes, folded into the running hash: byte-at-a-time
+ * FNV-1a is one serial multiply per byte, a seventh of a full-size bundle's load. Smaller files
+ * keep the plain byte hash, so the rules_version of bundles without such files is unchanged. */
+#define BIG_FILE (1u << 20)
+
+static uint64_t fnv1a_wide(uint64_t h, const unsigned char *p, size_t len) {
+  uint64_t lane[4] = {h, h ^ 0x9e3779b97f4a7c15ULL, h ^ 0xbf58476d1ce4e5b9ULL,
+                      h ^ 0x94d049bb133111ebULL};
+  size_t i = 0;
+  for (; i + 32 <= len; i += 32)
+    for (int k = 0; k < 4; k++) {
+      uint64_t v;
+      memcpy(&v, p + i + 8 * k, sizeof v);
+      lane[k] = (lane[k] ^ v) * 0x100000001b3ULL;
+    }
+  h = fnv1a(h, lane, sizeof lane);
+  return fnv1a(h, p + i, len - i);
+}
+
 /* Hash every file's relative name, length and bytes, in sorted name order. */
 static int hash_bundle(const char *dir, uint64_t *out, slp_rules_errors_t *errs) {
   slp__names_t ns = {0};
@@ -52,7 +72,7 @@ static int hash_bundle(const char *dir, uint64_t *out, slp_rules_errors_t *errs)
       lenb[b] = (unsigned char)((uint64_t)len >> (8 * b));
     h = fnv1a(h, ns.v[i], strlen(ns.v[i]) + 1);
     h = fnv1a(h, lenb, sizeof lenb);
-    h = fnv1a(h, buf, len);
+    h = len >= BIG_FILE ? fnv1a_wide(h, (const unsigned char *)buf, len) : fnv1a(h, buf, len);
     free(buf);
   }
   slp__names_free(&ns);

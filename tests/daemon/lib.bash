@@ -49,11 +49,12 @@ start_host() {
   BS=$(sed -n 's/^bootstrap.servers=//p' "$WORK/host.out")
 }
 
-# start_worker NAME [args...]: a worker against $BS; its pid in WPID.
+# start_worker NAME [args...]: a worker against $BS; its pid in WPID (WORKER_WRAP: a command
+# to run it under, e.g. /usr/bin/time).
 start_worker() {
   local name=$1
   shift
-  "$BIN/slpcoderd" -X kafka.bootstrap.servers="$BS" "${TEST_KAFKA[@]}" -X topic.input="$T_IN" \
+  ${WORKER_WRAP[@]+"${WORKER_WRAP[@]}"} "$BIN/slpcoderd" -X kafka.bootstrap.servers="$BS" "${TEST_KAFKA[@]}" -X topic.input="$T_IN" \
     -X topic.coded="$T_CODED" -X topic.rejected="$T_REJ" -X topic.dlq="$T_DLQ" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
   WPID=$!
   PIDS+=("$WPID")
@@ -89,27 +90,53 @@ check() { # [check_outputs.py args...]
 
 count_in() { grep -c -- "$2" "$1" 2>/dev/null || true; }
 
-# bench_table COUNT: the worker's throughput in both delivery modes beside the pass-through
-# relay (the same client settings, the same bytes, no coding), each over the same COUNT
-# inputs already on $T_IN, each with a group of its own. Rates count from the first input
-# consumed to the last output acknowledged. Prints a table; dies on a short count.
+# bench_raw COUNT: the raw librdkafka ceilings now (bench_kafka_raw: a group consumer of the
+# COUNT inputs on $T_IN, then an idempotent acks=all producer of the same bytes to $T_CODED,
+# with the worker's client settings); sets RAW_C and RAW_P (msgs/s).
+bench_raw() {
+  local line
+  line=$("$BIN/bench_kafka_raw" "$BS" "$T_IN" "$T_CODED" "$1" "${TEST_KAFKA[@]}" 2>"$WORK/raw.err") \
+    || die "bench_kafka_raw failed: $(tail -n 3 "$WORK/raw.err")"
+  RAW_C=$(sed -n 's/^raw-consume .* rate=\([0-9]*\)\/s.*/\1/p' <<<"$line")
+  RAW_P=$(sed -n 's/^raw-produce .* rate=\([0-9]*\)\/s.*/\1/p' <<<"$line")
+  [[ -n $RAW_P && -n $RAW_C ]] || die "bench_kafka_raw: $line"
+}
+
+# bench_table COUNT [worker args...]: the worker's throughput in both delivery modes beside the
+# pass-through relay (the same client settings, the same bytes, no coding), each over the same
+# COUNT inputs already on $T_IN, each with a group of its own, each right after a raw run
+# (bench_raw) so that its ratio to the raw producer is taken under the same load. Rates count
+# from the first input consumed to the last output acknowledged; cpu us/in is the worker
+# process's CPU (user + system, start-up included) per input: load moves it far less than the
+# rates. With
+# SLPCODER_BENCH_COMPARE=DIR (the bin directory of another build, e.g. main's), that build's
+# worker runs the same rows too, marked "old". Dies on a short count.
 bench_table() {
-  local count=$1 mode delivery name rate line relay
-  printf '%-10s %-14s %10s %10s %14s\n' run delivery inputs rate/s "x relay"
+  local count=$1 mode delivery name rate line relay bin tag cpu
+  shift
+  printf '%-10s %-14s %8s %9s %9s %9s %8s %8s\n' run delivery inputs rate/s raw-prod/s "x raw-p" "x relay" "cpu us/in"
   for delivery in at-least-once exactly-once; do
-    for mode in relay code; do
-      name="bench-$mode-$delivery"
-      start_worker "$name" -X mode="$mode" -X delivery="$delivery" -X kafka.group.id="$T_IN.$name.$RANDOM" \
-        -X transactional.id="$T_IN.$name.tx" -X exit.when.idle.ms=2500 -X summary=true -X log.level=warn \
-        -X max.in.flight=50000
-      wait_exit "$WPID" 300
-      [[ $RC == 0 ]] || die "$name exited $RC"
-      line=$(grep '^summary:' "$WORK/$name.out") || die "$name printed no summary"
-      [[ $line == *" consumed=$count "* ]] || die "$name: $line"
-      rate=$(sed -n 's/.* rate=\([0-9]*\)\/s.*/\1/p' <<<"$line")
-      [[ $mode == relay ]] && relay=$rate
-      printf '%-10s %-14s %10s %10s %14s\n' "$mode" "$delivery" "$count" "$rate" \
-        "$(awk -v a="$rate" -v b="$relay" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
+    for bin in ${SLPCODER_BENCH_COMPARE:+"$SLPCODER_BENCH_COMPARE"} "$BIN"; do
+      tag=; [[ $bin != "$BIN" ]] && tag=old-
+      for mode in relay code; do
+        name="bench-$tag$mode-$delivery"
+        bench_raw "$count"
+        WORKER_WRAP=(/usr/bin/time -f '%U %S' -o "$WORK/$name.time")
+        BIN=$bin start_worker "$name" -X mode="$mode" -X delivery="$delivery" -X kafka.group.id="$T_IN.$name.$RANDOM" \
+          -X transactional.id="$T_IN.$name.tx" -X exit.when.idle.ms=2500 -X summary=true -X log.level=warn \
+          -X max.in.flight=50000 "$@"
+        WORKER_WRAP=()
+        wait_exit "$WPID" 300
+        [[ $RC == 0 ]] || die "$name exited $RC"
+        line=$(grep '^summary:' "$WORK/$name.out") || die "$name printed no summary"
+        [[ $line == *" consumed=$count "* ]] || die "$name: $line"
+        rate=$(sed -n 's/.* rate=\([0-9]*\)\/s.*/\1/p' <<<"$line")
+        cpu=$(awk -v n="$count" '{ printf "%.1f", ($1 + $2) * 1e6 / n }' "$WORK/$name.time")
+        [[ $mode == relay ]] && relay=$rate
+        printf '%-10s %-14s %8s %9s %9s %9s %8s %8s\n' "$tag$mode" "$delivery" "$count" "$rate" "$RAW_P" \
+          "$(awk -v a="$rate" -v b="$RAW_P" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" \
+          "$(awk -v a="$rate" -v b="$relay" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" "${cpu:--}"
+      done
     done
   done
 }
