@@ -166,6 +166,36 @@ static void gen_done(slp_job_t *job) {
   (void)job;
 }
 
+/* The mock deletes the oldest records of a partition beyond about 5 MiB (io/embedded.h): an input
+ * deleted before the worker read it was never coded. Say so, and how many, rather than let a run
+ * look complete. Returns 0, or EX_SOFTWARE when the mock dropped inputs. After the loop ended. */
+static int report_mock_drops(app_t *app, const slp_worker_counters_t *n) {
+  int64_t d[4];
+  char err[512];
+  if (slp_embedded_dropped(app->emb, d, err, sizeof err) != 0) {
+    SLP_WARN("embedded: cannot tell whether the mock dropped records: %s", err);
+    return 0;
+  }
+  if (app->cfg.summary)
+    printf("summary: embedded generated=%lld partitions=%d mock_dropped_inputs=%lld "
+           "mock_dropped_outputs=%lld\n",
+           (long long)app->cfg.embedded_generate, slp_embedded_partitions(app->emb),
+           (long long)d[0], (long long)(d[1] + d[2] + d[3]));
+  if (d[1] + d[2] + d[3] > 0)
+    SLP_WARN("embedded: the mock deleted %lld output records from the start of its logs (it keeps "
+             "about 5 MiB per partition); they were delivered, but a reader starting now misses "
+             "them",
+             (long long)(d[1] + d[2] + d[3]));
+  if (d[0] == 0)
+    return 0;
+  SLP_ERROR("embedded: the mock deleted %lld records from the start of %s (it keeps about 5 MiB "
+            "per partition): inputs not read before that were lost (consumed %llu of %lld "
+            "generated); raise embedded.partitions or keep embedded.autosize=true",
+            (long long)d[0], app->cfg.topic_input, n ? (unsigned long long)n->consumed : 0ULL,
+            (long long)app->cfg.embedded_generate);
+  return EX_SOFTWARE;
+}
+
 /* ---- main ------------------------------------------------------------------------------- */
 
 static int set_or_die(slp_config_t *cfg, const char *kv, const char *source) {
@@ -417,9 +447,10 @@ int main(int argc, char **argv) {
   if (!app.worker) {
     if (uv_loop_close(&app.loop) != 0)
       SLP_WARN("loop closed with handles open");
+    int drc = report_mock_drops(&app, NULL);
     slp_embedded_destroy(app.emb);
     slp_config_free(cfg);
-    return 0;
+    return drc;
   }
   const slp_worker_counters_t *n = slp_worker_counters(app.worker);
   SLP_INFO("stopped consumed=%llu coded=%llu rejected=%llu dlq=%llu delivered=%llu retried=%llu "
@@ -434,6 +465,11 @@ int main(int argc, char **argv) {
            (unsigned long long)n->fallback_dlq, (unsigned long long)n->fallback_rejected);
   if (cfg->summary)
     slp_worker_print_summary(app.worker, stdout, seconds);
+  if (app.emb) {
+    int drc = report_mock_drops(&app, n);
+    if (drc != 0 && app.exit_rc == 0)
+      app.exit_rc = drc;
+  }
   slp_worker_free(app.worker);
   if (uv_loop_close(&app.loop) != 0)
     SLP_WARN("loop closed with handles open");

@@ -83,6 +83,9 @@ static const cfg_row_t rows[] = {
     {"http.listen", CFG_STR, "127.0.0.1:9464", 0, 0, NULL, OFF(http_listen),
      "HTTP /metrics /healthz /readyz on host:port, [v6]:port or 0.0.0.0:port (port 0: any; "
      "empty = off)"},
+    {"embedded.autosize", CFG_BOOL, "true", 0, 0, NULL, OFF(embedded_autosize),
+     "embedded: raise the partitions per topic until embedded.generate fits the mock's log "
+     "(about 5 MiB per partition; false: keep embedded.partitions, the demo reports the loss)"},
 };
 #define N_ROWS (sizeof rows / sizeof rows[0])
 

@@ -61,6 +61,7 @@ typedef struct slp_config {
   int64_t print_claims; /* print the first N claims as JSON on stdout */
   bool summary;         /* print a summary on stdout at exit */
   char *http_listen;    /* /metrics /healthz /readyz: host:port or [v6]:port, "" = off */
+  bool embedded_autosize; /* embedded: size partitions from embedded.generate */
 
   slp_config_kv_t *kafka; /* kafka.* in order of first appearance, last value wins */
   size_t n_kafka;

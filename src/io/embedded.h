@@ -38,6 +38,15 @@ int slp_embedded_arm_faults(slp_embedded_t *emb, const char *plan, char *err, si
  * (blocking: call from the jobs thread). Returns 0 or -1. */
 int slp_embedded_generate(slp_embedded_t *emb);
 
+/* Partitions per topic: embedded.partitions, or more when embedded.autosize sized them for
+ * embedded.generate (the mock keeps about 5 MiB per partition, then deletes the oldest). */
+int slp_embedded_partitions(const slp_embedded_t *emb);
+
+/* Records the mock deleted from the start of each topic's log (the sum of the partitions' log
+ * start offsets) for topic.input, .coded, .rejected, .dlq in that order. Blocking (a client of
+ * its own; after the loop ended). Returns 0 or -1 with err. */
+int slp_embedded_dropped(slp_embedded_t *emb, int64_t dropped[4], char *err, size_t errlen);
+
 /* Close the fault timers (loop thread) before the loop ends. */
 void slp_embedded_close_timers(slp_embedded_t *emb);
 
