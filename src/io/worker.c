@@ -102,12 +102,12 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm) {
 
   slp_processed_t pr;
   int rc = 0;
-  if (!rkm->payload && w->cfg->mode == 0) { /* a null value (tombstone): nothing to decode */
+  if (!rkm->payload && w->cfg->mode == SLP_MODE_CODE) { /* a null value (tombstone) */
     memset(&pr, 0, sizeof pr);
     pr.kind = SLP_OUTPUT_UNDECODABLE;
     pr.event_id = "";
     snprintf(pr.error, sizeof pr.error, "null value (tombstone): not a SessionEvent");
-  } else if (w->cfg->mode == 1) { /* relay: the same bytes, the same client settings, no coding */
+  } else if (w->cfg->mode == SLP_MODE_RELAY) { /* the same bytes and client settings, no coding */
     memset(&pr, 0, sizeof pr);
     pr.kind = SLP_OUTPUT_CLAIM;
     pr.bytes = rkm->payload;
@@ -141,7 +141,7 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm) {
   case SLP_OUTPUT_CLAIM:
     out = SLP__OUT_CODED;
     w->n.coded++;
-    if (w->printed < w->cfg->print_claims && w->cfg->mode == 0) {
+    if (w->printed < w->cfg->print_claims && w->cfg->mode == SLP_MODE_CODE) {
       w->printed++;
       print_claim(w);
     }
@@ -608,7 +608,9 @@ int slp_worker_start(slp_worker_t *w, slp_worker_closed_cb cb, void *arg) {
   w->cpoll.data = w->ppoll.data = w->tick.data = w;
   uv_poll_start(&w->cpoll, UV_READABLE, on_cpoll);
   uv_poll_start(&w->ppoll, UV_READABLE, on_ppoll);
-  uint64_t period = w->eos && (uint64_t)w->cfg->batch_ms < 100 ? (uint64_t)w->cfg->batch_ms : 100;
+  uint64_t period = (uint64_t)w->cfg->poll_interval_ms; /* poll.interval.ms, default 100 */
+  if (w->eos && (uint64_t)w->cfg->batch_ms < period)
+    period = (uint64_t)w->cfg->batch_ms;
   uv_timer_start(&w->tick, on_tick, period, period);
   w->last_stats = w->last_poll = w->last_tick = slp__now_ms(w);
   if (w->eos) {

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # demo_mock_retention.sh -- the embedded mock keeps about 5 MiB per partition and deletes the
 # oldest records beyond that (io/embedded.h). With one partition that is ~19,000 generated
 # sessions: --demo with more must size its partitions and code every one, and, with the sizing
