@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # daemon-mock.sh -- mock tier: sessions/s of the worker in both delivery modes beside a
 # pass-through relay, over the same inputs in the same run (figures, not thresholds).
 # Usage: bench/daemon-mock.sh [BUILD_DIR]   (default build/; SLPCODER_BENCH_COUNT sets the input count)

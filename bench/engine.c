@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* engine.c -- benchmark: the engine alone, decode+code+encode, and a bare protobuf-c round trip.
  *
  * usage: bench_engine [N sessions (default 20000)] [repetitions (default 7)]

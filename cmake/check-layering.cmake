@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # check-layering.cmake -- the engine layer (src/common, src/engine, src/rules and their public
 # headers) must not include Kafka, libuv, protobuf-c or JSON headers: it links libc (and inih) only.
 # Run as: cmake -DSRC=<source dir> -P check-layering.cmake

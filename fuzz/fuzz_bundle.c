@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_bundle.c -- libFuzzer target: every file of a rules bundle through slp_rules_load. The
  * first input byte picks the file (each project table, manifest.ini, or a CMS file in ncci/, mue/,
  * icd10cm/ or pfs/), the rest replaces it in a copy of the default bundle, and the whole bundle

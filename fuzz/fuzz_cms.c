@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_cms.c -- libFuzzer target: the input bytes as a file, read by every CMS file parser
  * (cms.h) directly (PTP, MUE, ICD-10-CM order, PPRRVU, GPCI, county-to-locality), and the
  * input's head as a PFS and a GPCI file name.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_common.h -- what the libFuzzer targets share: a scratch file per process, the rules
  * bundle of the build tree, and the invariant checks on error text. Header-only: each target is
  * one .c file (fuzz/CMakeLists.txt). */

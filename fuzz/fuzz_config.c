@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_config.c -- libFuzzer target: the input as a slpcoderd configuration file, through
  * slp_config_load_file (libinih), slp_config_validate and the --check-config dump.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_session_json.c -- libFuzzer target: the input as a SessionEvent in the proto3 JSON mapping
  * (slpcoder code's input), through slp_decode_session_json, the engine and both encoders.
  *

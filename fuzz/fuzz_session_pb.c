@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_session_pb.c -- libFuzzer target: the input bytes as a Kafka payload, plain and again in
  * Confluent Schema Registry framing, through slp_process_payload (decode, code, encode) exactly as
  * the daemon calls it, then the CLI's JSON encoder.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # make_corpus.sh -- (re)build the seed corpora in fuzz/corpus/<target>/ from the golden cases,
 # the generator, the default bundle, the CMS test files and the example configuration.
 # Usage: fuzz/make_corpus.sh BUILD_DIR   (a default build: bin/slpcoder; protoc on PATH)
@@ -8,7 +9,7 @@ cd "$(dirname "$0")/.."
 BUILD=${1:?usage: fuzz/make_corpus.sh BUILD_DIR}
 C=fuzz/corpus
 rm -rf "$C"
-mkdir -p "$C"/{session_pb,session_json,bundle,cms,config}
+mkdir -p "$C"/{session_pb,session_json,bundle,cms,config,http}
 
 # session_pb: each golden session as protobuf, and generated sessions (defects, garbage and
 # Schema Registry framing included) from the generator's hex format.
@@ -93,4 +94,12 @@ printf 'topic.input = in\nmax.in.flight = 100\n[kafka]\nbootstrap.servers = h:1\
   >"$C/config/sections.conf"
 printf 'delivery = exactly-once\ntransactional.id = t\n[kafka]\nisolation.level = read_committed\nacks = all\n' \
   >"$C/config/eos.conf"
+# http: well-formed, pipelined, with a body, chunked, and garbage requests.
+printf 'GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n' >"$C/http/get_metrics"
+printf 'GET /healthz HTTP/1.0\r\n\r\n' >"$C/http/get_healthz_10"
+printf 'HEAD /readyz HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\nGET /nope HTTP/1.1\r\n\r\n' >"$C/http/pipelined"
+printf 'POST /metrics HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello' >"$C/http/post_body"
+printf 'GET /metrics HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n' >"$C/http/chunked"
+printf 'GARBAGE\x00\xff\r\n\r\n' >"$C/http/garbage"
+
 echo "corpus: $(find "$C" -type f | wc -l) files, $(du -sk "$C" | cut -f1) KiB"

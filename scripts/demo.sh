@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # demo.sh -- the quick start's first command: install what the build needs, build, and run the
 # whole pipeline on the embedded default (librdkafka's mock cluster, no Kafka to install):
 # 10,000 generated sessions in, coded claims / rejections / dead letters out, a summary and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # install-deps.sh -- install the Debian packages slpcoder's build and tests need.
 # Idempotent: packages already present are left alone; apt runs only when one is missing.
 # Works on Debian 12 (bookworm) and 13 (trixie); run as root (or with sudo on PATH).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # test.sh -- install what the build needs, then build and run the whole suite three ways:
 #   default (RelWithDebInfo), asan (AddressSanitizer + UBSan over every test),
 #   engine-only (the engine and rules alone, without protobuf-c, librdkafka or libuv),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cms.h -- parsers for CMS's published files, read exactly as CMS ships them:
  * the NCCI practitioner PTP file, the practitioner MUE file, the ICD-10-CM
  * order file and the PFS relative value file (PPRRVU).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* codec.h -- bytes <-> engine structs: protobuf (plain or Schema Registry
  * framed), the proto3 JSON mapping, and one-call payload processing.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* engine.h -- the coding engine: one documented session in, a coded claim or a rejection out.
  *
  * The engine links libc only: no I/O, no clock, no globals, no logging, no

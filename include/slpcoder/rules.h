@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rules.h -- the rules bundle: a directory of tables loaded once, validated
  * whole, and shared read-only by every coding call.
  *

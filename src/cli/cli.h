@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli.h -- the slpcoder command's subcommands and shared helpers. */
 #ifndef SLPCODER_CLI_H
 #define SLPCODER_CLI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_code.c -- `slpcoder code`: one SessionEvent in, one CodingResult out. */
 #include <errno.h>
 #include <limits.h>

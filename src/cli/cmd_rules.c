@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_rules.c -- `slpcoder rules check DIR`, and the bundle lookup shared by subcommands. */
 #include <limits.h>
 #include <stdbool.h>

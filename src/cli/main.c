@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* main.c -- slpcoder: the one-shot command line (code, rules check, gen; later replay). */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* arena.c -- bump allocator for protobuf-c unpack (see arena.h). */
 #include "codec/arena.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* arena.h -- a bump allocator behind protobuf-c's ProtobufCAllocator, reset per decode.
  *
  * unpack allocates many small blocks (the message, each submessage, each

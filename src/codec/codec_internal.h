@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* codec_internal.h -- state shared by the codec's files (not installed). */
 #ifndef SLPCODER_CODEC_INTERNAL_H
 #define SLPCODER_CODEC_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* decode.c -- SessionEvent bytes (plain or Schema Registry framed) into an slp_session_t. */
 #include <errno.h>
 #include <stdio.h>

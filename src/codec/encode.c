@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* encode.c -- (session, result) into CodedClaim, Rejection or CodingResult, packed or JSON.
  *
  * The protobuf-c structs are built on the stack and point straight into the

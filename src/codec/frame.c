@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* frame.c -- Confluent Schema Registry wire framing: magic 0x00, schema id, message indexes.
  *
  * The Protobuf serializer writes: 0x00, the schema id as 4 bytes big-endian,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* json_session.c -- a SessionEvent from its proto3 JSON mapping. */
 #include <errno.h>
 #include <stdio.h>

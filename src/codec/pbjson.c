@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pbjson.c -- proto3 canonical JSON <-> protobuf-c messages, generic over descriptors. */
 #include "codec/pbjson.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pbjson.h -- proto3 canonical JSON for any protobuf-c message, by reflection.
  *
  * Output: lowerCamelCase names, field-number order, enums by name (number when

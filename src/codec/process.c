@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* process.c -- one Kafka payload in: decode, code, encode; one output out (for the daemon). */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* wire.c -- explain a protobuf decode failure: which field, which byte, what is wrong.
  *
  * protobuf-c's unpack only says "no". This walks the wire format against the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* date.c -- civil date arithmetic without the C library's time zone machinery.
  * Hand-written because libc's mktime/timegm consult the process time zone and
  * normalise out-of-range fields; the engine needs exact, clock-free, allocation-free

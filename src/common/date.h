@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* date.h -- calendar dates as days since 1970-01-01 (proleptic Gregorian, UTC).
  * Shared by the engine and the rules loader; pure functions, libc only. */
 #ifndef SLPCODER_COMMON_DATE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* main.c -- slpcoderd: wires config, rules, the embedded cluster and the worker into one libuv
  * loop. */
 #include <errno.h>

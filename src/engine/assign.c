@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* assign.c -- code assignment: activities -> procedure codes through the bundle's code table, then
  * units by each code's scheme (untimed, 8-minute rule, hour codes with add-ons, base-plus-add-on
  * timed chains per area or pooled). */

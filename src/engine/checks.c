@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* checks.c -- the payer and Medicare checks of coding-rules section 7 that look at the session
  * rather than the lines: credential, POS, telehealth, plan of care, progress reports,
  * documentation, timely filing, prior authorization, visit limits, group size. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* edits.c -- NCCI edits on the built lines: procedure-to-procedure pairs (ncci.ptp,
  * ncci.ptp_bypassed) and medically unlikely edits (mue.units_capped). */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* engine.c -- slp_engine_code: runs the coding passes over one session in a fixed order and
  * decides between a coded claim and a rejection.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* findings.c -- recording findings: bounded, deterministic when there are too many, errors first.
  */
 #include <stdarg.h>

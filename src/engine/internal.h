@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* internal.h -- the coding engine's working state, shared by the files of src/engine/.
  * One slp__ctx_t lives on the stack of each slp_engine_code() call: no globals, no allocation. */
 #ifndef SLPCODER_ENGINE_INTERNAL_H

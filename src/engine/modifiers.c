@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* modifiers.c -- the KX threshold check (with the ABN path), services a payer never covers, and
  * each line's modifiers in billing order: 52, GN, XE/59, KX or GA/GY, 95/93 (at most 4), then the
  * output lines themselves. */

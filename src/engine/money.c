@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* money.c -- charges from the chargemaster and each line's expected allowed amount from the
  * physician fee schedule: the DOS year's RVU components, facility or non-facility PE by the
  * place of service (pos.tsv), the organization's locality GPCIs (orgs.tsv + the CMS GPCI file;

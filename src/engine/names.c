@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* names.c -- the rule table (id, group code, CARC, RARC from coding-rules.md) and stable enum
  * names. */
 #include "engine/internal.h"

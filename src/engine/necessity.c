@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* necessity.c -- medical necessity: each line needs a supporting diagnosis from the bundle's
  * crosswalk (necessity.diagnosis); its pointers are those diagnoses, at most 4: first the ones
  * pointers.tsv ranks as best supporting the line's service areas, then the rest, each group in

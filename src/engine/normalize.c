@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* normalize.c -- diagnoses as an 837P carries them: upper case, no dot, no duplicates, at most 12;
  * shape and bundle checks (diagnosis.invalid, diagnosis.manifestation_first). */
 #include <string.h>

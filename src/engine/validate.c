@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* validate.c -- event.invalid (required fields, identifier sizes, real dates, DOS not after the
  * note) and provider.npi. */
 #include <string.h>

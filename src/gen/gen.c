@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gen.c -- realistic synthetic speech-therapy sessions, built with protobuf-c and packed. */
 #include "gen/gen.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gen.h -- seeded synthetic SessionEvent generator (benchmarks, tests, the demo).
  *
  * Item i of a stream depends only on (seed, i): the same seed gives the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gen_cli.c -- `slpcoder gen`: seeded synthetic sessions to Kafka or to a file, at a rate or flat
  * out. */
 #include "gen/gen_cli.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gen_cli.h -- `slpcoder gen`: write synthetic sessions to a Kafka topic or a file. */
 #ifndef SLPCODER_GEN_GEN_CLI_H
 #define SLPCODER_GEN_GEN_CLI_H

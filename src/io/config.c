@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* config.c -- the slpcoderd settings table and its three sources (file, env, -X). */
 #include "io/config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* config.h -- slpcoderd configuration: one declarative table drives parsing,
  * validation and --help.
  *

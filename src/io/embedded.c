@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* embedded.c -- the in-process mock Kafka cluster, its fault plan and demo input. */
 #include "io/embedded.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* embedded.h -- librdkafka's mock cluster hosted in-process (--embedded-kafka),
  * its topics, a fault plan for tests, and optional synthetic input.
  *

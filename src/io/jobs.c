@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* jobs.c -- the blocking-call thread and its uv_async hand-back. */
 #include "io/jobs.h"
 

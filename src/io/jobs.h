@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* jobs.h -- a dedicated thread for librdkafka's blocking calls (transaction
  * commit/abort, send_offsets_to_transaction, committed, flush, destroy),
  * reporting back to the libuv loop through uv_async.

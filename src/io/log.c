@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* log.c -- logfmt-ish lines on stderr: ts=... level=... msg="..." src=file:line */
 #include "io/log.h"
 

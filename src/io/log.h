@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* log.h -- one level-gated logging macro for the daemon, logfmt-ish, to stderr.
  *
  * SLP_LOG(level, fmt, ...) does not evaluate its arguments when the level is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* offsets.c -- per-partition in-order completion tracker: a ring of slots. */
 #include "io/offsets.h"
 

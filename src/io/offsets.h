@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* offsets.h -- per-partition in-order completion tracker (pure, no Kafka).
  *
  * Inputs of one partition are tracked in the order they are consumed; each

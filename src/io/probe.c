@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* probe.c -- slpcoderd --check-config --connect: do the brokers answer, and do the four topics
  * exist? One metadata request, bounded by a timeout, with the user's kafka.* settings. */
 #include "io/probe.h"

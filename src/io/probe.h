@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* probe.h -- a connectivity check for slpcoderd --check-config --connect.
  *
  * Thread: the loop thread, before the loop runs (it blocks up to timeout_ms).

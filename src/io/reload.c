@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reload.c -- rules bundle (re)loading off the loop thread, with file:line errors logged. */
 #include "io/reload.h"
 

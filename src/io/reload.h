@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reload.h -- SIGHUP: load a rules bundle off the loop thread, hand it to the loop.
  *
  * The loop keeps serving with the old bundle while the new one loads (on libuv's thread pool,

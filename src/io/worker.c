@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* worker.c -- consume, code, produce; at-least-once by stored offsets or exactly-once by
  * transactions. */
 #include "io/worker.h"

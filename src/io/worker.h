@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* worker.h -- the consume-code-produce worker: librdkafka wired into one libuv loop.
  *
  * The consumer queue and the producer's main (delivery report) queue each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* worker_delivery.c -- producing, delivery reports, the in-order offset store, pause/resume. */
 #include <inttypes.h>
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* worker_fallback.c -- an output that cannot be produced: nothing stops a partition.
  *
  * Errors are classified librdkafka's way and the caller branches on the class:

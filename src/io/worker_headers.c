@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* worker_headers.c -- the headers every output carries, each value at a fixed maximum size.
  *
  * Header values come from the input (event_id), the bundle (rules_version), the config (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* worker_internal.h -- the worker's state and the internals shared by src/io/worker*.c.
  *
  * worker.c: construction, the loop glue and wake-ups, the consume/process path,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* worker_rebalance.c -- partition table; cooperative-sticky assign/revoke/lost, drain first. */
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -129,8 +130,15 @@ void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     w->has_assignment = true;
     w->last_input = slp__now_ms(w); /* idle counts from the assignment */
     SLP_INFO("assigned %d partitions (%s)", parts->cnt, rd_kafka_rebalance_protocol(rk));
-    if (w->bp_paused || w->state != SLP__W_RUNNING)
+    if (w->bp_paused || w->state != SLP__W_RUNNING) {
       slp__set_paused_all(w, true);
+    } else {
+      /* librdkafka keeps a partition's pause flag across unassign and assign (#1849): one this
+       * worker paused on an earlier revoke comes back paused and would never be fetched. */
+      rd_kafka_resp_err_t re = rd_kafka_resume_partitions(rk, parts);
+      if (re)
+        SLP_WARN("resume assigned partitions: %s", rd_kafka_err2str(re));
+    }
     return;
   }
   if (err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {

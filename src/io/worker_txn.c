@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* worker_txn.c -- exactly-once: init, batch commits on the jobs thread, abort and rewind. */
 #include <stdio.h>
 #include <sysexits.h>

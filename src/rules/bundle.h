@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bundle.h -- the loaded rules bundle's tables and the read-only lookups the engine uses.
  *
  * Everything here is built once by slp_rules_load() and never written again, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cms_gpci.c -- the PFS locality files as CMS publishes them in the RVU zip: the GPCI file
  * (GPCI2025.csv) and the county-to-locality file (25LOCCO.csv).
  *

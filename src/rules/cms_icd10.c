@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cms_icd10.c -- the ICD-10-CM order file, read as CMS publishes it
  * (icd10cm_order_2025.txt in the "Code Descriptions" zip).
  *

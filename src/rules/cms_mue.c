@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cms_mue.c -- the practitioner medically unlikely edits (MUE) file, read as CMS
  * publishes it (MCR_MUE_PractitionerServices_Eff_01-01-2025.csv).
  *

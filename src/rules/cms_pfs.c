@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cms_pfs.c -- the physician fee schedule national relative value file (PPRRVU),
  * read as CMS publishes it in the RVUyyX zip (PPRRVU25_JAN.csv, PPRRVU2025_Oct.csv).
  *

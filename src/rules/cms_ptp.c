@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cms_ptp.c -- the NCCI practitioner procedure-to-procedure (PTP) file, read as
  * CMS publishes it (ccipra-v321r0-f1.txt ... -f4.txt).
  *

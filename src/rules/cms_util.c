@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cms_util.c -- line, tab and CSV reading shared by the CMS file parsers.
  * Why hand-written: see cms_util.h. */
 #include "rules/cms_util.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cms_util.h -- line, tab and CSV reading shared by the CMS file parsers (cms_*.c).
  *
  * Hand-written rather than a CSV library on purpose:

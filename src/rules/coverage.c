@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* coverage.c -- which service area x kind x setting has a code on each date-of-service year of a
  * bundle's span, for `slpcoder rules check`: a gap (the 2027 language treatment code the bundle does
  * not have) shows before January rather than as rejections after it. */

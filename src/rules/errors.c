@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* errors.c -- the loader's "file:line: what is wrong" diagnostics, shared by every table parser. */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* finalize.c -- after every file is read: sort each table for binary search, let CMS rows replace
  * the project's, build the small indexes, and cross-check tables against each other. */
 #include <stdlib.h>

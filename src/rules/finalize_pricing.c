@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* finalize_pricing.c -- after loading: sort the pricing tables for the engine's binary searches
  * and cross-check them: one row per place of service, per organization and per locality and
  * year; every organization's locality is one CMS's GPCI file (and locality file, when present)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* folders.c -- the bundle's directory: sorted file lists, and the CMS folders (ncci/, mue/,
  * icd10cm/, pfs/) whose files are read with the parsers of cms.h exactly as CMS publishes them. */
 #include <dirent.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* load.c -- slp_rules_load and friends: read manifest.ini, every project table and the CMS folders,
  * validate the whole bundle, stamp it with a content hash, and share it by reference count. */
 #include <errno.h>

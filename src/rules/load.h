@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* load.h -- internals shared by the bundle loader's files: load.c (the order), folders.c,
  * tables_codes.c, tables_money.c, tables_policy.c, tables_pricing.c, coverage.c, cms_gpci.c,
  * finalize.c and finalize_pricing.c. */

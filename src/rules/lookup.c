@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lookup.c -- the engine's read-only queries over a loaded bundle: binary searches over sorted
  * tables. */
 #include <string.h>

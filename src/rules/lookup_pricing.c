@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lookup_pricing.c -- the engine's read-only pricing queries: the fee row and conversion factor
  * for a DOS year, the POS row, the MPPR in force, an organization's locality and its GPCIs. */
 #include <string.h>

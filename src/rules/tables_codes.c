@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tables_codes.c -- loading codes.tsv, necessity.tsv and icd10cm.tsv: what a session maps to and
  * which diagnoses support it. */
 #include <ctype.h>

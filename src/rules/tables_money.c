@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tables_money.c -- loading the edit and money tables: mue.tsv, ptp.tsv, fees.tsv, conversion.tsv,
  * charges.tsv (pos.tsv, mppr.tsv and orgs.tsv are in tables_pricing.c). */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tables_policy.c -- loading the payer tables: kind defaults, payer_id rows, unit-scheme overrides,
  * telehealth windows and the KX thresholds. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tables_pricing.c -- the pricing tables beside fees.tsv: pos.tsv (facility or non-facility
  * price by place of service), mppr.tsv (the therapy multiple procedure payment reduction,
  * effective-dated), orgs.tsv (an organization's Medicare locality) and the manifest's

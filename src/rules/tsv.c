@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tsv.c -- the tab-separated table reader behind every project table in the bundle. */
 #include "rules/tsv.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tsv.h -- reading the project's tab-separated tables: header check, rows, typed cells.
  * Every problem is reported as "file:line: what is wrong" and the reader goes on. */
 #ifndef SLPCODER_RULES_TSV_H

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # eos_handover.sh -- real Apache Kafka broker: exactly-once with two instances (distinct
 # transactional.ids) in one group while a stream is produced; one leaves on SIGTERM mid-stream
 # and its partitions move to the other (cooperative hand-over: the revoking side commits its

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # kill_restart.sh -- real Apache Kafka broker: the end-to-end path, then exactly-once and
 # at-least-once each with the worker SIGKILLed several times mid-stream and restarted.
 # Exactly-once: a read_committed consumer sees exactly one result per input event.

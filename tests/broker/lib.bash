@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # lib.bash -- real-broker tier helpers: the daemon helpers plus scripts/kafka-broker (sourced).
 source "$(dirname "${BASH_SOURCE[0]}")/../daemon/lib.bash"
 SRC=${SLPCODER_SOURCE_DIR:-$(cd "$HERE/../.." && pwd)}

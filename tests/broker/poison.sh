@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # poison.sh -- real Apache Kafka broker, issue 8 §1: nothing stops a partition, in both
 # delivery modes. (1) The five poison inputs of tests/daemon/poison_io.py (600 KB event_id,
 # dead letter just under / just over message.max.bytes, a null value, a plain session): every

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # cli.sh -- the slpcoder command's contract: formats, stdin vs FILE, Schema Registry framing, exit codes.
 # Env (set by ctest): SLPCODER_BIN (dir with slpcoder), PROTOC, SLPCODER_SOURCE_DIR, SLPCODER_RULES.
 set -u

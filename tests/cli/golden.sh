@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # golden.sh -- every tests/golden case through the real binary: protoc text -> pb -> slpcoder code -> pb -> text, diffed.
 # Env (set by ctest): SLPCODER_BIN (dir with slpcoder), PROTOC, SLPCODER_SOURCE_DIR, SLPCODER_RULES.
 set -u

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # pricing.sh -- every SLP code the bundle bills, 2025 and 2026, at POS 11, 22, 32, 02, 10 and 12,
 # through the real binary: each line's allowed_cents must equal CMS's arithmetic, computed here
 # independently of the bundle's fees.tsv and pos.tsv from

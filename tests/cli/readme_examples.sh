@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # readme_examples.sh -- every `$ build/bin/slpcoder ...` example in README.md, run from the source
 # tree with this build's binaries, must print exactly what the README shows (and exit as shown).
 set -euo pipefail

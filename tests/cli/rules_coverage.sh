@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # rules_coverage.sh -- `slpcoder rules check` shows each DOS year's code coverage and its gaps: the
 # default bundle's 2027 gap (92507 deleted, no replacement) and none on the test-only 2027 bundle
 # (tests/data/bundle-2027.tsv, fictitious codes); a 2027 treatment session through each.

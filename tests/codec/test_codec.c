@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_codec.c -- codec without the engine: framing, protobuf decode and its errors,
  * encode, the proto3 JSON mapping both ways, and a deterministic fuzz loop. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_golden.c -- the tests/golden cases through the library: protoc-made bytes -> decode ->
  * engine -> encode -> unpack, compared field by field with the expected CodingResult (also encoded
  * by protoc). Env: SLPCODER_SOURCE_DIR, SLPCODER_RULES, PROTOC (default "protoc" on PATH). */

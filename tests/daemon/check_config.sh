@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # check_config.sh -- settings that break a guarantee exit 78 with the reason; an unknown
 # SLPCODER_* variable is refused; kafka.debug contexts that dump payloads warn; and
 # --check-config --connect asks a live cluster for its metadata: 0 when the brokers answer and

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """check_outputs.py -- read slpcoderd's input and output topics and prove the contract.
 
 Every input offset has an output (exactly one with --exactly-once), on the right

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # config_reload.sh -- configuration errors name the key (and file:line) and exit 78;
 # --help/--version/--check-config; SIGHUP reloads the rules bundle, a bad bundle is
 # logged with file:line errors while the old one keeps serving.

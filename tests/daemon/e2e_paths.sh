@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # e2e_paths.sh -- mock tier: coded, rejected and dead-lettered paths end to end, with keys and
 # headers checked; Schema Registry framed input; a clean SIGTERM exit; --demo's summary.
 source "$(dirname "$0")/lib.bash"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # faults.sh -- mock tier: injected Fetch and OffsetCommit errors, delivery timeouts, a leader move and
 # a broker down and up while a stream flows, with a small in-flight bound so back-pressure
 # holds and pauses the input; nothing is lost, duplicates are identical.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # lib.bash -- helpers for the slpcoderd end-to-end tests (sourced; not a test itself).
 set -euo pipefail
 BIN=${SLPCODER_BIN:?set SLPCODER_BIN to the bin directory of a build}

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # poison.sh -- mock tier, issue 8 §1: nothing stops a partition. Five inputs on one partition
 # (poison_io.py): a valid session with a 600,000-byte event_id, an undecodable input whose
 # dead letter just fits message.max.bytes, one whose dead letter just does not, a null value,

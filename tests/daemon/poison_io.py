@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """poison_io.py -- the poison-pill inputs of issue 8 §1 and a summary of what came out.
 
 produce: puts five inputs on partition 0 of the input topic, in this order:

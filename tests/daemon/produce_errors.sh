@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # produce_errors.sh -- mock tier: injected Produce errors (retriable 19 NOT_ENOUGH_REPLICAS,
 # 7 REQUEST_TIMED_OUT, 6 NOT_LEADER_FOR_PARTITION) while a stream flows; some slow enough
 # that some of the worker's outputs exhaust message.timeout.ms (1.5 s) and fail delivery, so

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # restart.sh -- mock tier: a worker that stops (max.messages) and one killed with SIGKILL
 # mid-stream; the next one resumes from the committed offsets and nothing is lost; every
 # duplicate is byte-identical to its original.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # two_instances.sh -- mock tier: two workers split the partitions (cooperative-sticky); one
 # leaves on SIGTERM mid-stream and hands its partitions over after draining; nothing is lost.
 source "$(dirname "$0")/lib.bash"

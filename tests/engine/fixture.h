@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fixture.h -- shared test scaffolding for the engine tests: a clean baseline session, the default
  * bundle, and a test bundle (the default plus a few rows only tests need) built in a temp dir. */
 #ifndef SLPCODER_TESTS_ENGINE_FIXTURE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_2027.c -- the 2027 code set as data: the base-plus-add-on timed chain through the test-only
  * bundle (tests/data/bundle-2027.tsv, fictitious codes) at its minute edges, per area and pooled,
  * with its MUE and PTP rows and group 92508 beside it; the default bundle's 2027 gap (92507 deleted,

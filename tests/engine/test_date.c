@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_date.c -- civil date parsing and arithmetic (src/common/date.c). */
 #include <setjmp.h>
 #include <stdarg.h>

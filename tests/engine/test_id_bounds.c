@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_id_bounds.c -- identifier size bounds (coding-rules §1): each bounded field at its
  * limit is not event.invalid, one byte over is, naming the field and never echoing the value. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_rules.c -- one row per case: every rule id fires in at least one case and stays silent in a
  * near miss that differs minimally; a meta test fails when an id lacks either; the spec's ids must
  * all be known to the engine. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_units.c -- units (8-minute rule, hour codes and add-ons, untimed, payer timed15 override),
  * evaluation code choice, modifier order, diagnosis pointers, money, ordering and determinism. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_config.c -- settings table, the three sources and their precedence, errors naming keys. */
 #include <setjmp.h>
 #include <stdarg.h>

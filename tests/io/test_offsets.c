@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_offsets.c -- the in-order completion tracker, one case per row of behaviour. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_worker_poison.c -- nothing stops a partition (issue 8 §1): inputs whose output cannot be
  * produced, in both delivery modes, against librdkafka's mock cluster with a real uv loop.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* worker_harness.c -- the in-process worker test harness (see worker_harness.h). */
 #include "io/worker_harness.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* worker_harness.h -- in-process worker tests: librdkafka's mock cluster (the one
  * --embedded-kafka hosts, io/embedded.h) and a real libuv loop driving slp_worker_t, with a
  * plain producer for inputs and a read_committed consumer for outputs.

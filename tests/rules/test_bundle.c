@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_bundle.c -- the default rules bundle loads, its version is well formed, its lookups answer.
  */
 #include <setjmp.h>

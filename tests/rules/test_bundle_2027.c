@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_bundle_2027.c -- the loader's December 2026 additions: the chain schemes of codes.tsv,
  * pointers.tsv, payer_units.tsv's not_covered, timely filing in days or calendar months/years, a
  * one-day PTP edit (deletion date inclusive), each malformed line reported as "file:line: what". */

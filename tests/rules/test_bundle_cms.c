@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_bundle_cms.c -- CMS files dropped unchanged into ncci/, mue/, icd10cm/, pfs/ change the
  * bundle's lookups and the engine's answers; a malformed CMS file fails the load with file:line. */
 #include <setjmp.h>

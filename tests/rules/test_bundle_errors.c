@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_bundle_errors.c -- every project table reports a malformed line as exactly "file:line:
  * what", the loader goes on and reports them all in one run, and a broken bundle is refused. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_bundle_files.c -- the loader's file handling: a FIFO, a directory or an over-large file in
  * the bundle is refused by name without blocking or reading it; the real errno text is reported;
  * a NUL byte is "file:line: NUL byte"; duplicate and overlapping rows name both lines; a bad date

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_cms.c -- the CMS file parsers (cms.h) on sample files in CMS's published
  * layouts (tests/data/cms/), their malformed copies, CRLF/BOM variants, and a
  * small deterministic fuzz loop over mutated copies. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # smoke-test.sh -- end-to-end check of scripts/kafka-broker on this machine:
 # start, create slp.sessions (6 partitions), 1000 messages through kcat and back,
 # transactions + read_committed + send_offsets_to_transaction (txn_check.py),

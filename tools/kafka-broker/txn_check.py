@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Transactions on the real broker (needs Debian's python3-confluent-kafka: run with /usr/bin/python3).
 
   txn_check.py BOOTSTRAP IN_TOPIC OUT_TOPIC

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* repro.c -- does librdkafka's mock cluster lose acknowledged messages under injected
  * Produce errors? No slpcoder code: one producer, one mock cluster, one checking consumer.
  *
