@@ -8,15 +8,9 @@
 
 #include "slpcoder/rules.h"
 
-/* sysexits.h values, spelled out: they are part of the CLI contract. */
-enum {
-  CLI_EX_OK = 0,
-  CLI_EX_USAGE = 64,
-  CLI_EX_DATAERR = 65,
-  CLI_EX_SOFTWARE = 70,
-  CLI_EX_IOERR = 74,
-  CLI_EX_CONFIG = 78,
-};
+/* Exit statuses are <sysexits.h>'s (EX_OK, EX_USAGE 64, EX_DATAERR 65, EX_UNAVAILABLE 69,
+ * EX_SOFTWARE 70, EX_IOERR 74, EX_CONFIG 78): they are part of the CLI contract. */
+#include <sysexits.h>
 
 /* Each subcommand gets argv from its own name on (argv[0] = "code", ...). */
 int cli_cmd_code(int argc, char **argv);

@@ -62,9 +62,9 @@ static int read_all(FILE *f, char **out, size_t *len) {
 static int write_out(const void *p, size_t n) {
   if (fwrite(p, 1, n, stdout) != n || fflush(stdout) != 0) {
     fprintf(stderr, "slpcoder: writing the result: %s\n", strerror(errno));
-    return CLI_EX_IOERR;
+    return EX_IOERR;
   }
-  return CLI_EX_OK;
+  return EX_OK;
 }
 
 int cli_cmd_code(int argc, char **argv) {
@@ -101,7 +101,7 @@ int cli_cmd_code(int argc, char **argv) {
   if (!rules_dir) {
     fprintf(stderr, "slpcoder: cannot locate the default rules bundle; pass --rules=DIR or set "
                     "SLPCODER_RULES\n");
-    return CLI_EX_CONFIG;
+    return EX_CONFIG;
   }
 
   /* Input first: a bad input is reported the same whatever the rules. */
@@ -109,7 +109,7 @@ int cli_cmd_code(int argc, char **argv) {
   FILE *f = path && strcmp(path, "-") ? fopen(path, "rb") : stdin;
   if (!f) {
     fprintf(stderr, "slpcoder: %s: cannot open: %s\n", name, strerror(errno));
-    return CLI_EX_DATAERR;
+    return EX_DATAERR;
   }
   char *data = NULL;
   size_t len = 0;
@@ -118,10 +118,10 @@ int cli_cmd_code(int argc, char **argv) {
     fclose(f);
   if (rc < 0) {
     fprintf(stderr, "slpcoder: %s: cannot read: %s\n", name, strerror(-rc));
-    return CLI_EX_DATAERR;
+    return EX_DATAERR;
   }
 
-  int status = CLI_EX_OK;
+  int status = EX_OK;
   slp_decoder_t *dec = slp_decoder_new();
   slp_result_t *result = malloc(sizeof *result);
   slp_rules_t *rules = NULL;
@@ -129,7 +129,7 @@ int cli_cmd_code(int argc, char **argv) {
   slp_session_t session;
   if (!dec || !result) {
     fprintf(stderr, "slpcoder: out of memory\n");
-    status = CLI_EX_SOFTWARE;
+    status = EX_SOFTWARE;
     goto done;
   }
   rc = in_fmt == FMT_PB
@@ -137,24 +137,24 @@ int cli_cmd_code(int argc, char **argv) {
            : slp_decode_session_json(dec, data, len, &session, err, sizeof err);
   if (rc < 0) {
     fprintf(stderr, "slpcoder: %s: %s\n", name, err);
-    status = CLI_EX_DATAERR;
+    status = EX_DATAERR;
     goto done;
   }
   rules = cli_load_rules(rules_dir);
   if (!rules) {
-    status = CLI_EX_CONFIG;
+    status = EX_CONFIG;
     goto done;
   }
   if (slp_engine_code(rules, &session, result) < 0) {
     fprintf(stderr, "slpcoder: %s: the engine refused the session (internal error)\n", name);
-    status = CLI_EX_SOFTWARE;
+    status = EX_SOFTWARE;
     goto done;
   }
   if (out_fmt == FMT_JSON) {
     char *text = slp_encode_coding_result_json(&session, result);
     if (!text) {
       fprintf(stderr, "slpcoder: out of memory writing JSON\n");
-      status = CLI_EX_SOFTWARE;
+      status = EX_SOFTWARE;
       goto done;
     }
     status = write_out(text, strlen(text));
@@ -166,7 +166,7 @@ int cli_cmd_code(int argc, char **argv) {
     ptrdiff_t n = buf ? slp_encode_coding_result(&session, result, buf, needed, NULL) : -ENOMEM;
     if (n < 0) {
       fprintf(stderr, "slpcoder: cannot encode the result: %s\n", strerror((int)-n));
-      status = CLI_EX_SOFTWARE;
+      status = EX_SOFTWARE;
     } else {
       status = write_out(buf, (size_t)n);
     }

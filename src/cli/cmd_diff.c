@@ -205,7 +205,7 @@ int cli_cmd_diff(int argc, char **argv) {
       break;
     case 'h':
       fputs(diff_usage, stdout);
-      return CLI_EX_OK;
+      return EX_OK;
     default:
       fputs(diff_usage, stderr);
       return cli_usage_error("diff: unknown or incomplete option \"%s\"", argv[optind - 1]);
@@ -222,7 +222,7 @@ int cli_cmd_diff(int argc, char **argv) {
   if (in_path && (topic || from.kind || to.kind))
     return cli_usage_error("diff: --topic, --from and --to go with --brokers, not --in");
 
-  int status = CLI_EX_OK;
+  int status = EX_OK;
   slp_rules_t *ra = NULL, *rb = NULL;
   diff_input_t *in = NULL;
   slp_decoder_t *dec = NULL;
@@ -233,12 +233,12 @@ int cli_cmd_diff(int argc, char **argv) {
   char err[512];
   if (diff_report_init(&rep, (uint32_t)samples) < 0) {
     fprintf(stderr, "slpcoder: out of memory\n");
-    return CLI_EX_SOFTWARE;
+    return EX_SOFTWARE;
   }
   ra = cli_load_rules(dirs[0]);
   rb = ra ? cli_load_rules(dirs[1]) : NULL;
   if (!ra || !rb) {
-    status = CLI_EX_CONFIG;
+    status = EX_CONFIG;
     goto done;
   }
   rep.dir_a = dirs[0];
@@ -250,19 +250,19 @@ int cli_cmd_diff(int argc, char **argv) {
                                             sizeof err);
   if (orc < 0) {
     fprintf(stderr, "slpcoder: %s\n", err);
-    status = in_path ? CLI_EX_DATAERR : orc == -2 ? CLI_EX_CONFIG : 69 /* EX_UNAVAILABLE */;
+    status = in_path ? EX_DATAERR : orc == -2 ? EX_CONFIG : 69 /* EX_UNAVAILABLE */;
     goto done;
   }
   if (full_path && !(full = fopen(full_path, "w"))) {
     fprintf(stderr, "slpcoder: %s: cannot create: %s\n", full_path, strerror(errno));
-    status = CLI_EX_IOERR;
+    status = EX_IOERR;
     goto done;
   }
   dec = slp_decoder_new();
   res = malloc(2 * sizeof *res);
   if (!dec || !res) {
     fprintf(stderr, "slpcoder: out of memory\n");
-    status = CLI_EX_SOFTWARE;
+    status = EX_SOFTWARE;
     goto done;
   }
   slp_result_t *a = &res[0], *b = &res[1];
@@ -284,7 +284,7 @@ int cli_cmd_diff(int argc, char **argv) {
     }
     if (slp_engine_code(ra, &s, a) < 0 || slp_engine_code(rb, &s, b) < 0) {
       fprintf(stderr, "slpcoder: %s: the engine refused the session (internal error)\n", rec.where);
-      status = CLI_EX_SOFTWARE;
+      status = EX_SOFTWARE;
       goto done;
     }
     /* The same rules_version on both, or no pair would ever compare equal. */
@@ -294,7 +294,7 @@ int cli_cmd_diff(int argc, char **argv) {
     if (na < 0 || nb < 0) {
       fprintf(stderr, "slpcoder: %s: cannot encode a result: %s\n", rec.where,
               strerror((int)-(na < 0 ? na : nb)));
-      status = CLI_EX_SOFTWARE;
+      status = EX_SOFTWARE;
       goto done;
     }
     bool changed = na != nb || memcmp(ea.p, eb.p, (size_t)na) != 0;
@@ -309,33 +309,33 @@ int cli_cmd_diff(int argc, char **argv) {
     diff_report_begin_kinds(&rep);
     if (slp_coding_result_compare(ea.p, (size_t)na, eb.p, (size_t)nb, on_change, &cx) < 0) {
       fprintf(stderr, "slpcoder: %s: cannot unpack a result to compare it\n", rec.where);
-      status = CLI_EX_SOFTWARE;
+      status = EX_SOFTWARE;
       goto done;
     }
     b->rules_version = vb;
     if (full && write_full(full, &s, a, b) < 0) {
       fprintf(stderr, "slpcoder: %s: writing: %s\n", full_path, strerror(errno));
-      status = CLI_EX_IOERR;
+      status = EX_IOERR;
       goto done;
     }
   }
   if (got < 0) {
     fprintf(stderr, "slpcoder: %s\n", err);
-    status = CLI_EX_DATAERR;
+    status = EX_DATAERR;
     goto done;
   }
   double el = now_s() - t0;
   if (diff_report_write(&rep, fmt, stdout) < 0 || fflush(stdout) != 0) {
     fprintf(stderr, "slpcoder: writing the report: %s\n", strerror(errno));
-    status = CLI_EX_IOERR;
+    status = EX_IOERR;
     goto done;
   }
   fprintf(stderr, "slpcoder diff: %" PRIu64 " inputs in %.2f s: %.0f inputs/s (two codings each)\n",
           rep.inputs, el, el > 0 ? (double)rep.inputs / el : 0.0);
 done:
-  if (full && fclose(full) != 0 && status == CLI_EX_OK) {
+  if (full && fclose(full) != 0 && status == EX_OK) {
     fprintf(stderr, "slpcoder: %s: %s\n", full_path, strerror(errno));
-    status = CLI_EX_IOERR;
+    status = EX_IOERR;
   }
   diff_input_close(in);
   free(ea.p);

@@ -208,5 +208,5 @@ int cli_cmd_health(int argc, char **argv) {
     return HEALTH_BAD;
   }
   printf("%s: %s\n", url, buf);
-  return CLI_EX_OK;
+  return EX_OK;
 }

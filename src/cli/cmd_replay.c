@@ -31,7 +31,6 @@
 #include "cli/replay_fetch.h"
 #include "cli/replay_ledger.h"
 
-#define EX_UNAVAILABLE 69
 #define BATCH_MAX 200     /* records per commit */
 #define BATCH_MS 1000     /* or this long, whichever first */
 #define FLUSH_TIMEOUT_MS 60000
@@ -471,7 +470,7 @@ static int setup(replay_t *r, char *err, size_t errlen) {
   const replay_opts_t *o = r->o;
   rd_kafka_conf_t *conf = base_conf(o, err, errlen);
   if (!conf)
-    return CLI_EX_CONFIG;
+    return EX_CONFIG;
   if (conf_set(conf, "group.id", o->group, err, errlen) ||
       conf_set(conf, "enable.auto.commit", "false", err, errlen) ||
       conf_set(conf, "enable.auto.offset.store", "false", err, errlen) ||
@@ -480,24 +479,24 @@ static int setup(replay_t *r, char *err, size_t errlen) {
       /* the range exists when the replay starts: no reason to wait long for more data */
       conf_set(conf, "fetch.wait.max.ms", "50", err, errlen)) {
     rd_kafka_conf_destroy(conf);
-    return CLI_EX_CONFIG;
+    return EX_CONFIG;
   }
   char errstr[256];
   r->consumer = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
   if (!r->consumer) {
     snprintf(err, errlen, "kafka: %s", errstr);
     rd_kafka_conf_destroy(conf);
-    return CLI_EX_CONFIG;
+    return EX_CONFIG;
   }
   /* conf is now owned by the consumer */
   if (!o->dry_run) {
     conf = base_conf(o, err, errlen);
     if (!conf)
-      return CLI_EX_CONFIG;
+      return EX_CONFIG;
     if (conf_set(conf, "enable.idempotence", "true", err, errlen) ||
         conf_set(conf, "acks", "all", err, errlen) || conf_set(conf, "linger.ms", "5", err, errlen)) {
       rd_kafka_conf_destroy(conf);
-      return CLI_EX_CONFIG;
+      return EX_CONFIG;
     }
     rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
     rd_kafka_conf_set_opaque(conf, r);
@@ -505,7 +504,7 @@ static int setup(replay_t *r, char *err, size_t errlen) {
     if (!r->producer) {
       snprintf(err, errlen, "kafka: %s", errstr);
       rd_kafka_conf_destroy(conf);
-      return CLI_EX_CONFIG;
+      return EX_CONFIG;
     }
   }
   return 0;
@@ -575,7 +574,7 @@ int cli_cmd_replay(int argc, char **argv) {
       break;
     case 'h':
       fputs(replay_usage, stdout);
-      return CLI_EX_OK;
+      return EX_OK;
     default:
       fputs(replay_usage, stderr);
       return cli_usage_error("replay: unknown or incomplete option \"%s\"", argv[optind - 1]);

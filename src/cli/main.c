@@ -46,7 +46,7 @@ int cli_usage_error(const char *fmt, ...) {
   va_end(ap);
   fputs("\n", stderr);
   fputs(usage_text, stderr);
-  return CLI_EX_USAGE;
+  return EX_USAGE;
 }
 
 int main(int argc, char **argv) {
@@ -55,13 +55,13 @@ int main(int argc, char **argv) {
   const char *cmd = argv[1];
   if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
     fputs(usage_text, stdout);
-    return CLI_EX_OK;
+    return EX_OK;
   }
   if (!strcmp(cmd, "--help=man"))
     return cli_man_page(stdout, usage_text);
   if (!strcmp(cmd, "--version")) {
     printf("slpcoder %s\n", SLPCODER_VERSION);
-    return CLI_EX_OK;
+    return EX_OK;
   }
   if (!strcmp(cmd, "code"))
     return cli_cmd_code(argc - 1, argv + 1);

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 
 #include "common/docfmt.h"
 #include "io/config.h"
@@ -177,5 +178,5 @@ int slpd_help_config(FILE *out, const char *format, void (*options)(FILE *out)) 
     return 0;
   }
   fprintf(stderr, "slpcoderd: --help-config=%s: expected text, man or markdown\n", format);
-  return 64;
+  return EX_USAGE;
 }

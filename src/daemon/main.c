@@ -24,6 +24,7 @@
 #include "io/probe.h"
 #include "io/reload.h"
 #include "io/worker.h"
+#include "rules/open.h"
 
 #ifndef SLPCODER_VERSION
 #define SLPCODER_VERSION "0.1.0" /* TODO: from CMake project(VERSION) */
@@ -80,26 +81,6 @@ static void usage(FILE *out) {
 #ifndef SLPCODER_DATADIR
 #define SLPCODER_DATADIR "/usr/local/share/slpcoder" /* CMake passes the install's */
 #endif
-
-/* The bundle beside the binary (<exe>/../share/...: the build tree, a relocated or unpacked
- * install) when it is there, else the data dir this build was configured to install into. */
-static char *default_rules_dir(void) {
-  char exe[PATH_MAX];
-  size_t len = sizeof exe;
-  if (uv_exepath(exe, &len) == 0) {
-    char *slash = strrchr(exe, '/');
-    if (slash)
-      *slash = 0;
-    char *out = malloc(PATH_MAX + 64);
-    if (!out)
-      return NULL;
-    snprintf(out, PATH_MAX + 64, "%s/../share/slpcoder/rules/default", exe);
-    if (access(out, R_OK | X_OK) == 0)
-      return out;
-    free(out);
-  }
-  return strdup(SLPCODER_DATADIR "/rules/default");
-}
 
 /* ---- loop callbacks ---------------------------------------------------------------- */
 
@@ -167,6 +148,36 @@ static void gen_done(slp_job_t *job) {
   (void)job;
 }
 
+/* The mock deletes the oldest records of a partition beyond about 5 MiB (io/embedded.h): an input
+ * deleted before the worker read it was never coded. Say so, and how many, rather than let a run
+ * look complete. Returns 0, or EX_SOFTWARE when the mock dropped inputs. After the loop ended. */
+static int report_mock_drops(app_t *app, const slp_worker_counters_t *n) {
+  int64_t d[4];
+  char err[512];
+  if (slp_embedded_dropped(app->emb, d, err, sizeof err) != 0) {
+    SLP_WARN("embedded: cannot tell whether the mock dropped records: %s", err);
+    return 0;
+  }
+  if (app->cfg.summary)
+    printf("summary: embedded generated=%lld partitions=%d mock_dropped_inputs=%lld "
+           "mock_dropped_outputs=%lld\n",
+           (long long)app->cfg.embedded_generate, slp_embedded_partitions(app->emb),
+           (long long)d[0], (long long)(d[1] + d[2] + d[3]));
+  if (d[1] + d[2] + d[3] > 0)
+    SLP_WARN("embedded: the mock deleted %lld output records from the start of its logs (it keeps "
+             "about 5 MiB per partition); they were delivered, but a reader starting now misses "
+             "them",
+             (long long)(d[1] + d[2] + d[3]));
+  if (d[0] == 0)
+    return 0;
+  SLP_ERROR("embedded: the mock deleted %lld records from the start of %s (it keeps about 5 MiB "
+            "per partition): inputs not read before that were lost (consumed %llu of %lld "
+            "generated); raise embedded.partitions or keep embedded.autosize=true",
+            (long long)d[0], app->cfg.topic_input, n ? (unsigned long long)n->consumed : 0ULL,
+            (long long)app->cfg.embedded_generate);
+  return EX_SOFTWARE;
+}
+
 /* ---- main ------------------------------------------------------------------------------- */
 
 static int set_or_die(slp_config_t *cfg, const char *kv, const char *source) {
@@ -191,8 +202,15 @@ int main(int argc, char **argv) {
 
   static app_t app;
   const char *file = NULL;
-  const char *xs[256];
+  /* Every -X in order; there are at most argc of them, so no limit to enforce (static: still
+   * reachable, not a leak, on the early returns below). */
+  static const char **xs;
+  xs = calloc((size_t)argc, sizeof *xs);
   int n_x = 0;
+  if (!xs) {
+    fprintf(stderr, "slpcoderd: out of memory\n");
+    return EX_OSERR;
+  }
   bool check = false, embedded = false, demo = false, xs_only = false;
   int connect_ms = 0; /* --connect: > 0 */
   for (int i = 1; i < argc; i++) {
@@ -244,13 +262,11 @@ int main(int argc, char **argv) {
       continue;
     }
     if (!strcmp(a, "-X") && i + 1 < argc) {
-      if (n_x < 256)
-        xs[n_x++] = argv[++i];
+      xs[n_x++] = argv[++i];
       continue;
     }
     if (!strncmp(a, "-X", 2) && a[2]) {
-      if (n_x < 256)
-        xs[n_x++] = a + 2;
+      xs[n_x++] = a + 2;
       continue;
     }
     fprintf(stderr, "slpcoderd: unknown argument \"%s\" (see --help)\n", a);
@@ -289,6 +305,8 @@ int main(int argc, char **argv) {
   for (int i = 0; i < n_x; i++)
     if (set_or_die(cfg, xs[i], "-X"))
       return EX_CONFIG;
+  free(xs);
+  xs = NULL;
   if (connect_ms > 0 && !check) {
     fprintf(stderr, "slpcoderd: --connect: only with --check-config\n");
     return EX_USAGE;
@@ -314,10 +332,12 @@ int main(int argc, char **argv) {
   }
   slp_log_threshold = cfg->log_level;
   if (!cfg->rules_dir[0]) {
-    char *d = default_rules_dir();
-    if (!d || slp_config_set(cfg, "rules.dir", d, "default", err, sizeof err))
+    char d[PATH_MAX];
+    if (!slp_rules_default_dir(SLPCODER_DATADIR, d, sizeof d) ||
+        slp_config_set(cfg, "rules.dir", d, "default", err, sizeof err)) {
+      fprintf(stderr, "slpcoderd: rules.dir: cannot name the default bundle\n");
       return EX_CONFIG;
-    free(d);
+    }
   }
   slp_rules_t *rules = slp_reload_load_logged(cfg->rules_dir);
   if (!rules) {
@@ -327,7 +347,11 @@ int main(int argc, char **argv) {
   }
 
   signal(SIGPIPE, SIG_IGN);
-  uv_loop_init(&app.loop);
+  int urc = uv_loop_init(&app.loop);
+  if (urc != 0) {
+    fprintf(stderr, "slpcoderd: event loop: %s\n", uv_strerror(urc));
+    return EX_OSERR;
+  }
   if (check) {
     /* First, before the worker's clients exist: their topic handles would ask for the four
      * topics by name, and a broker that auto-creates topics would then make the check pass. */
@@ -348,7 +372,10 @@ int main(int argc, char **argv) {
     /* librdkafka's own view: build both clients' configurations for real. */
     slp_jobs_t jobs;
     slp_worker_t *w = NULL;
-    slp_jobs_init(&jobs, &app.loop);
+    if ((urc = slp_jobs_init(&jobs, &app.loop)) != 0) {
+      fprintf(stderr, "slpcoderd: jobs thread: %s\n", uv_strerror(urc));
+      return EX_OSERR;
+    }
     int rc = slp_worker_new(&app.loop, &jobs, cfg, cfg->embedded_kafka ? "127.0.0.1:9" : NULL,
                             rules, &w, err, sizeof err);
     if (rc != 0) {
@@ -362,7 +389,10 @@ int main(int argc, char **argv) {
   }
 
   app.t_start = uv_hrtime();
-  slp_jobs_init(&app.jobs, &app.loop);
+  if ((urc = slp_jobs_init(&app.jobs, &app.loop)) != 0) {
+    fprintf(stderr, "slpcoderd: jobs thread: %s\n", uv_strerror(urc));
+    return EX_OSERR;
+  }
   const char *bootstrap = NULL;
   if (cfg->embedded_kafka) {
     app.emb = slp_embedded_start(&app.loop, cfg, err, sizeof err);
@@ -387,18 +417,25 @@ int main(int argc, char **argv) {
     fprintf(stderr, "slpcoderd: %s\n", err);
     return EX_CONFIG;
   }
-  slp_reload_init(&app.reload, &app.loop, cfg->rules_dir, on_reloaded, &app);
+  if ((urc = slp_reload_init(&app.reload, &app.loop, cfg->rules_dir, on_reloaded, &app)) != 0) {
+    fprintf(stderr, "slpcoderd: rules reload: %s\n", uv_strerror(urc));
+    return EX_OSERR;
+  }
   SLP_INFO("rules %s version=%s", cfg->rules_dir, slp_rules_version(rules));
   slp_rules_unref(rules); /* the worker holds its reference */
 
-  uv_signal_init(&app.loop, &app.sigterm);
-  uv_signal_init(&app.loop, &app.sigint);
-  uv_signal_init(&app.loop, &app.sighup);
-  uv_timer_init(&app.loop, &app.hard);
+  urc = uv_signal_init(&app.loop, &app.sigterm);
+  urc = urc ? urc : uv_signal_init(&app.loop, &app.sigint);
+  urc = urc ? urc : uv_signal_init(&app.loop, &app.sighup);
+  urc = urc ? urc : uv_timer_init(&app.loop, &app.hard);
   app.sigterm.data = app.sigint.data = app.sighup.data = &app;
-  uv_signal_start(&app.sigterm, on_signal, SIGTERM);
-  uv_signal_start(&app.sigint, on_signal, SIGINT);
-  uv_signal_start(&app.sighup, on_signal, SIGHUP);
+  urc = urc ? urc : uv_signal_start(&app.sigterm, on_signal, SIGTERM);
+  urc = urc ? urc : uv_signal_start(&app.sigint, on_signal, SIGINT);
+  urc = urc ? urc : uv_signal_start(&app.sighup, on_signal, SIGHUP);
+  if (urc != 0) {
+    fprintf(stderr, "slpcoderd: signal handlers: %s\n", uv_strerror(urc));
+    return EX_OSERR;
+  }
 
   if (app.emb) {
     printf("bootstrap.servers=%s\n", bootstrap);
@@ -418,9 +455,10 @@ int main(int argc, char **argv) {
   if (!app.worker) {
     if (uv_loop_close(&app.loop) != 0)
       SLP_WARN("loop closed with handles open");
+    int drc = report_mock_drops(&app, NULL);
     slp_embedded_destroy(app.emb);
     slp_config_free(cfg);
-    return 0;
+    return drc;
   }
   const slp_worker_counters_t *n = slp_worker_counters(app.worker);
   SLP_INFO("stopped consumed=%llu coded=%llu rejected=%llu dlq=%llu delivered=%llu retried=%llu "
@@ -435,6 +473,11 @@ int main(int argc, char **argv) {
            (unsigned long long)n->fallback_dlq, (unsigned long long)n->fallback_rejected);
   if (cfg->summary)
     slp_worker_print_summary(app.worker, stdout, seconds);
+  if (app.emb) {
+    int drc = report_mock_drops(&app, n);
+    if (drc != 0 && app.exit_rc == 0)
+      app.exit_rc = drc;
+  }
   slp_worker_free(app.worker);
   if (uv_loop_close(&app.loop) != 0)
     SLP_WARN("loop closed with handles open");

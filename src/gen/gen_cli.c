@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <time.h>
 
 #include "gen/gen.h"
@@ -145,27 +146,30 @@ int slp_gen_cli_main(int argc, char **argv) {
       format = optarg;
       break;
     case 'X':
-      if (n_x < 64)
-        xprops[n_x++] = optarg;
+      if (n_x == (int)(sizeof xprops / sizeof xprops[0])) {
+        fprintf(stderr, "slpcoder gen: -X %s: at most %d -X settings\n", optarg, n_x);
+        return EX_USAGE;
+      }
+      xprops[n_x++] = optarg;
       break;
     case 'h':
       usage(stdout);
       return 0;
     default:
       usage(stderr);
-      return 64;
+      return EX_USAGE;
     }
   }
   if (bad || optind != argc || (!brokers == !outpath) || (brokers && !topic) ||
       (strcmp(format, "delimited") != 0 && strcmp(format, "hex") != 0 &&
        strcmp(format, "manifest") != 0)) {
     usage(stderr);
-    return 64;
+    return EX_USAGE;
   }
 
   slp_gen_t *gen = slp_gen_new(&opts);
   if (!gen)
-    return 71;
+    return EX_OSERR;
   uint64_t per_kind[SLP_GEN_KIND_COUNT] = {0}, failed = 0;
   int rc = 0;
   rd_kafka_t *rk = NULL;
@@ -188,14 +192,14 @@ int slp_gen_cli_main(int argc, char **argv) {
         fprintf(stderr, "slpcoder gen: -X %s: expected kafka.property=value\n", xprops[i]);
         rd_kafka_conf_destroy(conf);
         slp_gen_free(gen);
-        return 64;
+        return EX_USAGE;
       }
       snprintf(key, sizeof key, "%.*s", (int)(eq - k), k);
       if (rd_kafka_conf_set(conf, key, eq + 1, errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
         fprintf(stderr, "slpcoder gen: -X %s: %s\n", key, errstr);
         rd_kafka_conf_destroy(conf);
         slp_gen_free(gen);
-        return 78;
+        return EX_CONFIG;
       }
     }
     rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
@@ -204,14 +208,14 @@ int slp_gen_cli_main(int argc, char **argv) {
     if (!rk) {
       fprintf(stderr, "slpcoder gen: %s\n", errstr);
       slp_gen_free(gen);
-      return 69;
+      return EX_UNAVAILABLE;
     }
   } else {
     out = strcmp(outpath, "-") == 0 ? stdout : fopen(outpath, "wb");
     if (!out) {
       fprintf(stderr, "slpcoder gen: %s: %s\n", outpath, strerror(errno));
       slp_gen_free(gen);
-      return 73;
+      return EX_CANTCREAT;
     }
   }
 
@@ -220,7 +224,7 @@ int slp_gen_cli_main(int argc, char **argv) {
   for (uint64_t i = 0; i < count && rc == 0; i++) {
     slp_gen_item_t it;
     if (slp_gen_item(gen, start + i, &it) != 0) {
-      rc = 71;
+      rc = EX_OSERR;
       break;
     }
     per_kind[it.kind]++;
@@ -237,7 +241,7 @@ int slp_gen_cli_main(int argc, char **argv) {
         }
         if (err) {
           fprintf(stderr, "slpcoder gen: produce: %s\n", rd_kafka_err2str(err));
-          rc = 69;
+          rc = EX_UNAVAILABLE;
         }
         break;
       }
@@ -258,21 +262,21 @@ int slp_gen_cli_main(int argc, char **argv) {
           break;
       }
       if (fwrite(v, 1, n, out) != n || fwrite(it.bytes, 1, it.len, out) != it.len)
-        rc = 74;
+        rc = EX_IOERR;
     }
   }
   if (rk) {
     if (rd_kafka_flush(rk, 60000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
       fprintf(stderr, "slpcoder gen: flush timed out with %d messages undelivered\n",
               rd_kafka_outq_len(rk));
-      rc = 69;
+      rc = EX_UNAVAILABLE;
     }
     if (failed)
-      rc = 69;
+      rc = EX_UNAVAILABLE;
     rd_kafka_destroy(rk);
   } else if (out && out != stdout) {
     if (fclose(out) != 0)
-      rc = 74;
+      rc = EX_IOERR;
   } else if (out) {
     fflush(out);
   }

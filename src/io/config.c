@@ -27,6 +27,10 @@ typedef struct cfg_row {
 } cfg_row_t;
 
 #define OFF(f) offsetof(slp_config_t, f)
+/* CFG_ENUM fields are written and read through an int (row_apply, the dump and docs). */
+_Static_assert(sizeof(slp_delivery_mode_t) == sizeof(int), "enum stored as int");
+_Static_assert(sizeof(slp_worker_mode_t) == sizeof(int), "enum stored as int");
+_Static_assert(sizeof(slp_log_level_t) == sizeof(int), "enum stored as int");
 static const cfg_row_t rows[] = {
     {"topic.input", CFG_STR, "slp.sessions", 0, 0, NULL, OFF(topic_input),
      "input topic (SessionEvent)"},
@@ -52,8 +56,9 @@ static const cfg_row_t rows[] = {
      "exactly-once: longest a transaction stays open"},
     {"shutdown.deadline.ms", CFG_INT, "10000", 0, 3600000, NULL, OFF(shutdown_deadline_ms),
      "SIGTERM: how long to drain in-flight work"},
-    {"poll.interval.ms", CFG_INT, "1000", 10, 600000, NULL, OFF(poll_interval_ms),
-     "idle poll period (must stay below max.poll.interval.ms)"},
+    {"poll.interval.ms", CFG_INT, "100", 10, 600000, NULL, OFF(poll_interval_ms),
+     "the worker's tick: both clients' queues served, back-pressure, exit.when.idle.ms and "
+     "exactly-once batch.ms checked this often (must stay below max.poll.interval.ms)"},
     {"stats.interval.ms", CFG_INT, "0", 0, 3600000, NULL, OFF(stats_interval_ms),
      "log counters this often (0 = off)"},
     {"log.level", CFG_ENUM, "info", 0, 0, "error|warn|info|debug", OFF(log_level), "log threshold"},
@@ -86,6 +91,9 @@ static const cfg_row_t rows[] = {
      "empty = off)"},
     {"code.helper", CFG_BOOL, "false", 0, 0, NULL, OFF(code_helper),
      "code each input batch on a second thread too (worth it where a core is free)"},
+    {"embedded.autosize", CFG_BOOL, "true", 0, 0, NULL, OFF(embedded_autosize),
+     "embedded: raise the partitions per topic until embedded.generate fits the mock's log "
+     "(about 5 MiB per partition; false: keep embedded.partitions, the demo reports the loss)"},
 };
 #define N_ROWS (sizeof rows / sizeof rows[0])
 

@@ -23,10 +23,19 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "io/log.h"
+
+/* The CFG_ENUM keys: each value is its index in the table's "a|b|c" list (config.c checks that
+ * these types are int-sized, as the table stores them through an int). */
 typedef enum slp_delivery_mode {
   SLP_AT_LEAST_ONCE = 0,
   SLP_EXACTLY_ONCE = 1,
 } slp_delivery_mode_t;
+
+typedef enum slp_worker_mode {
+  SLP_MODE_CODE = 0,  /* decode, code, produce the claim / rejection / DLQ record */
+  SLP_MODE_RELAY = 1, /* pass-through baseline for benchmarks: the input bytes to topic.coded */
+} slp_worker_mode_t;
 
 typedef struct slp_config_kv {
   char *key; /* without the "kafka." prefix, as librdkafka spells it */
@@ -40,8 +49,8 @@ typedef struct slp_config {
   char *topic_rejected;
   char *topic_dlq;
   char *rules_dir;        /* "" = the bundle next to the binary */
-  int delivery;           /* slp_delivery_mode_t */
-  int mode;               /* 0 code, 1 relay (pass-through baseline for benchmarks) */
+  slp_delivery_mode_t delivery;
+  slp_worker_mode_t mode;
   char *transactional_id; /* "" = slpcoderd-<group.id>-<hostname> */
   int64_t max_in_flight;
   int64_t batch_messages;
@@ -49,11 +58,11 @@ typedef struct slp_config {
   int64_t shutdown_deadline_ms;
   int64_t poll_interval_ms;
   int64_t stats_interval_ms;
-  int log_level;
+  slp_log_level_t log_level;
   bool embedded_kafka;
   int64_t embedded_brokers;
   int64_t embedded_partitions;
-  char *embedded_faults;     /* fault plan for tests, see worker.h */
+  char *embedded_faults;     /* fault plan for tests, see embedded.h */
   int64_t exit_when_idle_ms; /* 0 = run until signalled */
   int64_t max_messages;      /* stop after this many inputs are done (0 = no limit) */
   bool embedded_worker;      /* embedded: also run the worker (false: only host the cluster) */
@@ -63,6 +72,7 @@ typedef struct slp_config {
   bool summary;         /* print a summary on stdout at exit */
   char *http_listen;    /* /metrics /healthz /readyz: host:port or [v6]:port, "" = off */
   bool code_helper;     /* a helper thread codes batches with the loop thread (src/io/coder.c) */
+  bool embedded_autosize; /* embedded: size partitions from embedded.generate */
 
   slp_config_kv_t *kafka; /* kafka.* in order of first appearance, last value wins */
   size_t n_kafka;

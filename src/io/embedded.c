@@ -14,6 +14,14 @@
 
 #define MAX_FAULTS 32
 
+/* librdkafka's mock (rdkafka_mock.c, rd_kafka_mock_partition_init in 2.0.2) keeps at most 5 MiB
+ * and 100000 message sets per partition and deletes the oldest beyond that, with no API to raise
+ * either. Generated input is sized to fill at most SIZING_BUDGET of a partition. */
+#define MOCK_PARTITION_BYTES (5 * 1024 * 1024)
+#define SIZING_BUDGET (MOCK_PARTITION_BYTES / 2) /* key-hash skew and output records */
+#define RECORD_OVERHEAD 80 /* v2 record framing plus a share of its batch (measured ~70) */
+#define SIZING_SAMPLE 2000
+
 typedef struct fault {
   uv_timer_t timer;
   slp_embedded_t *emb;
@@ -28,9 +36,45 @@ struct slp_embedded {
   rd_kafka_t *rk; /* hosts the cluster */
   rd_kafka_mock_cluster_t *mc;
   char *bootstraps;
+  int partitions; /* per topic, after sizing */
   fault_t faults[MAX_FAULTS];
   int n_faults;
 };
+
+static slp_gen_opts_t gen_opts(const slp_config_t *cfg) {
+  return (slp_gen_opts_t){
+      .seed = (uint64_t)cfg->embedded_seed, .defects = 0.2, .garbage = 0.01, .framed = 0.1};
+}
+
+/* Partitions per topic: embedded.partitions, raised (embedded.autosize) until the mock's log
+ * keeps every generated session. The bytes per record come from the generator's first items
+ * (each item depends only on seed and index, so this is the stream slp_embedded_generate
+ * produces). */
+static int sized_partitions(const slp_config_t *cfg, double *per_record) {
+  int64_t parts = cfg->embedded_partitions;
+  *per_record = 0;
+  if (!cfg->embedded_autosize || cfg->embedded_generate <= 0)
+    return (int)parts;
+  slp_gen_opts_t opts = gen_opts(cfg);
+  slp_gen_t *gen = slp_gen_new(&opts);
+  if (!gen)
+    return (int)parts;
+  int64_t n = cfg->embedded_generate < SIZING_SAMPLE ? cfg->embedded_generate : SIZING_SAMPLE;
+  double bytes = 0;
+  for (int64_t i = 0; i < n; i++) {
+    slp_gen_item_t it;
+    if (slp_gen_item(gen, (uint64_t)i, &it) != 0)
+      break;
+    bytes += (double)(it.len + strlen(it.key) + RECORD_OVERHEAD);
+  }
+  slp_gen_free(gen);
+  *per_record = bytes / (double)n;
+  double need = *per_record * (double)cfg->embedded_generate / SIZING_BUDGET;
+  int64_t want = (int64_t)need + 1;
+  if (want > 1000) /* embedded.partitions' own bound; the drop check reports the rest */
+    want = 1000;
+  return (int)(want > parts ? want : parts);
+}
 
 slp_embedded_t *slp_embedded_start(uv_loop_t *loop, const slp_config_t *cfg, char *err,
                                    size_t errlen) {
@@ -56,11 +100,18 @@ slp_embedded_t *slp_embedded_start(uv_loop_t *loop, const slp_config_t *cfg, cha
     return NULL;
   }
   emb->bootstraps = strdup(rd_kafka_mock_cluster_bootstraps(emb->mc));
+  double per_record = 0;
+  emb->partitions = sized_partitions(cfg, &per_record);
+  if (emb->partitions > cfg->embedded_partitions)
+    SLP_INFO("embedded: %d partitions per topic instead of embedded.partitions=%d, for %lld "
+             "generated sessions of ~%.0f bytes (the mock keeps about 5 MiB per partition)",
+             emb->partitions, (int)cfg->embedded_partitions, (long long)cfg->embedded_generate,
+             per_record);
   const char *topics[] = {cfg->topic_input, cfg->topic_coded, cfg->topic_rejected, cfg->topic_dlq};
   for (int i = 0; i < 4; i++) {
     int repl = cfg->embedded_brokers >= 3 ? 3 : (int)cfg->embedded_brokers;
     rd_kafka_resp_err_t e =
-        rd_kafka_mock_topic_create(emb->mc, topics[i], (int)cfg->embedded_partitions, repl);
+        rd_kafka_mock_topic_create(emb->mc, topics[i], emb->partitions, repl);
     if (e) {
       snprintf(err, errlen, "mock topic %s: %s", topics[i], rd_kafka_err2str(e));
       slp_embedded_destroy(emb);
@@ -68,7 +119,7 @@ slp_embedded_t *slp_embedded_start(uv_loop_t *loop, const slp_config_t *cfg, cha
     }
   }
   SLP_INFO("embedded mock cluster up brokers=%d partitions=%d", (int)cfg->embedded_brokers,
-           (int)cfg->embedded_partitions);
+           emb->partitions);
   return emb;
 }
 
@@ -195,8 +246,7 @@ int slp_embedded_generate(slp_embedded_t *emb) {
     SLP_ERROR("embedded generator: %s", errstr);
     return -1;
   }
-  slp_gen_opts_t opts = {
-      .seed = (uint64_t)cfg->embedded_seed, .defects = 0.2, .garbage = 0.01, .framed = 0.1};
+  slp_gen_opts_t opts = gen_opts(cfg);
   slp_gen_t *gen = slp_gen_new(&opts);
   uint64_t per_kind[SLP_GEN_KIND_COUNT] = {0};
   int rc = gen ? 0 : -1;
@@ -229,6 +279,39 @@ int slp_embedded_generate(slp_embedded_t *emb) {
            (unsigned long long)(cfg->embedded_generate - (int64_t)per_kind[0] -
                                 (int64_t)per_kind[SLP_GEN_GARBAGE]),
            (unsigned long long)per_kind[SLP_GEN_GARBAGE]);
+  return rc;
+}
+
+int slp_embedded_partitions(const slp_embedded_t *emb) {
+  return emb->partitions;
+}
+
+int slp_embedded_dropped(slp_embedded_t *emb, int64_t dropped[4], char *err, size_t errlen) {
+  const slp_config_t *cfg = emb->cfg;
+  const char *topics[] = {cfg->topic_input, cfg->topic_coded, cfg->topic_rejected, cfg->topic_dlq};
+  rd_kafka_conf_t *conf = rd_kafka_conf_new();
+  rd_kafka_conf_set(conf, "bootstrap.servers", emb->bootstraps, NULL, 0);
+  rd_kafka_conf_set(conf, "log_level", "3", NULL, 0);
+  rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, errlen);
+  if (!rk) {
+    rd_kafka_conf_destroy(conf);
+    return -1;
+  }
+  int rc = 0;
+  for (int t = 0; t < 4 && rc == 0; t++) {
+    dropped[t] = 0;
+    for (int32_t p = 0; p < emb->partitions; p++) {
+      int64_t lo = 0, hi = 0;
+      rd_kafka_resp_err_t e = rd_kafka_query_watermark_offsets(rk, topics[t], p, &lo, &hi, 5000);
+      if (e) {
+        snprintf(err, errlen, "%s [%d]: watermarks: %s", topics[t], (int)p, rd_kafka_err2str(e));
+        rc = -1;
+        break;
+      }
+      dropped[t] += lo; /* nothing else moves a mock log's start above 0 */
+    }
+  }
+  rd_kafka_destroy(rk);
   return rc;
 }
 

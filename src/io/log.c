@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-volatile int slp_log_threshold = SLP_LOG_INFO;
+atomic_int slp_log_threshold = SLP_LOG_INFO;
 
 static const char *const level_names[] = {"error", "warn", "info", "debug"};
 

@@ -10,6 +10,8 @@
 #ifndef SLPCODER_IO_LOG_H
 #define SLPCODER_IO_LOG_H
 
+#include <stdatomic.h>
+
 typedef enum slp_log_level {
   SLP_LOG_ERROR = 0,
   SLP_LOG_WARN = 1,
@@ -17,8 +19,10 @@ typedef enum slp_log_level {
   SLP_LOG_DEBUG = 3,
 } slp_log_level_t;
 
-/* The current threshold; written at start and by the config, read anywhere. */
-extern volatile int slp_log_threshold;
+/* The current threshold; written at start and by the config, read on any thread (librdkafka's
+ * log callbacks too): atomic, read relaxed (TSan found the volatile int racing a client's log
+ * callback). */
+extern atomic_int slp_log_threshold;
 
 /* Parse "error|warn|info|debug"; returns the level or -1. */
 int slp_log_level_parse(const char *name);
@@ -29,7 +33,7 @@ void slp_log_write(int level, const char *file, int line, const char *fmt, ...)
 
 #define SLP_LOG(lvl, ...)                                                                          \
   do {                                                                                             \
-    if ((int)(lvl) <= slp_log_threshold)                                                           \
+    if ((int)(lvl) <= atomic_load_explicit(&slp_log_threshold, memory_order_relaxed))              \
       slp_log_write((int)(lvl), __FILE__, __LINE__, __VA_ARGS__);                                  \
   } while (0)
 

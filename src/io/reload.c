@@ -6,83 +6,90 @@
 #include <string.h>
 
 #include "io/log.h"
+#include "rules/open.h"
 
-static void log_errors(const char *dir, const slp_rules_errors_t *errs) {
-  for (size_t i = 0; i < errs->n; i++)
-    SLP_ERROR("rules %s: %s", dir, errs->lines[i]);
-  if (errs->n_total > errs->n)
-    SLP_ERROR("rules %s: %zu more errors", dir, errs->n_total - errs->n);
+static void log_error(void *arg, const char *dir, const char *line) {
+  (void)arg;
+  SLP_ERROR("rules %s: %s", dir, line);
 }
 
 slp_rules_t *slp_reload_load_logged(const char *dir) {
-  slp_rules_errors_t *errs = calloc(1, sizeof *errs);
-  slp_rules_t *rules = NULL;
-  if (!errs)
-    return NULL;
-  if (slp_rules_load(dir, &rules, errs) != 0) {
-    log_errors(dir, errs);
-    rules = NULL;
-  }
-  free(errs);
-  return rules;
+  return slp_rules_open(dir, log_error, NULL);
 }
 
-static void load_thread(void *arg) {
-  slp_reload_t *r = arg;
+/* The load runs on libuv's thread pool (uv_queue_work): it is file I/O and parsing, no
+ * librdkafka call (those stay on the worker's own jobs thread, never in the shared pool). */
+static void load_work(uv_work_t *req) {
+  slp_reload_t *r = req->data;
   r->result = NULL;
   memset(r->errs, 0, sizeof *r->errs);
   if (slp_rules_load(r->dir, &r->result, r->errs) != 0)
     r->result = NULL;
-  uv_async_send(&r->async);
 }
 
-static void start(slp_reload_t *r) {
-  r->running = true;
-  if (uv_thread_create(&r->thread, load_thread, r) != 0) {
-    r->running = false;
-    SLP_ERROR("rules reload: cannot start a thread");
-    return;
-  }
-  r->thread_live = true;
+static void release(slp_reload_t *r) {
+  free(r->dir);
+  free(r->errs);
+  r->dir = NULL;
+  r->errs = NULL;
 }
 
-static void on_async(uv_async_t *a) {
-  slp_reload_t *r = a->data;
-  if (!r->running)
-    return;
-  uv_thread_join(&r->thread);
-  r->thread_live = false;
+static void start(slp_reload_t *r);
+
+static void load_done(uv_work_t *req, int status) {
+  slp_reload_t *r = req->data;
   r->running = false;
-  if (r->result) {
-    SLP_INFO("rules reloaded from %s version=%s", r->dir, slp_rules_version(r->result));
-  } else {
-    log_errors(r->dir, r->errs);
-    SLP_ERROR("rules reload failed; the previous bundle keeps serving");
-  }
   slp_rules_t *res = r->result;
   r->result = NULL;
-  r->cb(res, r->arg);
+  if (r->closing) { /* closed while loading (or cancelled before it began) */
+    if (res)
+      slp_rules_unref(res);
+    release(r);
+    return;
+  }
+  if (status != 0) {
+    SLP_ERROR("rules reload: %s", uv_strerror(status));
+  } else if (res) {
+    SLP_INFO("rules reloaded from %s version=%s", r->dir, slp_rules_version(res));
+  } else {
+    slp_rules_report_errors(r->dir, r->errs, log_error, NULL);
+    SLP_ERROR("rules reload failed; the previous bundle keeps serving");
+  }
+  r->cb(status == 0 ? res : NULL, r->arg);
   if (r->again) {
     r->again = false;
     start(r);
   }
 }
 
+static void start(slp_reload_t *r) {
+  r->running = true;
+  r->req.data = r;
+  int rc = uv_queue_work(r->loop, &r->req, load_work, load_done);
+  if (rc != 0) {
+    r->running = false;
+    SLP_ERROR("rules reload: cannot queue the load: %s", uv_strerror(rc));
+  }
+}
+
 int slp_reload_init(slp_reload_t *r, uv_loop_t *loop, const char *dir, slp_reload_cb cb,
                     void *arg) {
   memset(r, 0, sizeof *r);
+  r->loop = loop;
   r->dir = strdup(dir);
   r->errs = calloc(1, sizeof *r->errs);
   r->cb = cb;
   r->arg = arg;
-  if (!r->dir || !r->errs)
-    return -1;
-  int rc = uv_async_init(loop, &r->async, on_async);
-  r->async.data = r;
-  return rc;
+  if (!r->dir || !r->errs) {
+    release(r);
+    return UV_ENOMEM;
+  }
+  return 0;
 }
 
 void slp_reload_request(slp_reload_t *r) {
+  if (r->closing)
+    return;
   if (r->running) {
     r->again = true;
     return;
@@ -92,17 +99,12 @@ void slp_reload_request(slp_reload_t *r) {
 }
 
 void slp_reload_close(slp_reload_t *r) {
-  if (r->thread_live) {
-    uv_thread_join(&r->thread);
-    r->thread_live = false;
-    if (r->result)
-      slp_rules_unref(r->result);
-    r->result = NULL;
-  }
-  r->running = false;
-  uv_close((uv_handle_t *)&r->async, NULL);
-  free(r->dir);
-  free(r->errs);
-  r->dir = NULL;
-  r->errs = NULL;
+  if (r->closing)
+    return;
+  r->closing = true;
+  r->again = false;
+  if (r->running)
+    uv_cancel((uv_req_t *)&r->req); /* load_done runs either way and releases */
+  else
+    release(r);
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* reload.h -- SIGHUP: load a rules bundle on a thread of its own, hand it to the loop.
+/* reload.h -- SIGHUP: load a rules bundle off the loop thread, hand it to the loop.
  *
- * The loop keeps serving with the old bundle while the new one loads; a bad
- * bundle is logged line by line (file:line) and the old one stays.
- * Thread: loop thread (the load itself runs on a short-lived thread).
+ * The loop keeps serving with the old bundle while the new one loads (on libuv's thread pool,
+ * uv_queue_work: no librdkafka call is involved); a bad bundle is logged line by line
+ * (file:line) and the old one stays.
+ * Thread: loop thread.
  */
 #ifndef SLPCODER_IO_RELOAD_H
 #define SLPCODER_IO_RELOAD_H
@@ -18,9 +19,9 @@
 typedef void (*slp_reload_cb)(slp_rules_t *rules, void *arg);
 
 typedef struct slp_reload {
-  uv_async_t async;
-  uv_thread_t thread;
-  bool running, again, thread_live;
+  uv_loop_t *loop;
+  uv_work_t req;
+  bool running, again, closing;
   char *dir;
   slp_rules_t *result;
   slp_rules_errors_t *errs;
@@ -28,10 +29,12 @@ typedef struct slp_reload {
   void *arg;
 } slp_reload_t;
 
+/* Returns 0, or UV_ENOMEM. */
 int slp_reload_init(slp_reload_t *r, uv_loop_t *loop, const char *dir, slp_reload_cb cb, void *arg);
 /* Start a reload; a request while one runs is queued once. */
 void slp_reload_request(slp_reload_t *r);
-/* Join a running load and close the async handle. */
+/* No more reloads; a load under way is cancelled or, when already running, finishes on the pool
+ * and its result is dropped (the loop runs until then). */
 void slp_reload_close(slp_reload_t *r);
 
 /* Load synchronously and log errors (startup). Returns NULL on failure. */

@@ -119,12 +119,12 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
 
   slp_processed_t pr;
   int rc = 0;
-  if (!rkm->payload && w->cfg->mode == 0) { /* a null value (tombstone): nothing to decode */
+  if (!rkm->payload && w->cfg->mode == SLP_MODE_CODE) { /* a null value (tombstone) */
     memset(&pr, 0, sizeof pr);
     pr.kind = SLP_OUTPUT_UNDECODABLE;
     pr.event_id = "";
     snprintf(pr.error, sizeof pr.error, "null value (tombstone): not a SessionEvent");
-  } else if (w->cfg->mode == 1) { /* relay: the same bytes, the same client settings, no coding */
+  } else if (w->cfg->mode == SLP_MODE_RELAY) { /* the same bytes and client settings, no coding */
     memset(&pr, 0, sizeof pr);
     pr.kind = SLP_OUTPUT_CLAIM;
     pr.bytes = rkm->payload;
@@ -167,7 +167,7 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
   case SLP_OUTPUT_CLAIM:
     out = SLP__OUT_CODED;
     w->n.coded++;
-    if (w->printed < w->cfg->print_claims && w->cfg->mode == 0) {
+    if (w->printed < w->cfg->print_claims && w->cfg->mode == SLP_MODE_CODE) {
       w->printed++;
       print_claim(w);
     }
@@ -703,11 +703,13 @@ int slp_worker_start(slp_worker_t *w, slp_worker_closed_cb cb, void *arg) {
   w->cpoll.data = w->ppoll.data = w->tick.data = w;
   uv_poll_start(&w->cpoll, UV_READABLE, on_cpoll);
   uv_poll_start(&w->ppoll, UV_READABLE, on_ppoll);
-  /* Exactly-once: a tenth of batch.ms (5-100 ms), so a batch ends close to batch.ms. */
-  uint64_t period = 100;
+  /* poll.interval.ms (default 100); exactly-once: at most a tenth of batch.ms (at least 5 ms),
+   * so a batch ends close to batch.ms. */
+  uint64_t period = (uint64_t)w->cfg->poll_interval_ms;
   if (w->eos) {
-    period = (uint64_t)w->cfg->batch_ms / 10;
-    period = period < 5 ? 5 : period > 100 ? 100 : period;
+    uint64_t tenth = (uint64_t)w->cfg->batch_ms / 10;
+    tenth = tenth < 5 ? 5 : tenth;
+    period = tenth < period ? tenth : period;
   }
   uv_timer_start(&w->tick, on_tick, period, period);
   w->last_stats = w->last_poll = w->last_tick = slp__now_ms(w);

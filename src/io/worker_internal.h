@@ -125,7 +125,11 @@ struct slp_worker {
   uint64_t revoke_deadline;
 
   /* exactly-once */
-  bool txn_open, committing, abort_needed;
+  bool txn_open, committing;
+  /* Set on the loop thread (a failed delivery, a lost partition), read by the transaction job
+   * on the jobs thread while it runs, so that a late failure still turns the commit into an
+   * abort: atomic (seq_cst loads and stores, no other change to the code using it). */
+  atomic_bool abort_needed;
   int64_t batch_count;
   uint64_t txn_started;
   uint64_t txn_run_ns;    /* the last commit's duration (jobs thread writes, txn_done reads) */

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* load.h -- internals shared by the bundle loader's files (tables.c, cms_load.c, load.c). */
+/* load.h -- internals shared by the bundle loader's files: load.c (the order), folders.c,
+ * tables_codes.c, tables_money.c, tables_policy.c, tables_pricing.c, coverage.c, cms_gpci.c,
+ * finalize.c and finalize_pricing.c. */
 #ifndef SLPCODER_RULES_LOAD_H
 #define SLPCODER_RULES_LOAD_H
 
