@@ -117,6 +117,32 @@ static inline void fx_copy_default(char *dir, size_t len) {
     abort();
 }
 
+/* The number of lines in dir/file: the line number the next appended row will have, less one. */
+static inline long fx_count_lines(const char *dir, const char *file) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/%s", dir, file);
+  FILE *fp = fopen(path, "r");
+  if (fp == NULL)
+    abort();
+  long n = 0;
+  int ch;
+  while ((ch = fgetc(fp)) != EOF)
+    n += ch == '\n';
+  fclose(fp);
+  return n;
+}
+
+/* Whether the loader reported exactly this line; on a miss, what it did report (stderr). */
+static inline bool fx_has_error(const slp_rules_errors_t *errs, const char *want) {
+  for (size_t i = 0; i < errs->n; i++)
+    if (strcmp(errs->lines[i], want) == 0)
+      return true;
+  for (size_t i = 0; i < errs->n; i++)
+    fprintf(stderr, "got: %s\n", errs->lines[i]);
+  fprintf(stderr, "wanted: %s\n", want);
+  return false;
+}
+
 static inline void fx_remove(const char *dir) {
   char cmd[1100];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -10,19 +10,6 @@
 
 #include "engine/fixture.h"
 
-static long count_lines(const char *dir, const char *file) {
-  char path[1024];
-  snprintf(path, sizeof path, "%s/%s", dir, file);
-  FILE *fp = fopen(path, "r");
-  assert_non_null(fp);
-  long n = 0;
-  int ch;
-  while ((ch = fgetc(fp)) != EOF)
-    n += ch == '\n';
-  fclose(fp);
-  return n;
-}
-
 static const struct {
   const char *file, *row, *expected;
 } broken[] = {
@@ -48,20 +35,13 @@ static const struct {
 };
 #define N_BROKEN (sizeof broken / sizeof broken[0])
 
-static bool has_line(const slp_rules_errors_t *errs, const char *want) {
-  for (size_t i = 0; i < errs->n; i++)
-    if (strcmp(errs->lines[i], want) == 0)
-      return true;
-  return false;
-}
-
 static void test_malformed_rows(void **state) {
   (void)state;
   char dir[256];
   fx_copy_default(dir, sizeof dir);
   char want[N_BROKEN][SLP_RULES_ERROR_LEN];
   for (size_t i = 0; i < N_BROKEN; i++) {
-    long line = count_lines(dir, broken[i].file) + 1;
+    long line = fx_count_lines(dir, broken[i].file) + 1;
     char row[512];
     snprintf(row, sizeof row, "%s\n", broken[i].row);
     fx_append(dir, broken[i].file, row);
@@ -72,7 +52,7 @@ static void test_malformed_rows(void **state) {
   assert_int_equal(slp_rules_load(dir, &r, &errs), -1);
   int missing = 0;
   for (size_t i = 0; i < N_BROKEN; i++)
-    if (!has_line(&errs, want[i])) {
+    if (!fx_has_error(&errs, want[i])) {
       fprintf(stderr, "missing: %s\n", want[i]);
       missing++;
     }

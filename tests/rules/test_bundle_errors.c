@@ -9,19 +9,6 @@
 
 #include "engine/fixture.h"
 
-static long count_lines(const char *dir, const char *file) {
-  char path[1024];
-  snprintf(path, sizeof path, "%s/%s", dir, file);
-  FILE *fp = fopen(path, "r");
-  assert_non_null(fp);
-  long n = 0;
-  int ch;
-  while ((ch = fgetc(fp)) != EOF)
-    n += ch == '\n';
-  fclose(fp);
-  return n;
-}
-
 typedef struct broken {
   const char *file;
   const char *row;      /* appended as the file's next line */
@@ -73,20 +60,13 @@ static const broken_t broken[] = {
 };
 #define N_BROKEN (sizeof broken / sizeof broken[0])
 
-static bool has_line(const slp_rules_errors_t *errs, const char *want) {
-  for (size_t i = 0; i < errs->n; i++)
-    if (strcmp(errs->lines[i], want) == 0)
-      return true;
-  return false;
-}
-
 static void test_every_table_reports_file_and_line(void **state) {
   (void)state;
   char dir[256];
   fx_copy_default(dir, sizeof dir);
   char want[N_BROKEN][SLP_RULES_ERROR_LEN];
   for (size_t i = 0; i < N_BROKEN; i++) {
-    long line = count_lines(dir, broken[i].file) + 1;
+    long line = fx_count_lines(dir, broken[i].file) + 1;
     char row[512];
     snprintf(row, sizeof row, "%s\n", broken[i].row);
     fx_append(dir, broken[i].file, row);
@@ -98,7 +78,7 @@ static void test_every_table_reports_file_and_line(void **state) {
   assert_null(r);
   int missing = 0;
   for (size_t i = 0; i < N_BROKEN; i++)
-    if (!has_line(&errs, want[i])) {
+    if (!fx_has_error(&errs, want[i])) {
       fprintf(stderr, "missing: %s\n", want[i]);
       missing++;
     }
@@ -125,10 +105,10 @@ static void test_bad_header_and_missing_table(void **state) {
   slp_rules_t *r = NULL;
   slp_rules_errors_t errs;
   assert_int_equal(slp_rules_load(dir, &r, &errs), -1);
-  assert_true(has_line(&errs, "kx.tsv:2: header must name the tab-separated columns year, "
+  assert_true(fx_has_error(&errs, "kx.tsv:2: header must name the tab-separated columns year, "
                               "kx_threshold, review_threshold"));
-  assert_true(has_line(&errs, "mue.tsv:0: cannot read the table: No such file or directory"));
-  assert_true(has_line(&errs, "payer_unit.tsv:0: not a table this bundle format knows"));
+  assert_true(fx_has_error(&errs, "mue.tsv:0: cannot read the table: No such file or directory"));
+  assert_true(fx_has_error(&errs, "payer_unit.tsv:0: not a table this bundle format knows"));
   fx_remove(dir);
 }
 

@@ -16,29 +16,6 @@
 #include "engine/fixture.h"
 #include "slpcoder/cms.h"
 
-static long count_lines(const char *dir, const char *file) {
-  char path[1024];
-  snprintf(path, sizeof path, "%s/%s", dir, file);
-  FILE *fp = fopen(path, "r");
-  assert_non_null(fp);
-  long n = 0;
-  int ch;
-  while ((ch = fgetc(fp)) != EOF)
-    n += ch == '\n';
-  fclose(fp);
-  return n;
-}
-
-static bool has_line(const slp_rules_errors_t *errs, const char *want) {
-  for (size_t i = 0; i < errs->n; i++)
-    if (strcmp(errs->lines[i], want) == 0)
-      return true;
-  for (size_t i = 0; i < errs->n; i++)
-    fprintf(stderr, "got: %s\n", errs->lines[i]);
-  fprintf(stderr, "wanted: %s\n", want);
-  return false;
-}
-
 /* Load dir, expect a refusal, and return the errors. */
 static void load_refused(const char *dir, slp_rules_errors_t *errs) {
   slp_rules_t *r = (slp_rules_t *)0x1;
@@ -81,9 +58,9 @@ static void test_non_regular_files_are_refused(void **state) {
   replace_with(dir, "manifest.ini", make_fifo);
   slp_rules_errors_t errs;
   load_refused(dir, &errs);
-  assert_true(has_line(&errs, "codes.tsv:0: not a regular file"));
-  assert_true(has_line(&errs, "kx.tsv:0: not a regular file"));
-  assert_true(has_line(&errs, "manifest.ini:0: not a regular file"));
+  assert_true(fx_has_error(&errs, "codes.tsv:0: not a regular file"));
+  assert_true(fx_has_error(&errs, "kx.tsv:0: not a regular file"));
+  assert_true(fx_has_error(&errs, "manifest.ini:0: not a regular file"));
   fx_remove(dir);
 }
 
@@ -103,10 +80,10 @@ static void test_cms_folders_and_top_say_what_they_skip(void **state) {
   assert_int_equal(mkdir(path, 0700), 0);
   slp_rules_errors_t errs;
   load_refused(dir, &errs);
-  assert_true(has_line(&errs, "ncci/ccipra-v321r0-f1.txt:0: not a regular file"));
-  assert_true(has_line(&errs, "mue/MCR_MUE.csv:0: cannot read: No such file or directory"));
-  assert_true(has_line(&errs, "pfs/PPRRVU2025_Oct.csv:0: not a regular file"));
-  assert_true(has_line(&errs, "notes.fifo:0: not a regular file"));
+  assert_true(fx_has_error(&errs, "ncci/ccipra-v321r0-f1.txt:0: not a regular file"));
+  assert_true(fx_has_error(&errs, "mue/MCR_MUE.csv:0: cannot read: No such file or directory"));
+  assert_true(fx_has_error(&errs, "pfs/PPRRVU2025_Oct.csv:0: not a regular file"));
+  assert_true(fx_has_error(&errs, "notes.fifo:0: not a regular file"));
   assert_int_equal(errs.n_total, 4);
   fx_remove(dir);
 }
@@ -119,9 +96,9 @@ static void test_size_cap_and_real_errno(void **state) {
   replace_with(dir, "fees.tsv", make_loop);
   slp_rules_errors_t errs;
   load_refused(dir, &errs);
-  assert_true(has_line(&errs, "charges.tsv:0: larger than the 2 GiB limit for a bundle file"));
+  assert_true(fx_has_error(&errs, "charges.tsv:0: larger than the 2 GiB limit for a bundle file"));
   assert_true(
-      has_line(&errs, "fees.tsv:0: cannot read the table: Too many levels of symbolic links"));
+      fx_has_error(&errs, "fees.tsv:0: cannot read the table: Too many levels of symbolic links"));
   fx_remove(dir);
 }
 
@@ -146,7 +123,7 @@ static void test_nul_byte_names_the_line(void **state) {
   (void)state;
   char dir[256];
   fx_copy_default(dir, sizeof dir);
-  long line = count_lines(dir, "charges.tsv") + 1;
+  long line = fx_count_lines(dir, "charges.tsv") + 1;
   char path[512];
   snprintf(path, sizeof path, "%s/charges.tsv", dir);
   FILE *fp = fopen(path, "ab");
@@ -154,7 +131,7 @@ static void test_nul_byte_names_the_line(void **state) {
   /* Cut at the NUL, the row would read as a second, valid-looking price for 92507. */
   fwrite("*\t92507\t1.00\0garbage\n", 1, 21, fp);
   fclose(fp);
-  long mline = count_lines(dir, "manifest.ini") + 1;
+  long mline = fx_count_lines(dir, "manifest.ini") + 1;
   snprintf(path, sizeof path, "%s/manifest.ini", dir);
   fp = fopen(path, "ab");
   assert_non_null(fp);
@@ -164,9 +141,9 @@ static void test_nul_byte_names_the_line(void **state) {
   load_refused(dir, &errs);
   char want[128];
   snprintf(want, sizeof want, "charges.tsv:%ld: NUL byte", line);
-  assert_true(has_line(&errs, want));
+  assert_true(fx_has_error(&errs, want));
   snprintf(want, sizeof want, "manifest.ini:%ld: NUL byte", mline);
-  assert_true(has_line(&errs, want));
+  assert_true(fx_has_error(&errs, want));
   fx_remove(dir);
 }
 
@@ -223,7 +200,7 @@ static void test_duplicates_name_both_lines(void **state) {
   slp_rules_errors_t errs;
   load_refused(dir, &errs);
   for (size_t i = 0; i < N_DUP; i++)
-    assert_true(has_line(&errs, want[i]));
+    assert_true(fx_has_error(&errs, want[i]));
   assert_int_equal(errs.n_total, N_DUP);
   fx_remove(dir);
 }
@@ -251,7 +228,7 @@ static void test_bad_date_is_reported_once(void **state) {
   fclose(fp);
   /* and a telehealth window whose date is bad, named by a payer row */
   fx_append(dir, "telehealth.tsv", "ODDWIN\t2025-13-01\t*\n");
-  long tline = count_lines(dir, "telehealth.tsv");
+  long tline = fx_count_lines(dir, "telehealth.tsv");
   fx_append(dir, "payers.tsv", "ODD\tCOMMERCIAL\t=\t=\t=\t=\t=\t=\t=\tODDWIN\t=\t=\t=\n");
   /* and the LANGUAGE EVAL row, which SPEECH_SOUND EVAL combines with */
   snprintf(path, sizeof path, "%s/codes.tsv", dir);
@@ -276,13 +253,13 @@ static void test_bad_date_is_reported_once(void **state) {
   char want[128];
   snprintf(want, sizeof want,
            "codes.tsv:%ld: column effective_from: \"2014-13-01\" is not a YYYY-MM-DD date", cline);
-  assert_true(has_line(&errs, want));
+  assert_true(fx_has_error(&errs, want));
   snprintf(want, sizeof want,
            "manifest.ini:%ld: effective_from: \"2025-02-30\" is not a YYYY-MM-DD date", line);
-  assert_true(has_line(&errs, want));
+  assert_true(fx_has_error(&errs, want));
   snprintf(want, sizeof want,
            "telehealth.tsv:%ld: column from: \"2025-13-01\" is not a YYYY-MM-DD date", tline);
-  assert_true(has_line(&errs, want));
+  assert_true(fx_has_error(&errs, want));
   /* no "is required", no "not a window", no "combines with LANGUAGE, which has no row" on top */
   assert_int_equal(errs.n_total, 3);
   fx_remove(dir);
