@@ -19,7 +19,7 @@ diff <(sed 's|^ExecStart=[^ ]*/slpcoderd|ExecStart=X/slpcoderd|' "$U") \
 [[ ! -s $WORK/verify.out ]] || die "systemd-analyze verify complained: $(cat "$WORK/verify.out")"
 
 for d in 'Type=notify' 'WatchdogSec=' 'ExecReload=/bin/kill -HUP $MAINPID' 'Restart=on-failure' \
-  'DynamicUser=yes' 'NoNewPrivileges=yes' 'ProtectSystem=strict' 'ProtectHome=yes' 'PrivateTmp=yes' \
+  'User=slpcoder' 'Group=slpcoder' 'DynamicUser=yes' 'NoNewPrivileges=yes' 'ProtectSystem=strict' 'ProtectHome=yes' 'PrivateTmp=yes' \
   'PrivateDevices=yes' 'CapabilityBoundingSet=' 'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6' \
   'SystemCallFilter=@system-service' 'MemoryDenyWriteExecute=yes' 'UMask=077' \
   'ExecStart=.*-c /etc/slpcoder/%i.conf' 'Environment=SLPCODER_TRANSACTIONAL_ID=slpcoderd-%H-%i' \
