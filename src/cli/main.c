@@ -6,10 +6,10 @@
 
 #include "cli/cli.h"
 
-/* `slpcoder gen` lives in src/gen; CMake defines SLPCODER_HAVE_GEN when it links
- * slpcoder_gen (and its librdkafka) into this executable. */
+/* `slpcoder gen` lives in src/gen (its Kafka producer in gen_kafka.c here); CMake defines
+ * SLPCODER_HAVE_GEN when it links slpcoder_gen into this executable. */
 #ifdef SLPCODER_HAVE_GEN
-#include "gen/gen_cli.h"
+#include "cli/gen_kafka.h"
 #endif
 
 #ifndef SLPCODER_VERSION
@@ -75,7 +75,7 @@ int main(int argc, char **argv) {
     return cli_cmd_health(argc - 1, argv + 1);
 #ifdef SLPCODER_HAVE_GEN
   if (!strcmp(cmd, "gen"))
-    return slp_gen_cli_main(argc - 1, argv + 1);
+    return slp_gen_cli_main(argc - 1, argv + 1, &cli_gen_kafka_sink);
 #endif
   return cli_usage_error("unknown command \"%s\"", cmd);
 }

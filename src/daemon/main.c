@@ -14,7 +14,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "daemon/help.h"
-#include "gen/gen_cli.h"
+#include "cli/gen_kafka.h"
 #include "io/config.h"
 #include "io/embedded.h"
 #include "io/http.h"
@@ -198,7 +198,7 @@ static int set_or_die(slp_config_t *cfg, const char *kv, const char *source) {
 
 int main(int argc, char **argv) {
   if (argc > 1 && strcmp(argv[1], "gen") == 0)
-    return slp_gen_cli_main(argc - 1, argv + 1);
+    return slp_gen_cli_main(argc - 1, argv + 1, &cli_gen_kafka_sink);
 
   static app_t app;
   const char *file = NULL;

@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <librdkafka/rdkafka.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +28,8 @@ static void usage(FILE *out) {
       "  --garbage F   share of undecodable byte strings (default 0.01)\n"
       "  --framed F    share in Confluent Schema Registry framing (default 0)\n"
       "  --multi F     share of clean treatments with a second one of another code (default 0)\n"
-      "  --brokers L   produce to Kafka (key = patient id, acks=all, idempotent)\n"
+      "  --brokers L   produce to Kafka (key = patient id, acks=all, idempotent, one request\n"
+      "                in flight per broker; -X kafka.prop=value for librdkafka settings)\n"
       "  --out FILE    write to FILE (- = stdout): delimited = varint length + bytes\n"
       "                (protobuf writeDelimited), hex = \"key<TAB>hex\" lines, manifest =\n"
       "                \"event_id<TAB>expected outcome<TAB>key\" lines (no payloads)\n"
@@ -61,16 +61,6 @@ static uint64_t parse_u64(const char *s, const char *what, int *bad) {
   return v;
 }
 
-static void dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *rkm, void *opaque) {
-  (void)rk;
-  uint64_t *failed = opaque;
-  if (rkm->err) {
-    if (*failed == 0)
-      fprintf(stderr, "slpcoder gen: delivery failed: %s\n", rd_kafka_err2str(rkm->err));
-    (*failed)++;
-  }
-}
-
 static void pace(uint64_t i, double rate, const struct timespec *t0) {
   if (rate <= 0)
     return;
@@ -85,7 +75,7 @@ static void pace(uint64_t i, double rate, const struct timespec *t0) {
   }
 }
 
-int slp_gen_cli_main(int argc, char **argv) {
+int slp_gen_cli_main(int argc, char **argv, const slp_gen_sink_ops_t *kafka) {
   static const struct option longopts[] = {{"count", required_argument, 0, 'n'},
                                            {"seed", required_argument, 0, 's'},
                                            {"rate", required_argument, 0, 'r'},
@@ -170,45 +160,20 @@ int slp_gen_cli_main(int argc, char **argv) {
   slp_gen_t *gen = slp_gen_new(&opts);
   if (!gen)
     return EX_OSERR;
-  uint64_t per_kind[SLP_GEN_KIND_COUNT] = {0}, failed = 0;
+  if (brokers && !kafka) {
+    fprintf(stderr, "slpcoder gen: --brokers: this program has no Kafka producer\n");
+    slp_gen_free(gen);
+    return EX_USAGE;
+  }
+  uint64_t per_kind[SLP_GEN_KIND_COUNT] = {0}, acked = 0;
   int rc = 0;
-  rd_kafka_t *rk = NULL;
+  slp_gen_sink_t *sink = NULL;
   FILE *out = NULL;
-  char errstr[512];
   if (brokers) {
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    const char *kv[][2] = {{"bootstrap.servers", brokers},
-                           {"acks", "all"},
-                           {"enable.idempotence", "true"},
-                           {"linger.ms", "5"},
-                           {"queue.buffering.max.messages", "500000"}};
-    for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++)
-      rd_kafka_conf_set(conf, kv[i][0], kv[i][1], errstr, sizeof errstr);
-    for (int i = 0; i < n_x; i++) {
-      char key[256];
-      const char *eq = strchr(xprops[i], '=');
-      const char *k = strncmp(xprops[i], "kafka.", 6) == 0 ? xprops[i] + 6 : xprops[i];
-      if (!eq || eq < k || (size_t)(eq - k) >= sizeof key) {
-        fprintf(stderr, "slpcoder gen: -X %s: expected kafka.property=value\n", xprops[i]);
-        rd_kafka_conf_destroy(conf);
-        slp_gen_free(gen);
-        return EX_USAGE;
-      }
-      snprintf(key, sizeof key, "%.*s", (int)(eq - k), k);
-      if (rd_kafka_conf_set(conf, key, eq + 1, errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
-        fprintf(stderr, "slpcoder gen: -X %s: %s\n", key, errstr);
-        rd_kafka_conf_destroy(conf);
-        slp_gen_free(gen);
-        return EX_CONFIG;
-      }
-    }
-    rd_kafka_conf_set_dr_msg_cb(conf, dr_cb);
-    rd_kafka_conf_set_opaque(conf, &failed);
-    rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
-    if (!rk) {
-      fprintf(stderr, "slpcoder gen: %s\n", errstr);
+    sink = kafka->open(brokers, topic, xprops, n_x, &rc);
+    if (!sink) {
       slp_gen_free(gen);
-      return EX_UNAVAILABLE;
+      return rc;
     }
   } else {
     out = strcmp(outpath, "-") == 0 ? stdout : fopen(outpath, "wb");
@@ -229,23 +194,8 @@ int slp_gen_cli_main(int argc, char **argv) {
     }
     per_kind[it.kind]++;
     pace(i, rate, &t0);
-    if (rk) {
-      for (;;) {
-        rd_kafka_resp_err_t err =
-            rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_KEY(it.key, strlen(it.key)),
-                              RD_KAFKA_V_VALUE((void *)it.bytes, it.len),
-                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
-        if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-          rd_kafka_poll(rk, 10);
-          continue;
-        }
-        if (err) {
-          fprintf(stderr, "slpcoder gen: produce: %s\n", rd_kafka_err2str(err));
-          rc = EX_UNAVAILABLE;
-        }
-        break;
-      }
-      rd_kafka_poll(rk, 0);
+    if (sink) {
+      rc = kafka->put(sink, &it);
     } else if (strcmp(format, "manifest") == 0) {
       fprintf(out, "%s\t%s\t%s\n", it.event_id, slp_gen_kind_name(it.kind), it.key);
     } else if (strcmp(format, "hex") == 0) {
@@ -265,15 +215,11 @@ int slp_gen_cli_main(int argc, char **argv) {
         rc = EX_IOERR;
     }
   }
-  if (rk) {
-    if (rd_kafka_flush(rk, 60000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      fprintf(stderr, "slpcoder gen: flush timed out with %d messages undelivered\n",
-              rd_kafka_outq_len(rk));
-      rc = EX_UNAVAILABLE;
-    }
-    if (failed)
-      rc = EX_UNAVAILABLE;
-    rd_kafka_destroy(rk);
+  if (sink) {
+    /* Closed after a failed put too: the items queued before it still get their reports. */
+    int crc = kafka->close(sink, &acked);
+    if (rc == 0)
+      rc = crc;
   } else if (out && out != stdout) {
     if (fclose(out) != 0)
       rc = EX_IOERR;
@@ -290,7 +236,10 @@ int slp_gen_cli_main(int argc, char **argv) {
     if (per_kind[k])
       fprintf(stderr, " %s=%llu", slp_gen_kind_name((slp_gen_kind_t)k),
               (unsigned long long)per_kind[k]);
-  fprintf(stderr, "%s\n", failed ? " (some deliveries failed)" : "");
+  if (brokers)
+    fprintf(stderr, " acknowledged=%llu%s", (unsigned long long)acked,
+            rc ? " (not every session was acknowledged)" : "");
+  fputc('\n', stderr);
   slp_gen_free(gen);
   return rc;
 }

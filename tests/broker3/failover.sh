@@ -9,8 +9,8 @@
 # and output leaders of both workers.) The workers keep running throughout.
 # Exactly-once: a read_committed consumer sees exactly one result per input, and what aborted
 # transactions left (read_uncommitted) is byte-identical duplicates. At-least-once: every input
-# has its output, every duplicate byte-identical. (An input the generator had acknowledged but
-# the cluster lost is no worker's fault: check_set reports it loudly and checks the rest.)
+# has its output, every duplicate byte-identical. Every input the generator acknowledged is on
+# the input topic.
 source "$(dirname "$0")/lib.bash"
 start_cluster
 

@@ -5,8 +5,7 @@
 # while two workers run on two topic sets, one exactly-once and one at-least-once, each fed by
 # a stream. Each worker must go on while a node is down. Exactly-once: a read_committed
 # consumer sees exactly one result per input; at-least-once: nothing lost, duplicates identical.
-# (An input the generator had acknowledged but the cluster lost is no worker's fault: check_set
-# reports it loudly and checks the rest.)
+# Every input the generator acknowledged is on the input topic.
 source "$(dirname "$0")/lib.bash"
 start_cluster
 
