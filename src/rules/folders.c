@@ -119,19 +119,21 @@ typedef struct ptp_load {
 static int on_ptp(void *ctx, const slp_cms_ptp_row_t *row) {
   ptp_load_t *c = ctx;
   int32_t from, to = SLP__NO_END;
+  uint32_t c1, c2;
   if (slp__cms_days(&c->days, row->effective, &from) != 0)
     return 0;
   if (row->deletion != SLP_CMS_NO_DATE && slp__cms_days(&c->days, row->deletion, &to) != 0)
     return 0;
+  if (slp__code36(row->column1, &c1) != 0 || slp__code36(row->column2, &c2) != 0)
+    return 0; /* the parser takes 5-character HCPCS codes only */
   slp__ptp_row_t *p = SLP__PUSH(c->r->ptp);
   if (p == NULL)
     return -1;
-  /* slp__key's copy, for the NUL-terminated codes of at most 7 bytes the parser gives */
-  memcpy(p->col1, row->column1, SLP__CODE - 1);
-  memcpy(p->col2, row->column2, SLP__CODE - 1);
+  p->col1 = c1;
+  p->col2 = c2;
   p->from = from;
   p->to = to;
-  p->indicator = (int8_t)row->modifier_indicator;
+  p->indicator = (uint32_t)row->modifier_indicator;
   p->from_cms = 1;
   return 0;
 }

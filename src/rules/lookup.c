@@ -102,21 +102,27 @@ const slp__kx_row_t *slp__rules_kx_before(const slp_rules_t *r, int32_t year) {
   return best;
 }
 
-static int cmp_pair_key(const void *key, const void *e) {
-  const slp__ptp_row_t *k = key, *p = e;
-  int c = slp__code_cmp(k->col1, p->col1);
-  return c ? c : slp__code_cmp(k->col2, p->col2);
-}
-
 int slp__rules_ptp(const slp_rules_t *r, const char *col1, const char *col2, int32_t dos) {
+  char k1[SLP__CODE], k2[SLP__CODE]; /* as slp__key cuts them: at most 7 bytes */
+  uint32_t c1, c2;
   if (r->ptp.n == 0)
     return -1;
-  slp__ptp_row_t k;
-  slp__key(k.col1, SLP__CODE, col1);
-  slp__key(k.col2, SLP__CODE, col2);
-  size_t i = lower_bound(r->ptp.v, r->ptp.n, sizeof *r->ptp.v, &k, cmp_pair_key);
+  slp__key(k1, SLP__CODE, col1);
+  slp__key(k2, SLP__CODE, col2);
+  if (slp__code36(k1, &c1) != 0 || slp__code36(k2, &c2) != 0)
+    return -1; /* no row holds such a code */
+  uint64_t key = (uint64_t)c1 << 32 | c2;
+  size_t lo = 0, hi = r->ptp.n; /* lower bound of (c1, c2), inlined: the engine asks per pair */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const slp__ptp_row_t *p = &r->ptp.v[mid];
+    if (((uint64_t)p->col1 << 32 | p->col2) < key)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
   int found = -1;
-  for (; i < r->ptp.n && cmp_pair_key(&k, &r->ptp.v[i]) == 0; i++) {
+  for (size_t i = lo; i < r->ptp.n && r->ptp.v[i].col1 == c1 && r->ptp.v[i].col2 == c2; i++) {
     const slp__ptp_row_t *p = &r->ptp.v[i];
     if (dos < p->from || dos > p->to) /* inclusive: CMS's deletion date is the last day */
       continue;
