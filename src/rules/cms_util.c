@@ -66,6 +66,7 @@ int slp__cms_next_line(slp__cms_reader_t *r) {
     if (r->bpos == r->blen) {
       r->bpos = 0;
       r->blen = fread(r->buf, 1, sizeof r->buf, r->fp);
+      r->bnul = memchr(r->buf, '\0', r->blen) != NULL; /* once a block, not once a line */
       if (r->blen == 0) {
         r->eof = true;
         if (ferror(r->fp)) {
@@ -82,7 +83,7 @@ int slp__cms_next_line(slp__cms_reader_t *r) {
     const char *nl = memchr(p, '\n', avail);
     size_t seg = nl ? (size_t)(nl - p) : avail;
     any = any || seg > 0 || nl;
-    if (memchr(p, '\0', seg) != NULL)
+    if (r->bnul && memchr(p, '\0', seg) != NULL)
       nul = true;
     size_t room = SLP__CMS_LINE_MAX + 1 - n; /* room for a trailing CR */
     if (seg > room) {

@@ -40,6 +40,7 @@ typedef struct slp__cms_reader {
   size_t len;               /* bytes in line */
   bool eof;
   size_t bpos, blen;            /* unread bytes of buf: buf[bpos..blen) */
+  bool bnul;                    /* buf holds a NUL byte (lines are searched for one only then) */
   char buf[SLP__CMS_BUF_SIZE];  /* read in blocks, lines found with memchr (a full-size PTP
                                    file is 1.8 M lines: getc per byte was a fifth of the load) */
   char line[SLP__CMS_LINE_MAX + 2];
