@@ -103,14 +103,13 @@ const slp__kx_row_t *slp__rules_kx_before(const slp_rules_t *r, int32_t year) {
 }
 
 int slp__rules_ptp(const slp_rules_t *r, const char *col1, const char *col2, int32_t dos) {
-  char k1[SLP__CODE], k2[SLP__CODE]; /* as slp__key cuts them: at most 7 bytes */
   uint32_t c1, c2;
-  if (r->ptp.n == 0)
+  if (r->ptp.n == 0 || col1 == NULL || col2 == NULL)
     return -1;
-  slp__key(k1, SLP__CODE, col1);
-  slp__key(k2, SLP__CODE, col2);
-  if (slp__code36(k1, &c1) != 0 || slp__code36(k2, &c2) != 0)
-    return -1; /* no row holds such a code */
+  /* Rows hold 5-character codes only: any other string (cut to 7 bytes by slp__key as it was,
+   * or not) matches none. */
+  if (slp__code36(col1, &c1) != 0 || slp__code36(col2, &c2) != 0)
+    return -1;
   uint64_t key = (uint64_t)c1 << 32 | c2;
   size_t lo = 0, hi = r->ptp.n; /* lower bound of (c1, c2), inlined: the engine asks per pair */
   while (lo < hi) {
