@@ -126,15 +126,16 @@ static int on_ptp(void *ctx, const slp_cms_ptp_row_t *row) {
     return 0;
   if (slp__code36(row->column1, &c1) != 0 || slp__code36(row->column2, &c2) != 0)
     return 0; /* the parser takes 5-character HCPCS codes only */
-  slp__ptp_row_t *p = SLP__PUSH(c->r->ptp);
+  /* reserve_ptp made room for the whole folder: push without a call or a memset per row */
+  slp__ptp_row_t *p = c->r->ptp.n < c->r->ptp.cap ? &c->r->ptp.v[c->r->ptp.n++] : SLP__PUSH(c->r->ptp);
   if (p == NULL)
     return -1;
-  p->col1 = c1;
-  p->col2 = c2;
-  p->from = from;
-  p->to = to;
-  p->indicator = (uint32_t)row->modifier_indicator;
-  p->from_cms = 1;
+  *p = (slp__ptp_row_t){.col1 = c1,
+                        .col2 = c2,
+                        .indicator = (uint32_t)row->modifier_indicator,
+                        .from_cms = 1,
+                        .from = from,
+                        .to = to};
   return 0;
 }
 
