@@ -127,7 +127,8 @@ static int on_ptp(void *ctx, const slp_cms_ptp_row_t *row) {
   if (slp__code36(row->column1, &c1) != 0 || slp__code36(row->column2, &c2) != 0)
     return 0; /* the parser takes 5-character HCPCS codes only */
   /* reserve_ptp made room for the whole folder: push without a call or a memset per row */
-  slp__ptp_row_t *p = c->r->ptp.n < c->r->ptp.cap ? &c->r->ptp.v[c->r->ptp.n++] : SLP__PUSH(c->r->ptp);
+  slp__ptp_row_t *p =
+      c->r->ptp.n < c->r->ptp.cap ? &c->r->ptp.v[c->r->ptp.n++] : SLP__PUSH(c->r->ptp);
   if (p == NULL)
     return -1;
   *p = (slp__ptp_row_t){.col1 = c1,
