@@ -19,6 +19,7 @@ OLD=${SLPCODER_BENCH_COMPARE:-}
 DEFAULT=$BIN/../share/slpcoder/rules/default
 FULL=$WORK/full-bundle
 /usr/bin/python3 "$ROOT/bench/gen-full-bundle.py" "$DEFAULT" "$FULL" >/dev/null || die "gen-full-bundle failed"
+declare -A LOAD_CPU # build-bundle -> rules check CPU seconds (last round)
 BUILDS=(new)
 [[ -n $OLD ]] && BUILDS+=(old)
 bindir() { if [[ $1 == old ]]; then echo "$OLD"; else echo "$BIN"; fi; }
@@ -35,6 +36,7 @@ for ((r = 1; r <= REPEAT; r++)); do
       read -r wall u s kb <"$WORK/time"
       cpu=$(awk -v a="$u" -v b="$s" 'BEGIN { printf "%.2f", a + b }')
       [[ $k == new ]] && base_cpu=$cpu
+      LOAD_CPU[$k-$b]=$cpu
       printf '%-5s %-8s %8s %8s %8s %8s %6s\n' "$k" "$b" "$wall" "$cpu" "$(ratio "$cpu" "$base_cpu")" \
         "$((kb / 1024))" "$r"
     done
@@ -44,8 +46,10 @@ done
 start_host -X embedded.partitions=12
 gen "$N" 81 --garbage 0.01
 # The worker: "x default" is the rate over the same build's default-bundle rate in this round,
-# us/in the worker's CPU per input (its summary), rss its peak.
-printf '%-5s %-8s %8s %9s %9s %8s %8s %6s\n' build bundle inputs rate/s "x default" us/in rss_mb round
+# us/in the worker's CPU per input (its summary: start-up and the bundle load included), "-load"
+# the same less the rules check CPU of that build and bundle spread over the inputs, rss its peak.
+printf '%-5s %-8s %8s %9s %9s %8s %8s %8s %6s\n' build bundle inputs rate/s "x default" us/in -load \
+  rss_mb round
 for ((r = 1; r <= REPEAT; r++)); do
   for k in "${BUILDS[@]}"; do
     for b in default full; do
@@ -64,8 +68,9 @@ for ((r = 1; r <= REPEAT; r++)); do
       rate=$(sed -n 's/.* rate=\([0-9]*\)\/s.*/\1/p' <<<"$line")
       us=$(sed -n 's/.*us_per_input=\([0-9.]*\).*/\1/p' "$WORK/$name.out" | head -n 1)
       [[ $b == default ]] && base=$rate
-      printf '%-5s %-8s %8s %9s %9s %8s %8s %6s\n' "$k" "$b" "$N" "$rate" "$(ratio "$rate" "$base")" \
-        "${us:--}" "$(($(tail -n 1 "$WORK/$name.rss") / 1024))" "$r"
+      net=$(awk -v u="${us:-0}" -v l="${LOAD_CPU[$k-$b]:-0}" -v n="$N" 'BEGIN { printf "%.1f", u - l * 1e6 / n }')
+      printf '%-5s %-8s %8s %9s %9s %8s %8s %8s %6s\n' "$k" "$b" "$N" "$rate" "$(ratio "$rate" "$base")" \
+        "${us:--}" "$net" "$(($(tail -n 1 "$WORK/$name.rss") / 1024))" "$r"
     done
   done
 done
