@@ -275,18 +275,14 @@ static inline int slp__code_cmp(const char *a, const char *b) {
 
 /* A code of exactly 5 characters 0-9/A-Z (NUL after them) as a base-36 number: 0 and *out, or
  * -1 for any other string (which no PTP row can hold). Orders as strcmp does. */
+extern const int8_t slp__digit36[256]; /* '0'-'9' -> 0-9, 'A'-'Z' -> 10-35, else -1 */
 static inline int slp__code36(const char *s, uint32_t *out) {
   uint32_t v = 0;
   for (int i = 0; i < 5; i++) {
-    char c = s[i];
-    uint32_t d;
-    if (c >= '0' && c <= '9')
-      d = (uint32_t)(c - '0');
-    else if (c >= 'A' && c <= 'Z')
-      d = (uint32_t)(c - 'A') + 10;
-    else
+    int d = slp__digit36[(unsigned char)s[i]]; /* -1 for NUL too: stops before s ends */
+    if (d < 0)
       return -1;
-    v = v * 36 + d;
+    v = v * 36 + (uint32_t)d;
   }
   if (s[5] != '\0')
     return -1;

@@ -34,16 +34,28 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t len) {
  * keep the plain byte hash, so the rules_version of bundles without such files is unchanged. */
 #define BIG_FILE (1u << 20)
 
+/* The lanes over the whole 32-byte blocks of p[0..len); returns the bytes consumed. The lanes
+ * live in registers for the loop: with the array's address taken (it is hashed afterwards)
+ * they went through memory, 1.2 instructions a byte over 140 MB. */
+static size_t lanes_run(uint64_t lane[4], const unsigned char *p, size_t len) {
+  uint64_t a = lane[0], b = lane[1], c = lane[2], d = lane[3];
+  size_t i = 0;
+  for (; i + 32 <= len; i += 32) {
+    uint64_t v[4];
+    memcpy(v, p + i, sizeof v);
+    a = (a ^ v[0]) * 0x100000001b3ULL;
+    b = (b ^ v[1]) * 0x100000001b3ULL;
+    c = (c ^ v[2]) * 0x100000001b3ULL;
+    d = (d ^ v[3]) * 0x100000001b3ULL;
+  }
+  lane[0] = a, lane[1] = b, lane[2] = c, lane[3] = d;
+  return i;
+}
+
 static uint64_t fnv1a_wide(uint64_t h, const unsigned char *p, size_t len) {
   uint64_t lane[4] = {h, h ^ 0x9e3779b97f4a7c15ULL, h ^ 0xbf58476d1ce4e5b9ULL,
                       h ^ 0x94d049bb133111ebULL};
-  size_t i = 0;
-  for (; i + 32 <= len; i += 32)
-    for (int k = 0; k < 4; k++) {
-      uint64_t v;
-      memcpy(&v, p + i + 8 * k, sizeof v);
-      lane[k] = (lane[k] ^ v) * 0x100000001b3ULL;
-    }
+  size_t i = lanes_run(lane, p, len);
   h = fnv1a(h, lane, sizeof lane);
   return fnv1a(h, p + i, len - i);
 }
@@ -107,12 +119,7 @@ static int hash_file(const char *full, unsigned char *buf, uint64_t *h) {
       hh = fnv1a(hh, buf, have);
       done = have;
     } else {
-      for (; done + 32 <= have; done += 32)
-        for (int k = 0; k < 4; k++) {
-          uint64_t v;
-          memcpy(&v, buf + done + 8 * k, sizeof v);
-          lane[k] = (lane[k] ^ v) * 0x100000001b3ULL;
-        }
+      done = lanes_run(lane, buf, have);
       if (got == 0) { /* the end: the lanes, then the tail of fewer than 32 bytes */
         hh = fnv1a(hh, lane, sizeof lane);
         hh = fnv1a(hh, buf + done, have - done);

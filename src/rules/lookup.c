@@ -5,6 +5,16 @@
 
 #include "rules/bundle.h"
 
+#define D36_ROW(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
+const int8_t slp__digit36[256] = {
+    D36_ROW(-1), D36_ROW(-1), D36_ROW(-1),
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -1, -1, -1, -1, -1,                    /* 0x30 */
+    -1, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,         /* 0x40 */
+    25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, -1, -1, -1, -1, -1,         /* 0x50 */
+    D36_ROW(-1), D36_ROW(-1), D36_ROW(-1), D36_ROW(-1), D36_ROW(-1), D36_ROW(-1),
+    D36_ROW(-1), D36_ROW(-1), D36_ROW(-1), D36_ROW(-1)};
+#undef D36_ROW
+
 void slp__key(char *dst, size_t len, const char *s) {
   memset(dst, 0, len);
   if (s != NULL)
