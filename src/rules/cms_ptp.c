@@ -91,7 +91,68 @@ static int ptp_row(void *self, slp__cms_reader_t *r, char **f, int nf, void *out
 typedef struct ptp_ctx {
   slp_cms_ptp_cb cb;
   void *ctx;
+  slp__cms_days_cache_t days; /* dates validated so far */
 } ptp_ctx_t;
+
+static bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+/* 5 bytes that slp__cms_is_hcpcs accepts, followed by a tab. */
+static bool hcpcs_tab(const char *s) {
+  bool upper0 = s[0] >= 'A' && s[0] <= 'Z';
+  bool last = is_digit(s[4]) || (!upper0 && s[4] >= 'A' && s[4] <= 'Z');
+  return (upper0 || is_digit(s[0])) && is_digit(s[1]) && is_digit(s[2]) && is_digit(s[3]) &&
+         last && s[5] == '\t';
+}
+
+/* 8 digits naming a real date -> 0 and *ymd, else -1. */
+static int ymd8(ptp_ctx_t *c, const char *s, int32_t *ymd) {
+  int32_t v = 0;
+  int32_t days; /* unused: validation only */
+  for (int i = 0; i < 8; i++) {
+    if (!is_digit(s[i]))
+      return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  if (slp__cms_days(&c->days, v, &days) != 0)
+    return -1;
+  *ymd = v;
+  return 0;
+}
+
+/* The shape of nearly every row, exactly as CMS prints it: "C1\tC2\t[*]\tYYYYMMDD\t(YYYYMMDD|*)
+ * \t(0|1|9)[\trationale]" with no blanks around the fields and no tab in the rationale. Such a
+ * line is one ptp_row accepts, and gives the same row; any other line goes to ptp_row. */
+static int ptp_fast(void *self, const char *s, size_t len, void *out) {
+  ptp_ctx_t *c = self;
+  slp_cms_ptp_row_t *row = out;
+  const char *end = s + len;
+  if (len < 25 || !hcpcs_tab(s) || !hcpcs_tab(s + 6)) /* 25: the shortest such line */
+    return 0;
+  const char *p = s + 12;
+  if (*p == '*')
+    p++;
+  if (*p++ != '\t' || end - p < 11 || ymd8(c, p, &row->effective) != 0 || p[8] != '\t')
+    return 0;
+  p += 9;
+  if (*p == '*') {
+    row->deletion = SLP_CMS_NO_DATE;
+    p++;
+  } else if (end - p < 9 || ymd8(c, p, &row->deletion) != 0) {
+    return 0;
+  } else {
+    p += 8;
+  }
+  if (end - p < 2 || *p++ != '\t' || (*p != '0' && *p != '1' && *p != '9'))
+    return 0;
+  row->modifier_indicator = *p++ - '0';
+  if (p < end && (*p != '\t' || memchr(p + 1, '\t', (size_t)(end - p - 1)) != NULL))
+    return 0;
+  memcpy(row->column1, s, 5);
+  memcpy(row->column2, s + 6, 5);
+  return 1;
+}
 
 static int ptp_emit(void *self, const void *row) {
   ptp_ctx_t *c = self;
@@ -103,6 +164,7 @@ static const slp__cms_rows_t ptp_rows = {
     .max_fields = 16,
     .is_data = slp__cms_first_is_hcpcs,
     .parse = ptp_row,
+    .fast = ptp_fast,
     .emit = ptp_emit,
     .no_data = "no data rows (lines starting with a 5-character HCPCS/CPT code)",
 };
@@ -110,7 +172,7 @@ static const slp__cms_rows_t ptp_rows = {
 long slp_cms_ptp_parse(const char *fullpath, const char *path, slp_cms_ptp_cb cb, void *ctx,
                        slp_rules_errors_t *errs) {
   slp__cms_reader_t *r = slp__cms_open(fullpath, path, errs);
-  ptp_ctx_t c = {cb, ctx};
+  ptp_ctx_t c = {cb, ctx, {{0}, {0}}};
   slp_cms_ptp_row_t row;
   if (r == NULL)
     return -1;

@@ -66,6 +66,7 @@ int slp__cms_next_line(slp__cms_reader_t *r) {
     if (r->bpos == r->blen) {
       r->bpos = 0;
       r->blen = fread(r->buf, 1, sizeof r->buf, r->fp);
+      r->bnul = memchr(r->buf, '\0', r->blen) != NULL; /* once a block, not once a line */
       if (r->blen == 0) {
         r->eof = true;
         if (ferror(r->fp)) {
@@ -82,7 +83,7 @@ int slp__cms_next_line(slp__cms_reader_t *r) {
     const char *nl = memchr(p, '\n', avail);
     size_t seg = nl ? (size_t)(nl - p) : avail;
     any = any || seg > 0 || nl;
-    if (memchr(p, '\0', seg) != NULL)
+    if (r->bnul && memchr(p, '\0', seg) != NULL)
       nul = true;
     size_t room = SLP__CMS_LINE_MAX + 1 - n; /* room for a trailing CR */
     if (seg > room) {
@@ -241,8 +242,10 @@ static bool record_blank(char **f, int nf, int max) {
   return nf <= max;
 }
 
-/* The next record: 1, 0 at end of file, -1 for one reported and skipped or blank. */
-static int next_record(slp__cms_reader_t *r, const slp__cms_rows_t *spec, char **f, int *nf) {
+/* The next record: 1, 2 when spec->fast filled *row, 0 at end of file, -1 for one reported and
+ * skipped or blank. */
+static int next_record(slp__cms_reader_t *r, const slp__cms_rows_t *spec, char **f, int *nf,
+                       bool started, void *self, void *row, size_t row_size) {
   int got;
   *nf = 0;
   if (spec->records == SLP__CMS_CSV_RECORDS) {
@@ -254,6 +257,11 @@ static int next_record(slp__cms_reader_t *r, const slp__cms_rows_t *spec, char *
   got = slp__cms_next_line(r);
   if (got <= 0)
     return got;
+  if (started && spec->fast != NULL) {
+    memset(row, 0, row_size);
+    if (spec->fast(self, r->line, r->len, row))
+      return 2;
+  }
   if (slp__cms_blank(r->line))
     return -1;
   if (spec->records == SLP__CMS_TAB_LINES)
@@ -270,22 +278,24 @@ long slp__cms_read_rows(slp__cms_reader_t *r, const slp__cms_rows_t *spec, void 
   bool refused = false; /* is_data refused the file */
   int got;
   int nf;
-  while ((got = next_record(r, spec, f, &nf)) != 0) {
+  while ((got = next_record(r, spec, f, &nf, started, self, row, row_size)) != 0) {
     if (got < 0)
       continue; /* reported, or blank */
-    if (!started) {
-      int data = spec->is_data(self, r, f, nf);
-      if (data < 0) {
-        refused = true;
-        break;
+    if (got == 1) {
+      if (!started) {
+        int data = spec->is_data(self, r, f, nf);
+        if (data < 0) {
+          refused = true;
+          break;
+        }
+        if (data == 0)
+          continue; /* a notice or heading */
+        started = true;
       }
-      if (data == 0)
-        continue; /* a notice or heading */
-      started = true;
+      memset(row, 0, row_size);
+      if (spec->parse(self, r, f, nf, row) != 0)
+        continue;
     }
-    memset(row, 0, row_size);
-    if (spec->parse(self, r, f, nf, row) != 0)
-      continue;
     rows++;
     if (spec->emit(self, row) != 0) {
       stopped = true;
@@ -395,6 +405,19 @@ int slp__cms_parse_fixed(const char *s, int scale, int64_t *out) {
   for (; frac_digits < scale; frac_digits++)
     v *= 10;
   *out = v;
+  return 0;
+}
+
+int slp__cms_days(slp__cms_days_cache_t *c, int32_t ymd, int32_t *days) {
+  unsigned i = ((uint32_t)ymd * 2654435761u) >> 26; /* Fibonacci hash into 64 slots */
+  if (ymd > 0 && c->ymd[i] == ymd) { /* 0 marks an empty slot (and is no date) */
+    *days = c->days[i];
+    return 0;
+  }
+  if (slp_date_from_yyyymmdd(ymd, days) != 0)
+    return -1;
+  c->ymd[i] = ymd;
+  c->days[i] = *days;
   return 0;
 }
 

@@ -36,14 +36,14 @@ static int cmp_kx(const void *a, const void *b) {
 
 static int cmp_ptp(const void *a, const void *b) {
   const slp__ptp_row_t *x = a, *y = b;
-  int c = slp__code_cmp(x->col1, y->col1);
+  int c = x->col1 < y->col1 ? -1 : x->col1 > y->col1;
   if (c == 0)
-    c = slp__code_cmp(x->col2, y->col2);
+    c = x->col2 < y->col2 ? -1 : x->col2 > y->col2;
   if (c == 0)
     c = x->from < y->from ? -1 : x->from > y->from;
   if (c == 0)
     c = x->to < y->to ? -1 : x->to > y->to;
-  return c ? c : x->indicator - y->indicator;
+  return c ? c : (int)x->indicator - (int)y->indicator;
 }
 
 static int cmp_mue(const void *a, const void *b) {
@@ -156,7 +156,7 @@ static bool same_cf(const slp__cf_row_t *a, const slp__cf_row_t *b) {
 }
 
 static bool same_pair(const slp__ptp_row_t *a, const slp__ptp_row_t *b) {
-  return slp__code_cmp(a->col1, b->col1) == 0 && slp__code_cmp(a->col2, b->col2) == 0;
+  return a->col1 == b->col1 && a->col2 == b->col2;
 }
 
 /* A CMS PTP file replaces the project's rows for every pair it lists. */

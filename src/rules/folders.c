@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "common/date.h"
+#include "rules/cms_util.h"
 #include "rules/load.h"
 #include "slpcoder/cms.h"
 
@@ -110,22 +111,32 @@ static bool ends_with_ci(const char *s, const char *suffix) {
   return a >= b && strcasecmp(s + a - b, suffix) == 0;
 }
 
+typedef struct ptp_load {
+  slp_rules_t *r;
+  slp__cms_days_cache_t days; /* yyyymmdd -> day number, for the few dates CMS repeats */
+} ptp_load_t;
+
 static int on_ptp(void *ctx, const slp_cms_ptp_row_t *row) {
-  slp_rules_t *r = ctx;
+  ptp_load_t *c = ctx;
   int32_t from, to = SLP__NO_END;
-  if (slp_date_from_yyyymmdd(row->effective, &from) != 0)
+  uint32_t c1, c2;
+  if (slp__cms_days(&c->days, row->effective, &from) != 0)
     return 0;
-  if (row->deletion != SLP_CMS_NO_DATE && slp_date_from_yyyymmdd(row->deletion, &to) != 0)
+  if (row->deletion != SLP_CMS_NO_DATE && slp__cms_days(&c->days, row->deletion, &to) != 0)
     return 0;
-  slp__ptp_row_t *p = SLP__PUSH(r->ptp);
+  if (slp__code36(row->column1, &c1) != 0 || slp__code36(row->column2, &c2) != 0)
+    return 0; /* the parser takes 5-character HCPCS codes only */
+  /* reserve_ptp made room for the whole folder: push without a call or a memset per row */
+  slp__ptp_row_t *p =
+      c->r->ptp.n < c->r->ptp.cap ? &c->r->ptp.v[c->r->ptp.n++] : SLP__PUSH(c->r->ptp);
   if (p == NULL)
     return -1;
-  slp__key(p->col1, SLP__CODE, row->column1);
-  slp__key(p->col2, SLP__CODE, row->column2);
-  p->from = from;
-  p->to = to;
-  p->indicator = (int8_t)row->modifier_indicator;
-  p->from_cms = 1;
+  *p = (slp__ptp_row_t){.col1 = c1,
+                        .col2 = c2,
+                        .indicator = (uint32_t)row->modifier_indicator,
+                        .from_cms = 1,
+                        .from = from,
+                        .to = to};
   return 0;
 }
 
@@ -284,7 +295,40 @@ static bool cms_wanted(int folder, const char *name) {
   }
 }
 
+/* Room for the rows of ncci/'s files at once, from their sizes (a CMS PTP line is 50-100 bytes
+ * with its rationale, never under 25): growing 1.8 M rows by doubling copies and faults them
+ * twice. The surplus is given back once the files are read. */
+static void reserve_ptp(slp_rules_t *r, const char *dir, const slp__names_t *ns) {
+  uint64_t bytes = 0;
+  for (size_t i = 0; i < ns->n; i++) {
+    char full[4096];
+    struct stat st;
+    snprintf(full, sizeof full, "%s/%s", dir, ns->v[i]);
+    if (cms_wanted(0, strchr(ns->v[i], '/') + 1) && stat(full, &st) == 0 && S_ISREG(st.st_mode))
+      bytes += (uint64_t)st.st_size;
+  }
+  size_t want = r->ptp.n + (size_t)(bytes / 48) + 16;
+  if (bytes < (1u << 20) || want <= r->ptp.cap)
+    return;
+  slp__ptp_row_t *v = realloc(r->ptp.v, want * sizeof *v);
+  if (v != NULL) { /* else the pushes grow it as before */
+    r->ptp.v = v;
+    r->ptp.cap = want;
+  }
+}
+
+static void trim_ptp(slp_rules_t *r) {
+  if (r->ptp.n == 0 || r->ptp.cap - r->ptp.n < 4096)
+    return;
+  slp__ptp_row_t *v = realloc(r->ptp.v, r->ptp.n * sizeof *v);
+  if (v != NULL) {
+    r->ptp.v = v;
+    r->ptp.cap = r->ptp.n;
+  }
+}
+
 void slp__load_cms(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
+  ptp_load_t ptp = {r, {{0}, {0}}};
   for (int folder = 0; folder < 4; folder++) {
     /* slp__list_files passes over anything but regular files: say so, a FIFO or a dangling link
      * dropped into a CMS folder must not be skipped without a word. */
@@ -292,6 +336,8 @@ void slp__load_cms(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
     slp__names_t ns = {0};
     slp__list_files(dir, slp__cms_dirs[folder], &ns);
     qsort(ns.v, ns.n, sizeof *ns.v, slp__cmp_str);
+    if (folder == 0)
+      reserve_ptp(r, dir, &ns);
     for (size_t i = 0; i < ns.n; i++) {
       const char *name = strchr(ns.v[i], '/') + 1;
       if (!cms_wanted(folder, name))
@@ -300,7 +346,7 @@ void slp__load_cms(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
       snprintf(full, sizeof full, "%s/%s", dir, ns.v[i]);
       switch (folder) {
       case 0:
-        slp_cms_ptp_parse(full, ns.v[i], on_ptp, r, errs);
+        slp_cms_ptp_parse(full, ns.v[i], on_ptp, &ptp, errs);
         break;
       case 1:
         slp_cms_mue_parse(full, ns.v[i], on_mue, r, errs);
@@ -329,5 +375,7 @@ void slp__load_cms(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
       }
     }
     slp__names_free(&ns);
+    if (folder == 0)
+      trim_ptp(r);
   }
 }

@@ -5,6 +5,16 @@
 
 #include "rules/bundle.h"
 
+#define D36_ROW(x) x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x
+const int8_t slp__digit36[256] = {
+    D36_ROW(-1), D36_ROW(-1), D36_ROW(-1),
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -1, -1, -1, -1, -1,                    /* 0x30 */
+    -1, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,         /* 0x40 */
+    25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, -1, -1, -1, -1, -1,         /* 0x50 */
+    D36_ROW(-1), D36_ROW(-1), D36_ROW(-1), D36_ROW(-1), D36_ROW(-1), D36_ROW(-1),
+    D36_ROW(-1), D36_ROW(-1), D36_ROW(-1), D36_ROW(-1)};
+#undef D36_ROW
+
 void slp__key(char *dst, size_t len, const char *s) {
   memset(dst, 0, len);
   if (s != NULL)
@@ -102,21 +112,26 @@ const slp__kx_row_t *slp__rules_kx_before(const slp_rules_t *r, int32_t year) {
   return best;
 }
 
-static int cmp_pair_key(const void *key, const void *e) {
-  const slp__ptp_row_t *k = key, *p = e;
-  int c = slp__code_cmp(k->col1, p->col1);
-  return c ? c : slp__code_cmp(k->col2, p->col2);
-}
-
 int slp__rules_ptp(const slp_rules_t *r, const char *col1, const char *col2, int32_t dos) {
-  if (r->ptp.n == 0)
+  uint32_t c1, c2;
+  if (r->ptp.n == 0 || col1 == NULL || col2 == NULL)
     return -1;
-  slp__ptp_row_t k;
-  slp__key(k.col1, SLP__CODE, col1);
-  slp__key(k.col2, SLP__CODE, col2);
-  size_t i = lower_bound(r->ptp.v, r->ptp.n, sizeof *r->ptp.v, &k, cmp_pair_key);
+  /* Rows hold 5-character codes only: any other string (cut to 7 bytes by slp__key as it was,
+   * or not) matches none. */
+  if (slp__code36(col1, &c1) != 0 || slp__code36(col2, &c2) != 0)
+    return -1;
+  uint64_t key = (uint64_t)c1 << 32 | c2;
+  size_t lo = 0, hi = r->ptp.n; /* lower bound of (c1, c2), inlined: the engine asks per pair */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const slp__ptp_row_t *p = &r->ptp.v[mid];
+    if (((uint64_t)p->col1 << 32 | p->col2) < key)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
   int found = -1;
-  for (; i < r->ptp.n && cmp_pair_key(&k, &r->ptp.v[i]) == 0; i++) {
+  for (size_t i = lo; i < r->ptp.n && r->ptp.v[i].col1 == c1 && r->ptp.v[i].col2 == c2; i++) {
     const slp__ptp_row_t *p = &r->ptp.v[i];
     if (dos < p->from || dos > p->to) /* inclusive: CMS's deletion date is the last day */
       continue;

@@ -44,9 +44,11 @@ void slp__load_ptp(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
   while (slp__tsv_next(&t)) {
     slp__ptp_row_t p;
     memset(&p, 0, sizeof p);
-    uint32_t ind;
-    int bad = slp__tsv_code(&t, 0, false, p.col1);
-    bad |= slp__tsv_code(&t, 1, false, p.col2);
+    uint32_t ind, c1 = 0, c2 = 0;
+    char col1[SLP__CODE], col2[SLP__CODE];
+    int bad = slp__tsv_code(&t, 0, false, col1);
+    bad |= slp__tsv_code(&t, 1, false, col2);
+    bad |= bad ? 0 : slp__code36(col1, &c1) | slp__code36(col2, &c2); /* cannot fail once valid */
     bad |= slp__tsv_date(&t, 2, false, &p.from);
     bad |= slp__tsv_date(&t, 3, true, &p.to);
     bad |= slp__tsv_uint(&t, 4, 9, &ind);
@@ -60,7 +62,9 @@ void slp__load_ptp(slp_rules_t *r, const char *dir, slp_rules_errors_t *errs) {
       slp__tsv_error(&t, "deletion_date is before effective_from");
       continue;
     }
-    p.indicator = (int8_t)ind;
+    p.col1 = c1;
+    p.col2 = c2;
+    p.indicator = ind;
     slp__ptp_row_t *q = SLP__PUSH(r->ptp);
     if (q == NULL)
       break;
