@@ -48,6 +48,7 @@ typedef struct app {
   uv_timer_t hard;
   slp_job_t gen_job;
   int exit_rc;
+  const char *stop_signal; /* "SIGTERM" or "SIGINT" once one came: the stats file's reason */
   uint64_t t_start;
 } app_t;
 
@@ -103,7 +104,8 @@ static void on_signal(uv_signal_t *s, int signum) {
     slp_reload_request(&app->reload);
     return;
   }
-  SLP_INFO("signal %s: graceful stop", signum == SIGTERM ? "SIGTERM" : "SIGINT");
+  app->stop_signal = signum == SIGTERM ? "SIGTERM" : "SIGINT";
+  SLP_INFO("signal %s: graceful stop", app->stop_signal);
   slp_ops_stopping(&app->ops);
   if (!app->worker) { /* hosting the cluster only */
     if (!uv_is_closing((uv_handle_t *)&app->sigterm))
@@ -113,7 +115,7 @@ static void on_signal(uv_signal_t *s, int signum) {
   if (!uv_is_active((uv_handle_t *)&app->hard))
     uv_timer_start(&app->hard, on_hard_deadline, (uint64_t)app->cfg.shutdown_deadline_ms + 60000,
                    0);
-  slp_worker_stop(app->worker, signum == SIGTERM ? "SIGTERM" : "SIGINT");
+  slp_worker_stop(app->worker, app->stop_signal);
 }
 
 static void on_reloaded(slp_rules_t *rules, void *arg) {
@@ -469,7 +471,7 @@ int main(int argc, char **argv) {
     if (uv_loop_close(&app.loop) != 0)
       SLP_WARN("loop closed with handles open");
     int drc = report_mock_drops(&app, NULL);
-    slpd_stats_final(&app.stats, drc, "signal", app.dropped_known ? app.dropped : NULL);
+    slpd_stats_final(&app.stats, drc, app.stop_signal, app.dropped_known ? app.dropped : NULL);
     slp_embedded_destroy(app.emb);
     slp_config_free(cfg);
     return drc;

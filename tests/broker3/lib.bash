@@ -56,10 +56,10 @@ stream_stop() {
   "$BIN/slpcoderd" gen --out - --format manifest --count "$COUNT" --seed "$seed" --garbage 0.02 >>"$3" 2>/dev/null
 }
 
-# stat_of NAME FIELD: FIELD of worker NAME's last stats line (0 before the first).
+# stat_of NAME FIELD: counter FIELD in worker NAME's stats file (0 before the first write).
 stat_of() {
   local v
-  v=$(grep -o "msg=\"stats .*" "$WORK/$1.err" 2>/dev/null | tail -n 1 | grep -o " $2=[0-9]*" | cut -d= -f2)
+  v=$(sget "$1" "counters.$2")
   echo "${v:-0}"
 }
 
@@ -93,7 +93,7 @@ cworker() {
   local name=$1
   shift
   printf '%s ' "$@" >"$WORK/$name.args"
-  start_worker "$name" -X stats.interval.ms=200 "$@"
+  start_worker "$name" "$@"
 }
 
 # wait_new_leader TOPIC PART OLD SECONDS: until TOPIC/PART is led by a live node other than OLD;
@@ -132,14 +132,6 @@ kill_leader() {
   echo "SIGKILL node $node (leader of $topic/$part) at$before; new leader $LEADER after ${FAILOVER_S}s; back in sync $((SECONDS - t0))s after restart" |
     tee -a "$WORK/kills"
 }
-
-# stop_worker NAME PID: SIGTERM, it must exit 0.
-stop_worker() {
-  kill -TERM "$2"
-  wait_exit "$2" 60
-  [[ $RC == 0 ]] || die "worker $1 exited $RC after SIGTERM"
-}
-
 
 # check_set NAME COUNT WHAT CHECK-ARGS...: check_outputs.py over the current T_* with NAME's
 # manifest; prints its summary as "WHAT: check: ..." (and appends it to $WORK/check.NAME.out).

@@ -6,13 +6,7 @@
 source "$(dirname "$0")/lib.bash"
 D="$BIN/slpcoderd"
 
-expect78() { # PATTERN ARGS...
-  local pat=$1 rc=0
-  shift
-  "$D" "$@" >"$WORK/c.out" 2>"$WORK/c.err" || rc=$?
-  [[ $rc == 78 ]] || die "exit $rc, not 78, for: $*"
-  grep -q -- "$pat" "$WORK/c.err" || die "error for [$*] lacks \"$pat\": $(cat "$WORK/c.err")"
-}
+expect78() { expect_exit 78 "$@"; } # PATTERN ARGS...
 expect78 'no.such.key: unknown key' --embedded-kafka -X no.such.key=1
 expect78 'max.in.flight: bad value' --embedded-kafka -X max.in.flight=lots
 expect78 'kafka.no.such.prop: librdkafka refused' --embedded-kafka -X kafka.no.such.prop=1
@@ -63,8 +57,5 @@ kill -HUP "$W1"
 wait_stats w1 20 "r.get('reloads_ok') == 1 and r.get('version', '').startswith('2099.1+')"
 gen 500 43
 check --expect 1500 --timeout 60
-kill -TERM "$W1"
-wait_exit "$W1" 30
-[[ $RC == 0 ]] || die "worker exited $RC"
-exited_ok w1 "x['reason'] == 'SIGTERM' and c['consumed'] == 1500 and r['version'].startswith('2099.1+')"
+stop_worker w1 "$W1" 30 "c['consumed'] == 1500 and r['version'].startswith('2099.1+')"
 echo "PASS config_reload"

@@ -9,10 +9,7 @@ gen 3000 7 --defects 0.3 --garbage 0.03 --framed 0.25
 start_worker w1
 W1=$WPID
 check --expect 3000 --timeout 60
-kill -TERM "$W1"
-wait_exit "$W1" 30
-[[ $RC == 0 ]] || die "worker exited $RC after SIGTERM"
-exited_ok w1 "x['reason'] == 'SIGTERM' and c['consumed'] == 3000 and c['delivered'] == 3000"
+stop_worker w1 "$W1" 30 "c['consumed'] == 3000 and c['delivered'] == 3000"
 # Patient data never reaches a log line: no generated key appears in the worker's log.
 if cut -f3 "$WORK/manifest" | grep -v '^$' | head -300 | grep -q -F -f - "$WORK/w1.err"; then
   die "a patient id reached the log"
@@ -26,9 +23,7 @@ wait_exit "$W2" 60
 [[ $RC == 0 ]] || die "exactly-once worker exited $RC"
 exited_ok w2 "x['reason'] == 'idle' and c['consumed'] == 3000 and c['txn_commits'] >= 1"
 check --expect 3000 --timeout 60
-kill -TERM "$HOST_PID"
-wait_exit "$HOST_PID" 20
-[[ $RC == 0 ]] || die "cluster host exited $RC"
+stop_worker host "$HOST_PID" 20
 
 # The quick start: embedded cluster, generate, code, summarise, exit 0.
 "$BIN/slpcoderd" --demo -X embedded.generate=2000 -X stats.file="$WORK/demo.stats.json" >"$WORK/demo.out" \

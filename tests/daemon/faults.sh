@@ -20,10 +20,7 @@ start_worker w1 -X kafka.auto.commit.interval.ms=300 -X max.in.flight=500 \
 W1=$WPID
 gen 12000 31 --garbage 0.02 --rate 2000
 check --expect 12000 --timeout 120
-kill -TERM "$W1"
-wait_exit "$W1" 40
-[[ $RC == 0 ]] || die "worker exited $RC"
-exited_ok w1 "c['consumed'] >= 12000"
+stop_worker w1 "$W1" 40
 n_faults=$(awk -F';' '{ print NF }' <<<"$FAULTS")
 wait_stats host 10 "e.get('faults_fired') == $n_faults" # the plan ran to its end
 echo "PASS faults ($n_faults faults injected, $(sget w1 counters.retried) outputs produced again after failed deliveries)"

@@ -155,6 +155,25 @@ wait_exit() {
   die "pid $1 still running after $2 s"
 }
 
+# stop_worker NAME PID [SECONDS [EXPR]]: SIGTERM; it must exit 0 within SECONDS (default 60)
+# and say so in its final stats, with the signal as the reason (and EXPR holding).
+stop_worker() {
+  kill -TERM "$2"
+  wait_exit "$2" "${3:-60}"
+  [[ $RC == 0 ]] || die "$1 exited $RC after SIGTERM"
+  exited_ok "$1" "x['reason'] == 'SIGTERM'${4:+ and ($4)}"
+}
+
+# expect_exit RC PATTERN ARGS...: slpcoderd ARGS exits RC and, unless PATTERN is empty, says
+# PATTERN on stderr (the message a person reads when it refuses to start).
+expect_exit() {
+  local want=$1 pat=$2 rc=0
+  shift 2
+  "$BIN/slpcoderd" "$@" >"$WORK/c.out" 2>"$WORK/c.err" || rc=$?
+  [[ $rc == "$want" ]] || die "exit $rc, not $want, for: $* ($(cat "$WORK/c.err"))"
+  [[ -z $pat ]] || grep -q -- "$pat" "$WORK/c.err" || die "stderr for [$*] lacks \"$pat\": $(cat "$WORK/c.err")"
+}
+
 # gen COUNT SEED [gen args...]: produce to slp.sessions and append the manifest.
 gen() {
   local count=$1 seed=$2
@@ -167,8 +186,6 @@ check() { # [check_outputs.py args...]
   "$PY" "$HERE/check_outputs.py" --bootstrap "$BS" --manifest "$WORK/manifest" --input "$T_IN" \
     --coded "$T_CODED" --rejected "$T_REJ" --dlq "$T_DLQ" "$@"
 }
-
-count_in() { grep -c -- "$2" "$1" 2>/dev/null || true; }
 
 # bench_raw COUNT: the raw librdkafka ceilings now (bench_kafka_raw: a group consumer of the
 # COUNT inputs on $T_IN, then an idempotent acks=all producer of the same bytes to $T_CODED,

@@ -35,8 +35,7 @@ for delivery in at-least-once exactly-once; do
     exited_ok "w-$delivery" "c['txn_commits'] >= 1"
   fi
   echo "ok $delivery: $got"
-  kill -TERM "$HOST_PID"
-  wait_exit "$HOST_PID" 30
+  stop_worker host "$HOST_PID" 30
 done
 
 echo "PASS poison (both modes: 600 KB event_id, dead letter just under / just over the limit, null value)"

@@ -26,11 +26,9 @@ start_worker w1 "${ONE[@]}" -X kafka.auto.commit.interval.ms=300 -X max.in.fligh
 W1=$WPID
 gen 12000 41 --garbage 0.02 --rate 2000 "${ONE[@]}"
 check --expect 12000 --timeout 120
-kill -TERM "$W1"
-wait_exit "$W1" 40
-[[ $RC == 0 ]] || die "worker exited $RC"
+stop_worker w1 "$W1" 40
 n=$(awk -F';' '{ print NF }' <<<"$FAULTS")
 wait_stats host 10 "e.get('faults_fired') == $n" # the plan ran to its end
-exited_ok w1 "c['retried'] > 0" # some output failed delivery: the produce-again path ran
+wait_stats w1 0 "c['retried'] > 0" # some output failed delivery: the produce-again path ran
 retried=$(sget w1 counters.retried)
 echo "PASS produce_errors ($n Produce faults injected, $retried outputs produced again after failed deliveries)"

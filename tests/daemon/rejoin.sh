@@ -19,17 +19,12 @@ for delivery in at-least-once exactly-once; do
   WB=$WPID
   wait_assigned "b-$delivery" 30
   wait_stats "a-$delivery" 30 "w['rebalances']['revoke'] >= 1 and w['assigned'] < 6 and w['revoking'] == 0"
-  kill -TERM "$WB"
-  wait_exit "$WB" 30
-  [[ $RC == 0 ]] || die "worker b ($delivery) exited $RC"
+  stop_worker "b-$delivery" "$WB" 30
   # a is handed b's partitions back: all six again, through a second assignment.
   wait_stats "a-$delivery" 30 "w['assigned'] == 6 and w['rebalances']['assign'] >= 2"
   seed=$((seed + 1)); gen 3000 "$seed" --garbage 0.02; total=$((total + 3000))
   # (one input topic for both modes: the second group codes the first mode's inputs too)
   check --expect "$total" --timeout 60 || die "$delivery: inputs on partitions that came back were not coded"
-  kill -TERM "$WA"
-  wait_exit "$WA" 30
-  [[ $RC == 0 ]] || die "worker a ($delivery) exited $RC"
-  exited_ok "a-$delivery" "x['reason'] == 'SIGTERM'"
+  stop_worker "a-$delivery" "$WA" 30
 done
 echo "PASS rejoin"

@@ -191,7 +191,6 @@ replay_scenario() {
   done
   [[ $(wc -l <"$WORK/coded") == 1000 ]] || die "$(wc -l <"$WORK/coded") claims, want 1000 (the $n_visit recoded once each)"
   [[ -z $(sort "$WORK/coded" | uniq -d) ]] || die "a claim twice: $(sort "$WORK/coded" | uniq -d | head -3)"
-  kill -TERM "$fixed"
-  wait_exit "$fixed" 30
+  stop_worker fixed "$fixed" 30
   echo "replay: 100 dead letters and $n_visit rejections replayed once each (one run killed midway)"
 }

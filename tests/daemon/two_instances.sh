@@ -17,18 +17,12 @@ gen 12000 22 --garbage 0.02 --rate 3000 &
 GEN=$!
 # a leaves mid-stream: once the two have coded the 2000 from before and 5000 of the 12000.
 wait_consumed 30 7000 a b
-kill -TERM "$WA"
-wait_exit "$WA" 30
-[[ $RC == 0 ]] || die "worker a exited $RC"
+stop_worker a "$WA" 30
 wait "$GEN" || die "generator failed"
 check --expect 14000 --timeout 90
 # b was handed a's partitions: it holds all six, through a second assignment.
 wait_stats b 30 "w['assigned'] == 6 and w['rebalances']['assign'] >= 2"
-kill -TERM "$WB"
-wait_exit "$WB" 30
-[[ $RC == 0 ]] || die "worker b exited $RC"
-exited_ok a "x['reason'] == 'SIGTERM'"
-exited_ok b "x['reason'] == 'SIGTERM'"
+stop_worker b "$WB" 30
 ca=$(sget a counters.consumed) cb=$(sget b counters.consumed)
 ((ca > 0 && cb > 0)) || die "the partitions were not split (a=$ca b=$cb)"
 echo "PASS two_instances (a consumed $ca, b consumed $cb)"
