@@ -82,6 +82,10 @@ static json_t *build(const slpd_stats_t *s, bool final, int exit_code, const cha
   json_object_set_new(o, "exit",
                       final ? json_pack("{s:i,s:s}", "code", exit_code, "reason", why ? why : "")
                             : json_null());
+  /* http.listen with port 0 binds any free port: this is where a script finds which */
+  json_object_set_new(o, "http",
+                      s->ops && s->ops->http_on ? json_pack("{s:s}", "listen", s->ops->http.bound)
+                                                : json_null());
   if (s->emb) {
     json_t *e = json_pack("{s:I,s:i,s:I,s:i}", "brokers", (json_int_t)s->cfg->embedded_brokers,
                           "partitions", slp_embedded_partitions(s->emb), "generated",

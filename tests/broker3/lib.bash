@@ -133,6 +133,9 @@ kill_leader() {
     tee -a "$WORK/kills"
 }
 
+# (stop_worker NAME PID: in tests/daemon/lib.bash, which checks the final stats too.)
+
+
 # check_set NAME COUNT WHAT CHECK-ARGS...: check_outputs.py over the current T_* with NAME's
 # manifest; prints its summary as "WHAT: check: ..." (and appends it to $WORK/check.NAME.out).
 # The input topic may hold fewer than COUNT: inputs the generator's idempotent producer had

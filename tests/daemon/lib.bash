@@ -37,7 +37,9 @@ trap cleanup EXIT
 
 die() { echo "FAIL: $*" >&2; exit 1; }
 
-wait_for() { # FILE PATTERN SECONDS
+# wait_for FILE PATTERN SECONDS: until a program prints PATTERN on its standard output (the
+# host's bootstrap.servers=, a replay's progress); a worker's state is in its stats file.
+wait_for() {
   local i
   for ((i = 0; i < $3 * 10; i++)); do grep -q -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
   die "no \"$2\" in $1 after $3 s"
