@@ -15,6 +15,7 @@
 
 #include "daemon/help.h"
 #include "cli/gen_kafka.h"
+#include "daemon/stats_file.h"
 #include "io/config.h"
 #include "io/embedded.h"
 #include "io/http.h"
@@ -40,10 +41,14 @@ typedef struct app {
   slp_worker_t *worker;
   slp_reload_t reload;
   slp_ops_t ops; /* /metrics /healthz /readyz, sd_notify */
+  slpd_stats_t stats; /* stats.file */
+  int64_t dropped[4]; /* what the embedded mock deleted (report_mock_drops) */
+  bool dropped_known;
   uv_signal_t sigterm, sigint, sighup;
   uv_timer_t hard;
   slp_job_t gen_job;
   int exit_rc;
+  const char *stop_signal; /* "SIGTERM" or "SIGINT" once one came: the stats file's reason */
   uint64_t t_start;
 } app_t;
 
@@ -99,7 +104,8 @@ static void on_signal(uv_signal_t *s, int signum) {
     slp_reload_request(&app->reload);
     return;
   }
-  SLP_INFO("signal %s: graceful stop", signum == SIGTERM ? "SIGTERM" : "SIGINT");
+  app->stop_signal = signum == SIGTERM ? "SIGTERM" : "SIGINT";
+  SLP_INFO("signal %s: graceful stop", app->stop_signal);
   slp_ops_stopping(&app->ops);
   if (!app->worker) { /* hosting the cluster only */
     if (!uv_is_closing((uv_handle_t *)&app->sigterm))
@@ -109,7 +115,7 @@ static void on_signal(uv_signal_t *s, int signum) {
   if (!uv_is_active((uv_handle_t *)&app->hard))
     uv_timer_start(&app->hard, on_hard_deadline, (uint64_t)app->cfg.shutdown_deadline_ms + 60000,
                    0);
-  slp_worker_stop(app->worker, "signal");
+  slp_worker_stop(app->worker, app->stop_signal);
 }
 
 static void on_reloaded(slp_rules_t *rules, void *arg) {
@@ -119,6 +125,7 @@ static void on_reloaded(slp_rules_t *rules, void *arg) {
     return;
   if (app->worker)
     slp_worker_set_rules(app->worker, rules);
+  slpd_stats_rules(&app->stats, rules);
   slp_rules_unref(rules); /* the worker holds its own reference */
 }
 
@@ -133,6 +140,7 @@ static void on_worker_closed(slp_worker_t *w, int rc, void *arg) {
   uv_close((uv_handle_t *)&app->sighup, NULL);
   uv_close((uv_handle_t *)&app->hard, NULL);
   slp_ops_close(&app->ops);
+  slpd_stats_close(&app->stats);
   slp_reload_close(&app->reload);
   if (app->emb)
     slp_embedded_close_timers(app->emb);
@@ -158,6 +166,8 @@ static int report_mock_drops(app_t *app, const slp_worker_counters_t *n) {
     SLP_WARN("embedded: cannot tell whether the mock dropped records: %s", err);
     return 0;
   }
+  memcpy(app->dropped, d, sizeof d); /* for the stats file */
+  app->dropped_known = true;
   if (app->cfg.summary)
     printf("summary: embedded generated=%lld partitions=%d mock_dropped_inputs=%lld "
            "mock_dropped_outputs=%lld\n",
@@ -421,6 +431,11 @@ int main(int argc, char **argv) {
     fprintf(stderr, "slpcoderd: rules reload: %s\n", uv_strerror(urc));
     return EX_OSERR;
   }
+  if (slpd_stats_start(&app.stats, &app.loop, cfg, SLPCODER_VERSION, app.worker, app.emb, &app.ops,
+                       rules, err, sizeof err) != 0) {
+    fprintf(stderr, "slpcoderd: %s\n", err);
+    return EX_CONFIG;
+  }
   SLP_INFO("rules %s version=%s", cfg->rules_dir, slp_rules_version(rules));
   slp_rules_unref(rules); /* the worker holds its reference */
 
@@ -456,6 +471,7 @@ int main(int argc, char **argv) {
     if (uv_loop_close(&app.loop) != 0)
       SLP_WARN("loop closed with handles open");
     int drc = report_mock_drops(&app, NULL);
+    slpd_stats_final(&app.stats, drc, app.stop_signal, app.dropped_known ? app.dropped : NULL);
     slp_embedded_destroy(app.emb);
     slp_config_free(cfg);
     return drc;
@@ -478,6 +494,7 @@ int main(int argc, char **argv) {
     if (drc != 0 && app.exit_rc == 0)
       app.exit_rc = drc;
   }
+  slpd_stats_final(&app.stats, app.exit_rc, NULL, app.dropped_known ? app.dropped : NULL);
   slp_worker_free(app.worker);
   if (uv_loop_close(&app.loop) != 0)
     SLP_WARN("loop closed with handles open");

@@ -60,7 +60,11 @@ static const cfg_row_t rows[] = {
      "the worker's tick: both clients' queues served, back-pressure, exit.when.idle.ms and "
      "exactly-once batch.ms checked this often (must stay below max.poll.interval.ms)"},
     {"stats.interval.ms", CFG_INT, "0", 0, 3600000, NULL, OFF(stats_interval_ms),
-     "log counters this often (0 = off)"},
+     "log counters this often, and rewrite stats.file (0 = off)"},
+    {"stats.file", CFG_STR, "", 0, 0, NULL, OFF(stats_file),
+     "a JSON summary (counters, exit code and reason, rules version, rebalances, the embedded "
+     "mock's dropped inputs) written at start, every stats.interval.ms and at exit, each time to "
+     "a temporary file renamed over this path so a reader never sees half of one (empty = off)"},
     {"log.level", CFG_ENUM, "info", 0, 0, "error|warn|info|debug", OFF(log_level), "log threshold"},
     {"embedded.kafka", CFG_BOOL, "false", 0, 0, NULL, OFF(embedded_kafka),
      "host librdkafka's mock cluster in-process"},

@@ -58,6 +58,7 @@ typedef struct slp_config {
   int64_t shutdown_deadline_ms;
   int64_t poll_interval_ms;
   int64_t stats_interval_ms;
+  char *stats_file; /* JSON summary path (src/daemon/stats_file.c), "" = off */
   slp_log_level_t log_level;
   bool embedded_kafka;
   int64_t embedded_brokers;

@@ -39,6 +39,7 @@ struct slp_embedded {
   int partitions; /* per topic, after sizing */
   fault_t faults[MAX_FAULTS];
   int n_faults;
+  int faults_fired; /* fault plan entries that have run (the stats file reports it) */
 };
 
 static slp_gen_opts_t gen_opts(const slp_config_t *cfg) {
@@ -180,6 +181,11 @@ static void fault_fire(uv_timer_t *t) {
   }
   if (e)
     SLP_ERROR("fault action failed: %s", rd_kafka_err2str(e));
+  emb->faults_fired++;
+}
+
+int slp_embedded_faults_fired(const slp_embedded_t *emb) {
+  return emb->faults_fired;
 }
 
 int slp_embedded_arm_faults(slp_embedded_t *emb, const char *plan, char *err, size_t errlen) {

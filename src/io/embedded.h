@@ -55,6 +55,9 @@ int slp_embedded_partitions(const slp_embedded_t *emb);
  * its own; after the loop ended). Returns 0 or -1 with err. */
 int slp_embedded_dropped(slp_embedded_t *emb, int64_t dropped[4], char *err, size_t errlen);
 
+/* Fault plan entries run so far (loop thread). */
+int slp_embedded_faults_fired(const slp_embedded_t *emb);
+
 /* Close the fault timers (loop thread) before the loop ends. */
 void slp_embedded_close_timers(slp_embedded_t *emb);
 

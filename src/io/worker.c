@@ -501,6 +501,8 @@ void slp__begin_close(slp_worker_t *w) {
 }
 
 void slp_worker_stop(slp_worker_t *w, const char *why) {
+  if (!w->stop_reason[0])
+    snprintf(w->stop_reason, sizeof w->stop_reason, "%s", why ? why : "stop");
   if (w->state == SLP__W_INIT) {
     w->state = SLP__W_DRAINING;
     w->drain_deadline = slp__now_ms(w);

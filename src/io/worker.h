@@ -70,6 +70,8 @@ typedef struct slp_worker_status {
   uint64_t last_poll_ms; /* loop time of the last consumer poll round */
   int64_t in_flight;
   int brokers_up, brokers; /* from librdkafka's statistics (-1: none seen yet) */
+  uint64_t assigns, revokes, losts; /* rebalance callbacks by kind (as /metrics counts them) */
+  const char *stop_reason; /* the first slp_worker_stop's why ("idle", ...); NULL until then */
 } slp_worker_status_t;
 
 void slp_worker_status(slp_worker_t *w, slp_worker_status_t *st);

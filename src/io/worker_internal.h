@@ -96,6 +96,7 @@ struct slp_worker {
   bool eos;
   int state;
   int exit_rc;
+  char stop_reason[96]; /* the first slp_worker_stop's why, for the stats file ("" running) */
   slp_worker_closed_cb closed_cb;
   void *closed_arg;
 

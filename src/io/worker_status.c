@@ -60,4 +60,8 @@ void slp_worker_status(slp_worker_t *w, slp_worker_status_t *st) {
   st->in_flight = w->in_flight;
   st->brokers_up = w->kstats.updates ? w->kstats.brokers_up : -1;
   st->brokers = w->kstats.updates ? w->kstats.brokers : -1;
+  st->assigns = w->rebalances[SLP__REB_ASSIGN];
+  st->revokes = w->rebalances[SLP__REB_REVOKE];
+  st->losts = w->rebalances[SLP__REB_LOST];
+  st->stop_reason = w->stop_reason[0] ? w->stop_reason : NULL;
 }

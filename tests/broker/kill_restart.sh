@@ -15,6 +15,7 @@ W=$WPID
 check --expect 4000 --timeout 90
 wait_exit "$W" 60
 [[ $RC == 0 ]] || die "e2e worker exited $RC"
+exited_ok e2e "x['reason'] == 'idle' and c['consumed'] == 4000"
 
 # kill_cycles NAME KILLS [worker args...]: SIGKILL the worker KILLS times at random points
 # while a stream is being produced, then let a last instance finish.
@@ -24,12 +25,14 @@ kill_cycles() {
   gen 30000 "$((60 + kills))" --garbage 0.02 --rate 2000 &
   local gpid=$!
   for ((i = 1; i <= kills; i++)); do
-    start_worker "$name$i" -X stats.interval.ms=200 "$@"
-    wait_for "$WORK/$name$i.err" 'assigned' 60
+    start_worker "$name$i" "$@"
+    wait_assigned "$name$i" 60
+    # at a random point once it is working: 0.1 to 0.9 s after its first output was acknowledged
+    wait_stats "$name$i" 60 "c['delivered'] >= 1"
     sleep "0.$((RANDOM % 9 + 1))"
     kill -9 "$WPID"
     wait_exit "$WPID" 10
-    echo "killed $name$i (SIGKILL) at: $(grep 'msg="stats' "$WORK/$name$i.err" | tail -n 1 | sed 's/.*msg="stats //; s/ rejected.*//; s/"$//')"
+    echo "killed $name$i (SIGKILL) at: $(stats_line "$name$i")"
   done
   wait "$gpid" || die "generator failed"
   start_worker "${name}last" -X exit.when.idle.ms=5000 "$@"
@@ -50,7 +53,8 @@ kill_cycles eos 3 -X delivery=exactly-once -X transactional.id="$T_IN.tx" -X kaf
 check_all_inputs --exactly-once --read-committed --idle 3
 wait_exit "$W" 120
 [[ $RC == 0 ]] || die "last exactly-once worker exited $RC"
-grep -h 'txn_commits' "$WORK"/eoslast.err | tail -n 1
+exited_ok eoslast "x['reason'] == 'idle' and c['txn_commits'] >= 1"
+echo "eoslast: $(stats_line eoslast)"
 
 # 3. At-least-once, the same kills.
 fresh_topics alo
@@ -58,4 +62,5 @@ kill_cycles alo 3 -X kafka.group.id="$T_IN.g" -X kafka.auto.commit.interval.ms=1
 check_all_inputs --idle 3
 wait_exit "$W" 120
 [[ $RC == 0 ]] || die "last at-least-once worker exited $RC"
+exited_ok alolast "x['reason'] == 'idle'"
 echo "PASS kill_restart"

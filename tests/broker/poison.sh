@@ -32,8 +32,7 @@ run() { # NAME DELIVERY: a worker until idle; exit 0
 
 restart_finds_nothing() { # NAME DELIVERY
   run "$1-again" "$2"
-  grep -q 'msg="stopped consumed=0 ' "$WORK/$1-again.err" ||
-    die "$1: the restart redid work: $(grep 'msg="stopped' "$WORK/$1-again.err")"
+  exited_ok "$1-again" "c['consumed'] == 0" # the restart redoes no work
 }
 
 for delivery in at-least-once exactly-once; do
@@ -51,7 +50,8 @@ for delivery in at-least-once exactly-once; do
   got=$("${IO[@]}" summary --bootstrap "$BS" --coded "$T_CODED" --rejected "$T_REJ" --dlq "$T_DLQ" --read-committed)
   [[ $got == "coded=0 rejected=0 dlq=$PLAIN "* && $got == *" dlq_plain_refused=$PLAIN "* ]] ||
     die "$delivery, claims refused by the broker: outputs $got, want $PLAIN dead letters"
-  stopped=$(grep 'msg="stopped' "$WORK/r-$delivery.err")
+  exited_ok "r-$delivery" "c['refused'] >= 1" # the broker's refusals reached the worker
+  stopped=$(stats_line "r-$delivery")
   restart_finds_nothing "r-$delivery" "$delivery"
   echo "ok broker refuses every claim, $delivery: $got | $stopped"
 done
@@ -61,14 +61,15 @@ topics fence
 "${IO[@]}" produce --bootstrap "$BS" --input "$T_IN" --plain 3 >/dev/null || die "producing the inputs"
 start_worker fenced -X delivery=exactly-once -X transactional.id="$T_IN.tx" -X kafka.group.id="$T_IN.a"
 FENCED=$WPID
-wait_for "$WORK/fenced.err" 'assigned' 60
+wait_assigned fenced 60
 start_worker fencer -X delivery=exactly-once -X transactional.id="$T_IN.tx" -X kafka.group.id="$T_IN.b" \
   -X exit.when.idle.ms=3000
 FENCER=$WPID
-wait_for "$WORK/fencer.err" 'assigned' 60
+wait_assigned fencer 60
 "${IO[@]}" produce --bootstrap "$BS" --input "$T_IN" --plain 3 >/dev/null || die "producing the inputs"
 wait_exit "$FENCED" 120
 ((RC == 69)) || die "the fenced instance exited $RC, want 69 (EX_UNAVAILABLE)"
+wait_stats fenced 0 "s['final'] and x['code'] == 69 and w['fatal']"
 wait_exit "$FENCER" 120
 [[ $RC == 0 ]] || die "the fencing instance exited $RC"
 echo "ok fenced producer: exit 69"

@@ -22,8 +22,8 @@ WE=$WPID
 fresh_topics foa
 cworker foa -X kafka.group.id="$T_IN.g" -X kafka.auto.commit.interval.ms=1000
 WA=$WPID
-wait_for "$WORK/foe.err" 'assigned' 60
-wait_for "$WORK/foa.err" 'assigned' 60
+wait_assigned foe 60
+wait_assigned foa 60
 stream_start foe "${E[in]}" 301 300
 stream_start foa "$T_IN" 302 300
 wait_progress 60 foe foa # mid-stream: outputs are being acknowledged
@@ -48,5 +48,5 @@ check_set foe "$NE" "exactly-once, read_committed" --exactly-once --read-committ
 check_set foe "$NE" "exactly-once, read_uncommitted (aborted data included)" --idle 2
 stop_worker foe "$WE"
 stop_worker foa "$WA"
-for n in foe foa; do echo "$n: $(grep -o 'msg="stopped .*' "$WORK/$n.err" | tail -n 1 || true)"; done
+for n in foe foa; do echo "$n: $(stats_line "$n")"; done
 echo "PASS failover: kills=$(wc -l <"$WORK/kills"); exactly-once $(sed -n 's/^check: //p' "$WORK/check.foe.out" | head -n 1); at-least-once $(sed -n 's/^check: //p' "$WORK/check.foa.out")"

@@ -56,10 +56,10 @@ stream_stop() {
   "$BIN/slpcoderd" gen --out - --format manifest --count "$COUNT" --seed "$seed" --garbage 0.02 >>"$3" 2>/dev/null
 }
 
-# stat_of NAME FIELD: FIELD of worker NAME's last stats line (0 before the first).
+# stat_of NAME FIELD: counter FIELD in worker NAME's stats file (0 before the first write).
 stat_of() {
   local v
-  v=$(grep -o "msg=\"stats .*" "$WORK/$1.err" 2>/dev/null | tail -n 1 | grep -o " $2=[0-9]*" | cut -d= -f2)
+  v=$(sget "$1" "counters.$2")
   echo "${v:-0}"
 }
 
@@ -93,7 +93,7 @@ cworker() {
   local name=$1
   shift
   printf '%s ' "$@" >"$WORK/$name.args"
-  start_worker "$name" -X stats.interval.ms=200 "$@"
+  start_worker "$name" "$@"
 }
 
 # wait_new_leader TOPIC PART OLD SECONDS: until TOPIC/PART is led by a live node other than OLD;
@@ -133,12 +133,7 @@ kill_leader() {
     tee -a "$WORK/kills"
 }
 
-# stop_worker NAME PID: SIGTERM, it must exit 0.
-stop_worker() {
-  kill -TERM "$2"
-  wait_exit "$2" 60
-  [[ $RC == 0 ]] || die "worker $1 exited $RC after SIGTERM"
-}
+# (stop_worker NAME PID: in tests/daemon/lib.bash, which checks the final stats too.)
 
 
 # check_set NAME COUNT WHAT CHECK-ARGS...: check_outputs.py over the current T_* with NAME's

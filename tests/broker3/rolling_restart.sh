@@ -17,8 +17,8 @@ WE=$WPID
 fresh_topics rra
 cworker rra -X kafka.group.id="$T_IN.g" -X kafka.auto.commit.interval.ms=1000
 WA=$WPID
-wait_for "$WORK/rre.err" 'assigned' 60
-wait_for "$WORK/rra.err" 'assigned' 60
+wait_assigned rre 60
+wait_assigned rra 60
 stream_start rre "${E[in]}" 401 300
 stream_start rra "$T_IN" 402 300
 wait_progress 60 rre rra

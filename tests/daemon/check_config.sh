@@ -6,14 +6,7 @@
 # the four topics exist, 69 (EX_UNAVAILABLE) when no broker answers or a topic is missing.
 source "$(dirname "$0")/lib.bash"
 D="$BIN/slpcoderd"
-
-expect() { # RC PATTERN ARGS...
-  local want=$1 pat=$2 rc=0
-  shift 2
-  "$D" "$@" >"$WORK/c.out" 2>"$WORK/c.err" || rc=$?
-  [[ $rc == "$want" ]] || die "exit $rc, not $want, for: $* ($(cat "$WORK/c.err"))"
-  [[ -z $pat ]] || grep -q -- "$pat" "$WORK/c.err" || die "stderr for [$*] lacks \"$pat\": $(cat "$WORK/c.err")"
-}
+expect() { expect_exit "$@"; }
 
 expect 78 'kafka.enable.idempotence: must stay true' --embedded-kafka -X kafka.enable.idempotence=false
 expect 78 'kafka.acks: must be all' --embedded-kafka -X kafka.acks=1

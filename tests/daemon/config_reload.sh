@@ -6,13 +6,7 @@
 source "$(dirname "$0")/lib.bash"
 D="$BIN/slpcoderd"
 
-expect78() { # PATTERN ARGS...
-  local pat=$1 rc=0
-  shift
-  "$D" "$@" >"$WORK/c.out" 2>"$WORK/c.err" || rc=$?
-  [[ $rc == 78 ]] || die "exit $rc, not 78, for: $*"
-  grep -q -- "$pat" "$WORK/c.err" || die "error for [$*] lacks \"$pat\": $(cat "$WORK/c.err")"
-}
+expect78() { expect_exit 78 "$@"; } # PATTERN ARGS...
 expect78 'no.such.key: unknown key' --embedded-kafka -X no.such.key=1
 expect78 'max.in.flight: bad value' --embedded-kafka -X max.in.flight=lots
 expect78 'kafka.no.such.prop: librdkafka refused' --embedded-kafka -X kafka.no.such.prop=1
@@ -47,21 +41,21 @@ start_host
 start_worker w1 -X rules.dir="$WORK/rules"
 W1=$WPID
 gen 500 41
-wait_for "$WORK/w1.err" 'assigned' 20
+wait_assigned w1 20
+v1=$(sget w1 rules.version)
+[[ -n $v1 ]] || die "no rules version in the stats file"
 cp "$WORK/rules/codes.tsv" "$WORK/codes.good"
 printf 'NOT_AN_AREA\tEVAL\tANY\t92521\tuntimed\t1\t0\t-\t0\t0\t-\t-\tspeech\t2014-01-01\t*\n' >>"$WORK/rules/codes.tsv"
 kill -HUP "$W1"
-wait_for "$WORK/w1.err" 'rules reload failed' 20
+wait_stats w1 20 "r.get('reloads_failed') == 1 and r.get('version') == '$v1'"
+# The operator's only view of what is wrong with the bundle: each problem as file:line.
 grep -q 'codes.tsv:[0-9]' "$WORK/w1.err" || die "reload error lacks file:line"
 gen 500 42
 cp "$WORK/codes.good" "$WORK/rules/codes.tsv"
 sed -i 's/^version = .*/version = 2099.1/' "$WORK/rules/manifest.ini"
 kill -HUP "$W1"
-wait_for "$WORK/w1.err" 'rules reloaded' 20
-grep -q 'version=2099.1+' "$WORK/w1.err" || die "new bundle version not logged"
+wait_stats w1 20 "r.get('reloads_ok') == 1 and r.get('version', '').startswith('2099.1+')"
 gen 500 43
 check --expect 1500 --timeout 60
-kill -TERM "$W1"
-wait_exit "$W1" 30
-[[ $RC == 0 ]] || die "worker exited $RC"
+stop_worker w1 "$W1" 30 "c['consumed'] == 1500 and r['version'].startswith('2099.1+')"
 echo "PASS config_reload"

@@ -6,13 +6,10 @@ source "$(dirname "$0")/lib.bash"
 
 start_host
 gen 3000 7 --defects 0.3 --garbage 0.03 --framed 0.25
-start_worker w1 -X stats.interval.ms=1000
+start_worker w1
 W1=$WPID
 check --expect 3000 --timeout 60
-kill -TERM "$W1"
-wait_exit "$W1" 30
-[[ $RC == 0 ]] || die "worker exited $RC after SIGTERM"
-grep -q 'signal SIGTERM: graceful stop' "$WORK/w1.err" || die "no graceful stop logged"
+stop_worker w1 "$W1" 30 "c['consumed'] == 3000 and c['delivered'] == 3000"
 # Patient data never reaches a log line: no generated key appears in the worker's log.
 if cut -f3 "$WORK/manifest" | grep -v '^$' | head -300 | grep -q -F -f - "$WORK/w1.err"; then
   die "a patient id reached the log"
@@ -24,14 +21,15 @@ start_worker w2 -X delivery=exactly-once -X transactional.id=e2e-tx -X kafka.gro
 W2=$WPID
 wait_exit "$W2" 60
 [[ $RC == 0 ]] || die "exactly-once worker exited $RC"
-grep -q 'stopped consumed=3000 .*txn_commits=[1-9]' "$WORK/w2.err" || die "exactly-once run: $(grep stopped "$WORK/w2.err")"
+exited_ok w2 "x['reason'] == 'idle' and c['consumed'] == 3000 and c['txn_commits'] >= 1"
 check --expect 3000 --timeout 60
-kill -TERM "$HOST_PID"
-wait_exit "$HOST_PID" 20
-[[ $RC == 0 ]] || die "cluster host exited $RC"
+stop_worker host "$HOST_PID" 20
 
 # The quick start: embedded cluster, generate, code, summarise, exit 0.
-"$BIN/slpcoderd" --demo -X embedded.generate=2000 >"$WORK/demo.out" 2>"$WORK/demo.err" || die "--demo failed"
+"$BIN/slpcoderd" --demo -X embedded.generate=2000 -X stats.file="$WORK/demo.stats.json" >"$WORK/demo.out" \
+  2>"$WORK/demo.err" || die "--demo failed"
+exited_ok demo "c['consumed'] == 2000 and c['delivered'] == 2000 and e['mock_dropped_inputs'] == 0"
+# What the demo prints for a person: the summary by rule id and three claims.
 grep -q '^summary: consumed=2000 ' "$WORK/demo.out" || die "demo summary: $(grep summary "$WORK/demo.out")"
 grep -q 'rejected rule=provider.npi' "$WORK/demo.out" || die "demo lacks rejections by rule id"
 [[ $(grep -c '"claim"' "$WORK/demo.out") == 3 ]] || die "demo did not print 3 claims"

@@ -10,8 +10,9 @@ deadline (polling the endpoints), never a fixed sleep:
 2. 1,000 known inputs (slpcoder gen: defects by rule id, undecodable bytes): the exposition
    parses with prometheus_client and promtool, every family has HELP and TYPE, and the
    values match the generator's manifest (outputs by kind, rejections by rule id, dead
-   letters) and the worker's own log; back-pressure engaged (max.in.flight is small); lag
-   was above 0 during the backlog and falls to 0 on every partition.
+   letters) and the worker's stats file (its rules version; the port and the phase come from
+   there too); back-pressure engaged (max.in.flight is small); lag was above 0 during the
+   backlog and falls to 0 on every partition.
 3. hostile clients while a stream flows: garbage (400), a 200 kB header (431), a client that
    never finishes (closed after the idle time), 1,000 connections held open (a scrape still
    answers), 404, 405, HEAD; the worker keeps coding meanwhile.
@@ -21,7 +22,7 @@ deadline (polling the endpoints), never a fixed sleep:
    200; it exits 0. Nothing is lost (check_outputs.py over every input).
 6. broker down: the host is killed; A's /readyz says 503 "no broker reachable", /healthz 200.
 """
-import collections, http.client, os, re, resource, signal, socket, subprocess, sys, tempfile
+import collections, http.client, json, os, re, resource, signal, socket, subprocess, sys, tempfile
 import threading, time
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -49,6 +50,8 @@ def fail(msg):
 
 
 def spawn(name, args):
+    if "--embedded-kafka-only" not in args:  # a worker: its stats file, rewritten every 100 ms
+        args = args + ["-X", f"stats.file={stats_path(name)}", "-X", "stats.interval.ms=100"]
     p = subprocess.Popen(args, stdout=open(os.path.join(work, name + ".out"), "w"),
                          stderr=open(os.path.join(work, name + ".err"), "w"))
     procs[name] = p
@@ -64,6 +67,19 @@ def wait_until(pred, what, timeout=30, every=0.02):
         if time.time() > deadline:
             fail(f"not within {timeout} s: {what}")
         time.sleep(every)  # the polling period of a condition, not a synchronisation
+
+
+def stats_path(name):
+    return os.path.join(work, name + ".stats.json")
+
+
+def stats(name):
+    """The worker's stats file (stats.file), None before its first write."""
+    try:
+        with open(stats_path(name)) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
 
 
 def log_match(name, pattern, timeout=30):
@@ -123,8 +139,11 @@ def series(samples, name):
             for k, v in samples.items() if k[0] == name}
 
 
-def port_of(name):
-    return int(log_match(name, r"http: listening on 127\.0\.0\.1:(\d+)").group(1))
+def port_of(name):  # http.listen=127.0.0.1:0 binds any free port; the stats file says which
+    s = wait_until(lambda: stats(name), f"{name}'s stats file")
+    if not s.get("http") or not s["http"]["listen"].startswith("127.0.0.1:"):
+        fail(f"{name}: stats file http: {s.get('http')}")
+    return int(s["http"]["listen"].rsplit(":", 1)[1])
 
 
 # ---- the cluster, the known input ----------------------------------------------------------
@@ -165,7 +184,8 @@ pa = port_of("A")
 st, body, _ = get(pa, "/readyz")
 if st != 503 or "starting" not in body:
     fail(f"starting: /readyz {st} {body!r}")
-log_match("A", r'msg="running: ')  # subscribed; the group cannot answer while the host is stopped
+# subscribed; the group cannot answer while the host is stopped
+wait_until(lambda: ((stats("A") or {}).get("worker") or {}).get("phase") == "running", "A running")
 st, body, _ = get(pa, "/readyz")
 if st != 503 or "starting" not in body or body.count("\n") != 1:
     fail(f"subscribed, not joined: /readyz {st} {body!r}")
@@ -225,7 +245,7 @@ if not val(s, "slpcoder_backpressure_events_total") or not val(s, "slpcoder_back
     fail("back-pressure did not register with max.in.flight=100")
 if val(s, "slpcoder_assigned_partitions") != 6 or val(s, "slpcoder_rebalances_total", kind="assign") < 1:
     fail("assignment metrics")
-rv = re.search(r'rules \S+ version=([^"\s]+)', open(os.path.join(work, "A.err")).read()).group(1)
+rv = stats("A")["rules"]["version"]
 if val(s, "slpcoder_rules_info", rules_version=rv) != 1:
     fail(f"slpcoder_rules_info lacks rules_version={rv}")
 version = subprocess.run([f"{BIN}/slpcoderd", "--version"], capture_output=True, text=True).stdout.split()[1]

@@ -13,23 +13,18 @@ for delivery in at-least-once exactly-once; do
   start_worker "a-$delivery" -X delivery="$delivery" -X kafka.group.id="g-$delivery" -X transactional.id="tx-a-$delivery" \
     -X batch.ms=100
   WA=$WPID
-  wait_for "$WORK/a-$delivery.err" 'assigned 6 partitions' 20
+  wait_assigned "a-$delivery" 20 6
   seed=$((seed + 1)); gen 1000 "$seed" --garbage 0.02; total=$((total + 1000))
   start_worker "b-$delivery" -X delivery="$delivery" -X kafka.group.id="g-$delivery" -X transactional.id="tx-b-$delivery"
   WB=$WPID
-  wait_for "$WORK/b-$delivery.err" 'assigned [1-9]' 30
-  wait_for "$WORK/a-$delivery.err" 'revoked [1-9][0-9]* partitions after drain' 30
-  kill -TERM "$WB"
-  wait_exit "$WB" 30
-  [[ $RC == 0 ]] || die "worker b ($delivery) exited $RC"
-  # a is handed b's partitions back: a second non-empty assignment.
-  for ((i = 0; i < 300; i++)); do (($(count_in "$WORK/a-$delivery.err" 'assigned [1-9]') >= 2)) && break; sleep 0.1; done
-  (($(count_in "$WORK/a-$delivery.err" 'assigned [1-9]') >= 2)) || die "a ($delivery) never got b's partitions back"
+  wait_assigned "b-$delivery" 30
+  wait_stats "a-$delivery" 30 "w['rebalances']['revoke'] >= 1 and w['assigned'] < 6 and w['revoking'] == 0"
+  stop_worker "b-$delivery" "$WB" 30
+  # a is handed b's partitions back: all six again, through a second assignment.
+  wait_stats "a-$delivery" 30 "w['assigned'] == 6 and w['rebalances']['assign'] >= 2"
   seed=$((seed + 1)); gen 3000 "$seed" --garbage 0.02; total=$((total + 3000))
   # (one input topic for both modes: the second group codes the first mode's inputs too)
   check --expect "$total" --timeout 60 || die "$delivery: inputs on partitions that came back were not coded"
-  kill -TERM "$WA"
-  wait_exit "$WA" 30
-  [[ $RC == 0 ]] || die "worker a ($delivery) exited $RC"
+  stop_worker "a-$delivery" "$WA" 30
 done
 echo "PASS rejoin"

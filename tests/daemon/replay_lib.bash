@@ -79,7 +79,7 @@ replay_scenario() {
   start_worker broken -X rules.dir="$broken" -X kafka.group.id="$T_IN.workers" -X exit.when.idle.ms=3000
   wait_exit "$WPID" 120
   [[ $RC == 0 ]] || die "the broken worker exited $RC"
-  grep -q 'stopped consumed=1100 ' "$WORK/broken.err" || die "broken worker: $(grep stopped "$WORK/broken.err")"
+  exited_ok broken "c['consumed'] == 1100 and c['dead_lettered'] == 100"
   header_values "$T_DLQ" slpcoder.errors.reason >"$WORK/dlq1" || die "reading $T_DLQ"
   [[ $(grep -c '^undecodable$' "$WORK/dlq1") == 100 ]] || die "$(wc -l <"$WORK/dlq1") dead letters, want 100"
   # The error headers name the input exactly as slpcoder.source does, with stage and worker.
@@ -191,7 +191,6 @@ replay_scenario() {
   done
   [[ $(wc -l <"$WORK/coded") == 1000 ]] || die "$(wc -l <"$WORK/coded") claims, want 1000 (the $n_visit recoded once each)"
   [[ -z $(sort "$WORK/coded" | uniq -d) ]] || die "a claim twice: $(sort "$WORK/coded" | uniq -d | head -3)"
-  kill -TERM "$fixed"
-  wait_exit "$fixed" 30
+  stop_worker fixed "$fixed" 30
   echo "replay: 100 dead letters and $n_visit rejections replayed once each (one run killed midway)"
 }
