@@ -20,9 +20,6 @@ p.add_argument("--idle", type=float, default=1.5)
 p.add_argument("--exactly-once", action="store_true")
 p.add_argument("--read-committed", action="store_true")
 p.add_argument("--input", default="slp.sessions")
-p.add_argument("--allow-input-loss", action="store_true",
-               help="the input topic may hold fewer than --expect (the mock cluster can drop an "
-                    "idempotent producer's retried batch under injected produce errors)")
 p.add_argument("--coded", default="claims.coded")
 p.add_argument("--rejected", default="claims.rejected")
 p.add_argument("--dlq", default="slp.sessions.dlq")
@@ -69,11 +66,7 @@ while time.time() < deadline:
             break
 c.close()
 if len(inputs) < a.expect:
-    msg = f"only {len(inputs)} of {a.expect} inputs on the input topic"
-    if a.allow_input_loss and len(inputs) >= 0.99 * a.expect:
-        print("WARN:", msg, "(the producer side lost them; every input present is checked)")
-    else:
-        fail.append(msg)
+    fail.append(f"only {len(inputs)} of {a.expect} inputs on the input topic")
 
 manifest = {}
 if a.manifest:
