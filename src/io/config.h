@@ -62,7 +62,7 @@ typedef struct slp_config {
   bool embedded_kafka;
   int64_t embedded_brokers;
   int64_t embedded_partitions;
-  char *embedded_faults;     /* fault plan for tests, see embedded.h */
+  char *embedded_faults;     /* fault plan for tests, see harness/faults.h */
   int64_t exit_when_idle_ms; /* 0 = run until signalled */
   int64_t max_messages;      /* stop after this many inputs are done (0 = no limit) */
   bool embedded_worker;      /* embedded: also run the worker (false: only host the cluster) */
