@@ -435,6 +435,8 @@ int main(int argc, char **argv) {
   if (!app.worker) {
     if (uv_loop_close(&app.loop) != 0)
       SLP_WARN("loop closed with handles open");
+    if (app.faults && cfg->summary)
+      slp_faults_print_summary(app.faults, stdout);
     int drc = slp_mock_report_drops(app.mock, NULL);
     slp_faults_free(app.faults);
     slp_mock_destroy(app.mock);
@@ -454,6 +456,8 @@ int main(int argc, char **argv) {
            (unsigned long long)n->fallback_dlq, (unsigned long long)n->fallback_rejected);
   if (cfg->summary)
     slp_worker_print_summary(app.worker, stdout, seconds);
+  if (app.faults && cfg->summary)
+    slp_faults_print_summary(app.faults, stdout);
   if (app.mock) {
     int drc = slp_mock_report_drops(app.mock, n);
     if (drc != 0 && app.exit_rc == 0)

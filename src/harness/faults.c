@@ -416,6 +416,11 @@ size_t slp_faults_fired(const slp_faults_t *faults) {
   return faults->fired;
 }
 
+void slp_faults_print_summary(const slp_faults_t *faults, FILE *out) {
+  fprintf(out, "summary: faults planned=%zu fired=%zu from_assign=%zu\n", faults->plan.n,
+          faults->fired, slp_fault_plan_from_assign(&faults->plan));
+}
+
 void slp_faults_close(slp_faults_t *faults) {
   if (faults->closed)
     return;

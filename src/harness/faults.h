@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <uv.h>
 
 #include <librdkafka/rdkafka.h>
@@ -101,6 +102,10 @@ void slp_faults_assigned(slp_faults_t *faults);
 
 /* Entries that have fired. */
 size_t slp_faults_fired(const slp_faults_t *faults);
+
+/* One line for the run's summary (summary=true): "summary: faults planned=N fired=M
+ * from_assign=K" (K: the '+' entries among the N). */
+void slp_faults_print_summary(const slp_faults_t *faults, FILE *out);
 
 /* Close the timers (entries not yet fired never fire); before the loop ends. */
 void slp_faults_close(slp_faults_t *faults);
