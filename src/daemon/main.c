@@ -437,7 +437,7 @@ int main(int argc, char **argv) {
       SLP_WARN("loop closed with handles open");
     if (app.faults && cfg->summary)
       slp_faults_print_summary(app.faults, stdout);
-    int drc = slp_mock_report_drops(app.mock, NULL);
+    int drc = slp_mock_report_drops(app.mock, NULL, NULL);
     slp_faults_free(app.faults);
     slp_mock_destroy(app.mock);
     slp_config_free(cfg);
@@ -459,7 +459,7 @@ int main(int argc, char **argv) {
   if (app.faults && cfg->summary)
     slp_faults_print_summary(app.faults, stdout);
   if (app.mock) {
-    int drc = slp_mock_report_drops(app.mock, n);
+    int drc = slp_mock_report_drops(app.mock, n, NULL);
     if (drc != 0 && app.exit_rc == 0)
       app.exit_rc = drc;
   }

@@ -151,11 +151,14 @@ int slp_mock_dropped(slp_mock_t *mock, int64_t dropped[4], char *err, size_t err
   return rc;
 }
 
-int slp_mock_report_drops(slp_mock_t *mock, const slp_worker_counters_t *n) {
+int slp_mock_report_drops(slp_mock_t *mock, const slp_worker_counters_t *n, int64_t dropped[4]) {
   const slp_config_t *cfg = mock->cfg;
   int64_t d[4];
   char err[512];
-  if (slp_mock_dropped(mock, d, err, sizeof err) != 0) {
+  int rc = slp_mock_dropped(mock, d, err, sizeof err);
+  for (int i = 0; dropped && i < 4; i++)
+    dropped[i] = rc == 0 ? d[i] : -1;
+  if (rc != 0) {
     SLP_WARN("embedded: cannot tell whether the mock dropped records: %s", err);
     return 0;
   }

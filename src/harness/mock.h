@@ -47,9 +47,10 @@ int slp_mock_dropped(slp_mock_t *mock, int64_t dropped[4], char *err, size_t err
 
 /* An input deleted before the worker read it was never coded: say so, and how many, rather than
  * let a run look complete (with cfg->summary also the "summary: embedded ..." line on stdout).
- * n: the worker's counters, NULL when hosting the cluster only. Returns 0, or EX_SOFTWARE when
- * the mock dropped inputs. Blocking: after the loop ended. */
-int slp_mock_report_drops(slp_mock_t *mock, const slp_worker_counters_t *n);
+ * n: the worker's counters, NULL when hosting the cluster only. dropped (may be NULL): gets
+ * slp_mock_dropped's four counts, each -1 when the mock could not be asked. Returns 0, or
+ * EX_SOFTWARE when the mock dropped inputs. Blocking: after the loop ended. */
+int slp_mock_report_drops(slp_mock_t *mock, const slp_worker_counters_t *n, int64_t dropped[4]);
 
 /* Destroy the cluster (NULL is a no-op). Blocking. */
 void slp_mock_destroy(slp_mock_t *mock);
