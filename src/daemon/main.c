@@ -437,7 +437,7 @@ int main(int argc, char **argv) {
       SLP_WARN("loop closed with handles open");
     if (app.faults && cfg->summary)
       slp_faults_print_summary(app.faults, stdout);
-    int drc = slp_mock_report_drops(app.mock, NULL, NULL);
+    int drc = app.mock ? slp_mock_report_drops(app.mock, NULL, NULL) : 0;
     slp_faults_free(app.faults);
     slp_mock_destroy(app.mock);
     slp_config_free(cfg);
