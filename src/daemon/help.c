@@ -83,6 +83,16 @@ static const char man_tail[] =
     "ids, topic/partition/offset and rule ids where they apply. A patient id, birth date or\n"
     "member id never appears in a log line.\n";
 
+/* The harness's keys, apart: an operator reads the SETTINGS above; these are what --demo,
+ * --embedded-kafka, the tests and the benchmarks set. */
+static const char man_harness[] =
+    "For demos and tests only (set by\n"
+    ".BR \\-\\-demo ,\n"
+    ".BR \\-\\-embedded\\-kafka ,\n"
+    "the tests and the benchmarks): librdkafka's experimental mock cluster hosted in the process,\n"
+    "its fault plan and generated input, and what the demo prints. The mock is not durable and\n"
+    "keeps about 5 MiB per partition; none of these is for production.\n";
+
 static void man_page(FILE *out, void (*options)(FILE *out)) {
   fputs(".TH SLPCODERD 8 \"\" \"slpcoder " SLPCODER_VERSION "\" \"System Administration\"\n"
         ".SH NAME\n"
@@ -103,7 +113,10 @@ static void man_page(FILE *out, void (*options)(FILE *out)) {
         "Each key can be set in the file, as the environment variable named, or with\n"
         ".BR \"\\-X key=value\" .\n",
         out);
-  slp_config_doc_man(out);
+  slp_config_doc_man(out, SLP_CONFIG_PRODUCTION);
+  fprintf(out, ".SS %s\n", slp_config_harness_heading);
+  fputs(man_harness, out);
+  slp_config_doc_man(out, SLP_CONFIG_HARNESS);
   fputs(man_tail, out);
   fputs(".SH FILES\n"
         ".TP\n"
@@ -149,6 +162,16 @@ static const char md_head[] =
     "## Settings\n"
     "\n";
 
+static const char md_harness[] =
+    "\n"
+    "## Demo and test settings\n"
+    "\n"
+    "For demos and tests only: `--demo`, `--embedded-kafka`, the tests and the benchmarks set\n"
+    "these. They host librdkafka's experimental mock cluster in the process (not durable; about\n"
+    "5 MiB per partition), inject its fault plan, generate input and print what the demo shows.\n"
+    "None of them is for production. They are set like any other key.\n"
+    "\n";
+
 static const char md_tail[] =
     "\n"
     "## librdkafka properties set by slpcoderd\n"
@@ -173,8 +196,10 @@ int slpd_help_config(FILE *out, const char *format, void (*options)(FILE *out)) 
   }
   if (!strcmp(format, "markdown")) {
     fputs(md_head, out);
-    slp_config_doc_markdown(out);
+    slp_config_doc_markdown(out, SLP_CONFIG_PRODUCTION);
     fputs(md_tail, out);
+    fputs(md_harness, out);
+    slp_config_doc_markdown(out, SLP_CONFIG_HARNESS);
     return 0;
   }
   fprintf(stderr, "slpcoderd: --help-config=%s: expected text, man or markdown\n", format);

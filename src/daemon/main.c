@@ -16,8 +16,10 @@
 #include "daemon/help.h"
 #include "cli/gen_kafka.h"
 #include "daemon/stats_file.h"
+#include "harness/faults.h"
+#include "harness/feed.h"
+#include "harness/mock.h"
 #include "io/config.h"
-#include "io/embedded.h"
 #include "io/http.h"
 #include "io/jobs.h"
 #include "io/log.h"
@@ -37,7 +39,10 @@ typedef struct app {
   uv_loop_t loop;
   slp_config_t cfg;
   slp_jobs_t jobs;
-  slp_embedded_t *emb;
+  slp_mock_t *mock;      /* --embedded-kafka: the demo and test harness (src/harness) */
+  slp_fault_plan_t plan; /* embedded.faults, checked before anything starts */
+  slp_faults_t *faults;  /* the plan, armed on the mock */
+  slp_feed_t feed;       /* embedded.generate */
   slp_worker_t *worker;
   slp_reload_t reload;
   slp_ops_t ops; /* /metrics /healthz /readyz, sd_notify */
@@ -46,7 +51,6 @@ typedef struct app {
   bool dropped_known;
   uv_signal_t sigterm, sigint, sighup;
   uv_timer_t hard;
-  slp_job_t gen_job;
   int exit_rc;
   const char *stop_signal; /* "SIGTERM" or "SIGINT" once one came: the stats file's reason */
   uint64_t t_start;
@@ -61,11 +65,6 @@ static void usage_options(FILE *out) {
           "Consumes SessionEvents, codes them, produces CodedClaims / Rejections / DLQ records.\n"
           "  -c, --config FILE   key = value file ([section] prefixes keys; [kafka] = kafka.*)\n"
           "  -X key=value        set a key (beats the environment, which beats the file)\n"
-          "  --embedded-kafka    host librdkafka's mock cluster in-process, create the topics and\n"
-          "                      print bootstrap.servers=<list> on stdout once ready\n"
-          "  --embedded-kafka-only  host the mock cluster only (for other workers, kcat ...)\n"
-          "  --demo              embedded cluster, 10000 generated sessions, code them, print a\n"
-          "                      summary and 3 claims as JSON, exit when idle\n"
           "  --check-config      validate everything (including librdkafka's view), print the\n"
           "                      effective settings and exit 0, or exit 78\n"
           "  --connect[=MS]      with --check-config: also ask the brokers for metadata (within\n"
@@ -74,7 +73,15 @@ static void usage_options(FILE *out) {
           "  --help-config=FMT   the settings as text, man (slpcoderd.8) or markdown\n"
           "                      (docs/CONFIGURATION.md)\n"
           "Signals: SIGTERM/SIGINT drain and exit 0; SIGHUP reloads the rules bundle.\n"
-          "Exit 69 (EX_UNAVAILABLE): a fatal Kafka client error, or no output can be written.\n");
+          "Exit 69 (EX_UNAVAILABLE): a fatal Kafka client error, or no output can be written.\n"
+          "\n"
+          "For demos and tests (librdkafka's experimental mock cluster; not durable, not for\n"
+          "production):\n"
+          "  --embedded-kafka    host librdkafka's mock cluster in-process, create the topics and\n"
+          "                      print bootstrap.servers=<list> on stdout once ready\n"
+          "  --embedded-kafka-only  host the mock cluster only (for other workers, kcat ...)\n"
+          "  --demo              embedded cluster, 10000 generated sessions, code them, print a\n"
+          "                      summary and 3 claims as JSON, exit when idle\n");
 }
 
 static void usage(FILE *out) {
@@ -142,50 +149,9 @@ static void on_worker_closed(slp_worker_t *w, int rc, void *arg) {
   slp_ops_close(&app->ops);
   slpd_stats_close(&app->stats);
   slp_reload_close(&app->reload);
-  if (app->emb)
-    slp_embedded_close_timers(app->emb);
+  if (app->faults)
+    slp_faults_close(app->faults);
   slp_jobs_close(&app->jobs);
-}
-
-static void gen_run(slp_job_t *job) {
-  app_t *app = job->arg;
-  job->rc = slp_embedded_generate(app->emb);
-}
-
-static void gen_done(slp_job_t *job) {
-  (void)job;
-}
-
-/* The mock deletes the oldest records of a partition beyond about 5 MiB (io/embedded.h): an input
- * deleted before the worker read it was never coded. Say so, and how many, rather than let a run
- * look complete. Returns 0, or EX_SOFTWARE when the mock dropped inputs. After the loop ended. */
-static int report_mock_drops(app_t *app, const slp_worker_counters_t *n) {
-  int64_t d[4];
-  char err[512];
-  if (slp_embedded_dropped(app->emb, d, err, sizeof err) != 0) {
-    SLP_WARN("embedded: cannot tell whether the mock dropped records: %s", err);
-    return 0;
-  }
-  memcpy(app->dropped, d, sizeof d); /* for the stats file */
-  app->dropped_known = true;
-  if (app->cfg.summary)
-    printf("summary: embedded generated=%lld partitions=%d mock_dropped_inputs=%lld "
-           "mock_dropped_outputs=%lld\n",
-           (long long)app->cfg.embedded_generate, slp_embedded_partitions(app->emb),
-           (long long)d[0], (long long)(d[1] + d[2] + d[3]));
-  if (d[1] + d[2] + d[3] > 0)
-    SLP_WARN("embedded: the mock deleted %lld output records from the start of its logs (it keeps "
-             "about 5 MiB per partition); they were delivered, but a reader starting now misses "
-             "them",
-             (long long)(d[1] + d[2] + d[3]));
-  if (d[0] == 0)
-    return 0;
-  SLP_ERROR("embedded: the mock deleted %lld records from the start of %s (it keeps about 5 MiB "
-            "per partition): inputs not read before that were lost (consumed %llu of %lld "
-            "generated); raise embedded.partitions or keep embedded.autosize=true",
-            (long long)d[0], app->cfg.topic_input, n ? (unsigned long long)n->consumed : 0ULL,
-            (long long)app->cfg.embedded_generate);
-  return EX_SOFTWARE;
 }
 
 /* ---- main ------------------------------------------------------------------------------- */
@@ -340,6 +306,19 @@ int main(int argc, char **argv) {
     fprintf(stderr, "slpcoderd: embedded.faults: needs embedded.kafka\n");
     return EX_CONFIG;
   }
+  if (cfg->embedded_faults[0]) { /* checked now, so --check-config and a typo fail at once */
+    slp_fault_limits_t lim = {.brokers = (int)cfg->embedded_brokers,
+                              .partitions = slp_mock_sized_partitions(cfg, NULL)};
+    if (slp_fault_plan_parse(cfg->embedded_faults, &lim, &app.plan, err, sizeof err) != 0) {
+      fprintf(stderr, "slpcoderd: %s\n", err);
+      return EX_CONFIG;
+    }
+    if (!cfg->embedded_worker && slp_fault_plan_from_assign(&app.plan) > 0) {
+      fprintf(stderr, "slpcoderd: embedded.faults: +AT_MS counts from the first assignment of "
+                      "the worker in this process, and embedded.worker=false runs none\n");
+      return EX_CONFIG;
+    }
+  }
   slp_log_threshold = cfg->log_level;
   if (!cfg->rules_dir[0]) {
     char d[PATH_MAX];
@@ -405,16 +384,15 @@ int main(int argc, char **argv) {
   }
   const char *bootstrap = NULL;
   if (cfg->embedded_kafka) {
-    app.emb = slp_embedded_start(&app.loop, cfg, err, sizeof err);
-    if (!app.emb) {
+    app.mock = slp_mock_start(cfg, err, sizeof err);
+    if (!app.mock) {
       fprintf(stderr, "slpcoderd: embedded kafka: %s\n", err);
       return EX_SOFTWARE;
     }
-    bootstrap = slp_embedded_bootstraps(app.emb);
-    if (cfg->embedded_faults[0] &&
-        slp_embedded_arm_faults(app.emb, cfg->embedded_faults, err, sizeof err)) {
-      fprintf(stderr, "slpcoderd: %s\n", err);
-      return EX_CONFIG;
+    bootstrap = slp_mock_bootstraps(app.mock);
+    if (app.plan.n > 0 && !(app.faults = slp_faults_arm(&app.loop, app.mock, cfg, &app.plan))) {
+      fprintf(stderr, "slpcoderd: embedded.faults: out of memory\n");
+      return EX_OSERR;
     }
   }
   if (cfg->embedded_worker && slp_worker_new(&app.loop, &app.jobs, cfg, bootstrap, rules,
@@ -422,6 +400,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "slpcoderd: %s\n", err);
     return EX_CONFIG;
   }
+  if (app.faults && app.worker)
+    slp_faults_watch(app.faults, app.worker);
   if (app.worker &&
       slp_ops_start(&app.ops, &app.loop, cfg, app.worker, SLPCODER_VERSION, err, sizeof err)) {
     fprintf(stderr, "slpcoderd: %s\n", err);
@@ -431,8 +411,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "slpcoderd: rules reload: %s\n", uv_strerror(urc));
     return EX_OSERR;
   }
-  if (slpd_stats_start(&app.stats, &app.loop, cfg, SLPCODER_VERSION, app.worker, app.emb, &app.ops,
-                       rules, err, sizeof err) != 0) {
+  if (slpd_stats_start(&app.stats, &app.loop, cfg, SLPCODER_VERSION, app.worker, app.mock,
+                       app.faults, &app.ops, rules, err, sizeof err) != 0) {
     fprintf(stderr, "slpcoderd: %s\n", err);
     return EX_CONFIG;
   }
@@ -452,13 +432,11 @@ int main(int argc, char **argv) {
     return EX_OSERR;
   }
 
-  if (app.emb) {
+  if (app.mock) {
     printf("bootstrap.servers=%s\n", bootstrap);
     fflush(stdout);
-    if (cfg->embedded_generate > 0) {
-      app.gen_job = (slp_job_t){.run = gen_run, .done = gen_done, .arg = &app};
-      slp_jobs_submit(&app.jobs, &app.gen_job);
-    }
+    if (cfg->embedded_generate > 0)
+      slp_feed_start(&app.feed, &app.jobs, app.mock, cfg);
   }
   if (app.worker && slp_worker_start(app.worker, on_worker_closed, &app) != 0) {
     SLP_ERROR("cannot start the worker: %s", strerror(errno));
@@ -470,9 +448,13 @@ int main(int argc, char **argv) {
   if (!app.worker) {
     if (uv_loop_close(&app.loop) != 0)
       SLP_WARN("loop closed with handles open");
-    int drc = report_mock_drops(&app, NULL);
+    if (app.faults && cfg->summary)
+      slp_faults_print_summary(app.faults, stdout);
+    int drc = app.mock ? slp_mock_report_drops(app.mock, NULL, app.dropped) : 0;
+    app.dropped_known = app.mock && app.dropped[0] >= 0;
     slpd_stats_final(&app.stats, drc, app.stop_signal, app.dropped_known ? app.dropped : NULL);
-    slp_embedded_destroy(app.emb);
+    slp_faults_free(app.faults);
+    slp_mock_destroy(app.mock);
     slp_config_free(cfg);
     return drc;
   }
@@ -489,8 +471,11 @@ int main(int argc, char **argv) {
            (unsigned long long)n->fallback_dlq, (unsigned long long)n->fallback_rejected);
   if (cfg->summary)
     slp_worker_print_summary(app.worker, stdout, seconds);
-  if (app.emb) {
-    int drc = report_mock_drops(&app, n);
+  if (app.faults && cfg->summary)
+    slp_faults_print_summary(app.faults, stdout);
+  if (app.mock) {
+    int drc = slp_mock_report_drops(app.mock, n, app.dropped);
+    app.dropped_known = app.dropped[0] >= 0;
     if (drc != 0 && app.exit_rc == 0)
       app.exit_rc = drc;
   }
@@ -498,8 +483,8 @@ int main(int argc, char **argv) {
   slp_worker_free(app.worker);
   if (uv_loop_close(&app.loop) != 0)
     SLP_WARN("loop closed with handles open");
-  if (app.emb)
-    slp_embedded_destroy(app.emb); /* the loop has ended: blocking is fine here */
+  slp_faults_free(app.faults);
+  slp_mock_destroy(app.mock); /* the loop has ended: blocking is fine here */
   slp_config_free(cfg);
   return app.exit_rc;
 }

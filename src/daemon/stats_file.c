@@ -86,11 +86,11 @@ static json_t *build(const slpd_stats_t *s, bool final, int exit_code, const cha
   json_object_set_new(o, "http",
                       s->ops && s->ops->http_on ? json_pack("{s:s}", "listen", s->ops->http.bound)
                                                 : json_null());
-  if (s->emb) {
-    json_t *e = json_pack("{s:I,s:i,s:I,s:i}", "brokers", (json_int_t)s->cfg->embedded_brokers,
-                          "partitions", slp_embedded_partitions(s->emb), "generated",
+  if (s->mock) {
+    json_t *e = json_pack("{s:I,s:i,s:I,s:I}", "brokers", (json_int_t)s->cfg->embedded_brokers,
+                          "partitions", slp_mock_partitions(s->mock), "generated",
                           (json_int_t)s->cfg->embedded_generate, "faults_fired",
-                          slp_embedded_faults_fired(s->emb));
+                          (json_int_t)(s->faults ? slp_faults_fired(s->faults) : 0));
     /* null until known: asking the mock takes a client of its own, after the loop */
     json_object_set_new(e, "mock_dropped_inputs", dropped ? json_integer(dropped[0]) : json_null());
     json_object_set_new(e, "mock_dropped_outputs",
@@ -152,8 +152,8 @@ static void on_timer(uv_timer_t *t) {
 }
 
 int slpd_stats_start(slpd_stats_t *s, uv_loop_t *loop, const slp_config_t *cfg,
-                     const char *version, slp_worker_t *w, slp_embedded_t *emb,
-                     const slp_ops_t *ops, const slp_rules_t *rules, char *err, size_t errlen) {
+                     const char *version, slp_worker_t *w, slp_mock_t *mock,
+                     const slp_faults_t *faults, const slp_ops_t *ops, const slp_rules_t *rules, char *err, size_t errlen) {
   memset(s, 0, sizeof *s);
   s->cfg = cfg;
   if (!cfg->stats_file || !cfg->stats_file[0])
@@ -161,7 +161,8 @@ int slpd_stats_start(slpd_stats_t *s, uv_loop_t *loop, const slp_config_t *cfg,
   s->on = true;
   s->version = version;
   s->worker = w;
-  s->emb = emb;
+  s->mock = mock;
+  s->faults = faults;
   s->ops = ops;
   s->t_start = uv_hrtime();
   slpd_stats_rules(s, rules);

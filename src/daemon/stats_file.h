@@ -20,8 +20,9 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "harness/faults.h"
+#include "harness/mock.h"
 #include "io/config.h"
-#include "io/embedded.h"
 #include "io/ops.h"
 #include "io/worker.h"
 #include "slpcoder/rules.h"
@@ -30,7 +31,8 @@ typedef struct slpd_stats {
   const slp_config_t *cfg;
   const char *version; /* slpcoderd's */
   slp_worker_t *worker; /* NULL: hosting the cluster only */
-  slp_embedded_t *emb;  /* NULL: a real cluster */
+  slp_mock_t *mock;     /* NULL: a real cluster */
+  const slp_faults_t *faults; /* NULL: no fault plan */
   const slp_ops_t *ops; /* the reload counts */
   uv_timer_t timer;
   bool on, timer_on, warned;
@@ -42,8 +44,8 @@ typedef struct slpd_stats {
  * write the first object and start the timer (when stats.interval.ms > 0). Returns 0, or -1
  * with err naming stats.file and the reason. */
 int slpd_stats_start(slpd_stats_t *s, uv_loop_t *loop, const slp_config_t *cfg,
-                     const char *version, slp_worker_t *w, slp_embedded_t *emb,
-                     const slp_ops_t *ops, const slp_rules_t *rules, char *err, size_t errlen);
+                     const char *version, slp_worker_t *w, slp_mock_t *mock,
+                     const slp_faults_t *faults, const slp_ops_t *ops, const slp_rules_t *rules, char *err, size_t errlen);
 
 /* A reload swapped in rules (its version is copied). */
 void slpd_stats_rules(slpd_stats_t *s, const slp_rules_t *rules);
@@ -53,7 +55,7 @@ void slpd_stats_close(slpd_stats_t *s);
 
 /* The last object: exit_code, reason (NULL: the worker's stop reason), and for the embedded
  * cluster the records the mock deleted (dropped: topic.input, .coded, .rejected, .dlq as
- * slp_embedded_dropped gives them; NULL when not known). A failed write is logged. */
+ * slp_mock_dropped gives them; NULL when not known). A failed write is logged. */
 void slpd_stats_final(slpd_stats_t *s, int exit_code, const char *reason,
                       const int64_t *dropped);
 

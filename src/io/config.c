@@ -73,9 +73,11 @@ static const cfg_row_t rows[] = {
     {"embedded.partitions", CFG_INT, "6", 1, 1000, NULL, OFF(embedded_partitions),
      "embedded: partitions per topic"},
     {"embedded.faults", CFG_STR, "", 0, 0, NULL, OFF(embedded_faults),
-     "embedded: fault plan of AT_MS:produce|fetch|commit:N:ERR, AT_MS:down|up:BROKER, "
+     "embedded: fault plan of AT_MS:produce|fetch|commit|endtxn:N:ERR, AT_MS:down|up:BROKER, "
      "AT_MS:leader:PART:BROKER, AT_MS:slowproduce:BROKER:N:ERR:RTT_MS; e.g. "
-     "\"2000:produce:6:5;3000:down:1;5000:up:1\""},
+     "\"2000:produce:6:5;3000:down:1;5000:up:1\". AT_MS counts from the cluster's start, +AT_MS "
+     "from the first assignment of this process's worker; ERR is a Kafka error code or name "
+     "(NOT_LEADER_FOR_PARTITION); every entry is checked at start (src/harness/faults.h)"},
     {"exit.when.idle.ms", CFG_INT, "0", 0, 86400000, NULL, OFF(exit_when_idle_ms),
      "stop gracefully after this long without input (0 = never)"},
     {"embedded.worker", CFG_BOOL, "true", 0, 0, NULL, OFF(embedded_worker),
@@ -100,6 +102,22 @@ static const cfg_row_t rows[] = {
      "(about 5 MiB per partition; false: keep embedded.partitions, the demo reports the loss)"},
 };
 #define N_ROWS (sizeof rows / sizeof rows[0])
+
+/* The demo and test harness's keys, which --help and the docs list apart (config.h): what
+ * --demo, --embedded-kafka, the tests and the benchmarks set. A trailing '*' is a prefix, so a
+ * new embedded.* key goes there by itself. Not a column of rows[]: a row then states only what
+ * the key is. */
+static const char *const harness_keys[] = {"embedded.*", "print.claims", "summary", "mode"};
+
+static slp_config_group_t row_group(const cfg_row_t *r) {
+  for (size_t i = 0; i < sizeof harness_keys / sizeof harness_keys[0]; i++) {
+    const char *k = harness_keys[i];
+    size_t n = strlen(k);
+    if (k[n - 1] == '*' ? strncmp(r->name, k, n - 1) == 0 : strcmp(r->name, k) == 0)
+      return SLP_CONFIG_HARNESS;
+  }
+  return SLP_CONFIG_PRODUCTION;
+}
 
 static const cfg_row_t *row_find(const char *name) {
   for (size_t i = 0; i < N_ROWS; i++)
@@ -597,11 +615,12 @@ int slp_config_apply_kafka(const slp_config_t *cfg, rd_kafka_conf_t *conf, char 
   return 0;
 }
 
-void slp_config_usage(FILE *out) {
+static void usage_rows(FILE *out, slp_config_group_t group) {
   char env[128], dflt[64];
-  fprintf(out, "Settings (file key = value, env SLPCODER_<KEY>, or -X key=value; later wins):\n");
   for (size_t i = 0; i < N_ROWS; i++) {
     const cfg_row_t *r = &rows[i];
+    if (row_group(r) != group)
+      continue;
     env_name(r->name, env, sizeof env);
     snprintf(dflt, sizeof dflt, "%s", r->def);
     fprintf(out, "  %-22s %s\n  %-22s   default \"%s\"", r->name, r->doc, "", dflt);
@@ -611,6 +630,11 @@ void slp_config_usage(FILE *out) {
       fprintf(out, ", one of %s", r->values);
     fprintf(out, "; env %s\n", env);
   }
+}
+
+void slp_config_usage(FILE *out) {
+  fprintf(out, "Settings (file key = value, env SLPCODER_<KEY>, or -X key=value; later wins):\n");
+  usage_rows(out, SLP_CONFIG_PRODUCTION);
   fprintf(out,
           "  %-22s any librdkafka property, passed verbatim (e.g. kafka.bootstrap.servers);\n"
           "  %-22s   env SLPCODER_KAFKA_FOO_BAR is kafka.foo.bar; file section [kafka]\n"
@@ -618,6 +642,8 @@ void slp_config_usage(FILE *out) {
           "go unnoticed), except the test harness's SLPCODER_SOURCE_DIR, _BUILD_DIR, _BIN,\n"
           "_RULES and SLPCODER_BROKER_*, _BENCH_*, _TEST_*, _FUZZ_*.\n",
           "kafka.<property>", "");
+  fprintf(out, "\n%s (%s):\n", slp_config_harness_heading, slp_config_harness_scope);
+  usage_rows(out, SLP_CONFIG_HARNESS);
 }
 
 static bool secret(const char *key) {
@@ -665,10 +691,16 @@ static const char *type_name(cfg_type_t t) {
   return "?";
 }
 
-void slp_config_doc_man(FILE *out) {
+const char slp_config_harness_heading[] = "Demo and test settings";
+const char slp_config_harness_scope[] =
+    "--demo, --embedded-kafka, tests, benchmarks; not for production";
+
+void slp_config_doc_man(FILE *out, slp_config_group_t group) {
   char env[128], range[96];
   for (size_t i = 0; i < N_ROWS; i++) {
     const cfg_row_t *r = &rows[i];
+    if (row_group(r) != group)
+      continue;
     env_name(r->name, env, sizeof env);
     fputs(".TP\n.B ", out);
     slp_roff_puts(out, r->name);
@@ -689,6 +721,8 @@ void slp_config_doc_man(FILE *out) {
     slp_roff_puts(out, env);
     fputs(" .\n", out);
   }
+  if (group != SLP_CONFIG_PRODUCTION)
+    return;
   fputs(".TP\n.BI kafka. property\n"
         "Any librdkafka property, passed verbatim to the consumer and the producer "
         "(e.g.\n.BR kafka.bootstrap.servers );\n"
@@ -696,13 +730,15 @@ void slp_config_doc_man(FILE *out) {
         out);
 }
 
-void slp_config_doc_markdown(FILE *out) {
+void slp_config_doc_markdown(FILE *out, slp_config_group_t group) {
   char env[128];
   fputs("| key | type | default | allowed | environment | meaning |\n"
         "|---|---|---|---|---|---|\n",
         out);
   for (size_t i = 0; i < N_ROWS; i++) {
     const cfg_row_t *r = &rows[i];
+    if (row_group(r) != group)
+      continue;
     env_name(r->name, env, sizeof env);
     fprintf(out, "| `%s` | %s | ", r->name, type_name(r->type));
     if (r->def[0]) {
@@ -728,6 +764,8 @@ void slp_config_doc_markdown(FILE *out) {
     slp_md_cell(out, r->doc);
     fputs(" |\n", out);
   }
+  if (group != SLP_CONFIG_PRODUCTION)
+    return;
   fputs("| `kafka.<property>` | string | | any librdkafka property | `SLPCODER_KAFKA_<PROPERTY>` "
         "(dots as `_`) | passed verbatim to the consumer and the producer; file section "
         "`[kafka]` |\n",

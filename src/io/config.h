@@ -63,7 +63,7 @@ typedef struct slp_config {
   bool embedded_kafka;
   int64_t embedded_brokers;
   int64_t embedded_partitions;
-  char *embedded_faults;     /* fault plan for tests, see embedded.h */
+  char *embedded_faults;     /* fault plan for tests, see harness/faults.h */
   int64_t exit_when_idle_ms; /* 0 = run until signalled */
   int64_t max_messages;      /* stop after this many inputs are done (0 = no limit) */
   bool embedded_worker;      /* embedded: also run the worker (false: only host the cluster) */
@@ -114,15 +114,28 @@ const char *slp_config_kafka_get(const slp_config_t *cfg, const char *key);
 int slp_config_apply_kafka(const slp_config_t *cfg, rd_kafka_conf_t *conf, char *err,
                            size_t errlen);
 
-/* --help text generated from the table. */
+/* Where --help and the generated docs list a key: with the production settings, or apart,
+ * under slp_config_harness_heading, for the demo and test harness's keys (embedded.*,
+ * print.claims, summary, mode: what --demo, --embedded-kafka, the tests and the benchmarks set;
+ * config.c's harness_keys). The key names, their environment variables and their parsing are
+ * the same either way. */
+typedef enum slp_config_group {
+  SLP_CONFIG_PRODUCTION = 0,
+  SLP_CONFIG_HARNESS = 1,
+} slp_config_group_t;
+extern const char slp_config_harness_heading[]; /* "Demo and test settings" */
+extern const char slp_config_harness_scope[];   /* who sets them, and "not for production" */
+
+/* --help text generated from the table: the production settings, then the harness's. */
 void slp_config_usage(FILE *out);
 
 /* The effective settings, one "key = value" a line (secrets redacted). */
 void slp_config_dump(const slp_config_t *cfg, FILE *out);
 
 /* The same table as man(7) ".TP" entries (slpcoderd(8)'s SETTINGS section) and as a Markdown
- * table (docs/CONFIGURATION.md); `slpcoderd --help-config=man|markdown` prints them. */
-void slp_config_doc_man(FILE *out);
-void slp_config_doc_markdown(FILE *out);
+ * table (docs/CONFIGURATION.md), one group's keys (kafka.<property> with the production
+ * group); `slpcoderd --help-config=man|markdown` prints them. */
+void slp_config_doc_man(FILE *out, slp_config_group_t group);
+void slp_config_doc_markdown(FILE *out, slp_config_group_t group);
 
 #endif /* SLPCODER_IO_CONFIG_H */

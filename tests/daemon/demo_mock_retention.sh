@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # demo_mock_retention.sh -- the embedded mock keeps about 5 MiB per partition and deletes the
-# oldest records beyond that (io/embedded.h). With one partition that is ~19,000 generated
+# oldest records beyond that (src/harness/mock.h). With one partition that is ~19,000 generated
 # sessions: --demo with more must size its partitions and code every one, and, with the sizing
 # turned off, must report the inputs the mock dropped and exit non-zero instead of a quiet success.
 source "$(dirname "$0")/lib.bash"

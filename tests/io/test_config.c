@@ -381,6 +381,35 @@ static void test_usage_lists_every_key(void **state) {
   free(buf);
 }
 
+/* --help lists the demo and test harness's keys apart, after every production key, under their
+ * own heading; the names themselves are unchanged. */
+static void test_usage_groups_harness_keys(void **state) {
+  (void)state;
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  slp_config_usage(f);
+  fclose(f);
+  const char *heading = strstr(buf, slp_config_harness_heading);
+  assert_non_null(heading);
+  const char *production[] = {"\n  topic.input ",   "\n  delivery ",
+                              "\n  max.in.flight ", "\n  exit.when.idle.ms ",
+                              "\n  http.listen ",   "\n  kafka.<property> "};
+  const char *harness[] = {"\n  embedded.kafka ", "\n  embedded.faults ", "\n  embedded.autosize ",
+                           "\n  print.claims ",   "\n  summary ",         "\n  mode "};
+  for (size_t i = 0; i < sizeof production / sizeof production[0]; i++) {
+    const char *at = strstr(buf, production[i]);
+    if (!at || at > heading)
+      fail_msg("%s not listed before \"%s\"", production[i] + 1, slp_config_harness_heading);
+  }
+  for (size_t i = 0; i < sizeof harness / sizeof harness[0]; i++) {
+    const char *at = strstr(buf, harness[i]);
+    if (!at || at < heading)
+      fail_msg("%s not listed under \"%s\"", harness[i] + 1, slp_config_harness_heading);
+  }
+  free(buf);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_defaults),
@@ -396,6 +425,7 @@ int main(void) {
       cmocka_unit_test(test_validate_accepts),
       cmocka_unit_test(test_payload_debug_warns),
       cmocka_unit_test(test_usage_lists_every_key),
+      cmocka_unit_test(test_usage_groups_harness_keys),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -64,11 +64,11 @@ wh_t *wh_new(const char *const *settings) {
   slp_rules_errors_t errs;
   if (slp_rules_load(dir ? dir : "rules/default", &h->rules, &errs) != 0)
     fail_msg("rules %s: %s", dir ? dir : "rules/default", errs.n ? errs.lines[0] : "?");
-  h->emb = slp_embedded_start(&h->loop, &h->cfg, err, sizeof err);
+  h->emb = slp_mock_start(&h->cfg, err, sizeof err);
   if (!h->emb)
     fail_msg("mock cluster: %s", err);
-  h->mc = slp_embedded_mock(h->emb);
-  h->bootstraps = slp_embedded_bootstraps(h->emb);
+  h->mc = slp_mock_cluster(h->emb);
+  h->bootstraps = slp_mock_bootstraps(h->emb);
   rd_kafka_conf_t *conf = rd_kafka_conf_new();
   char e[256];
   if (rd_kafka_conf_set(conf, "bootstrap.servers", h->bootstraps, e, sizeof e) ||
@@ -365,10 +365,9 @@ void wh_destroy(wh_t *h) {
   if (h->worker)
     wh_worker_stop(h);
   slp_jobs_close(&h->jobs);
-  slp_embedded_close_timers(h->emb);
   uv_run(&h->loop, UV_RUN_DEFAULT); /* the jobs' async handle closes */
   rd_kafka_destroy(h->in);
-  slp_embedded_destroy(h->emb);
+  slp_mock_destroy(h->emb);
   slp_rules_unref(h->rules);
   assert_int_equal(uv_loop_close(&h->loop), 0); /* every handle closed */
   slp_config_free(&h->cfg);

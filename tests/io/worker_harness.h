@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* worker_harness.h -- in-process worker tests: librdkafka's mock cluster (the one
- * --embedded-kafka hosts, io/embedded.h) and a real libuv loop driving slp_worker_t, with a
+ * --embedded-kafka hosts, harness/mock.h) and a real libuv loop driving slp_worker_t, with a
  * plain producer for inputs and a read_committed consumer for outputs.
  *
  * Waits are on conditions (wh_run_until), each with a deadline that fails the test, never a
@@ -29,8 +29,8 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+#include "harness/mock.h"
 #include "io/config.h"
-#include "io/embedded.h"
 #include "io/jobs.h"
 #include "io/worker.h"
 
@@ -38,7 +38,7 @@ typedef struct wh {
   uv_loop_t loop;
   slp_config_t cfg;
   slp_jobs_t jobs;
-  slp_embedded_t *emb;
+  slp_mock_t *emb;             /* the cluster (src/harness) */
   rd_kafka_mock_cluster_t *mc; /* for fault injection; owned by emb */
   const char *bootstraps;
   rd_kafka_t *in; /* the input producer */
