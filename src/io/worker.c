@@ -67,11 +67,11 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
     return;
   }
   slp__part_t *p = slp__part_find(w, rkm->partition);
-  if (w->state != SLP__W_RUNNING || !p || p->state != SLP__P_ACTIVE) {
+  if (w->run != SLP__RUN_RUNNING || !p || p->state != SLP__P_ACTIVE) {
     w->n.dropped++; /* not stored: whoever owns the partition next reads it again */
     return;
   }
-  if (w->eos && !w->txn_open) {
+  if (w->eos && w->txn == SLP__TXN_NONE) {
     rd_kafka_error_t *err = rd_kafka_begin_transaction(w->producer);
     if (err) {
       SLP_ERROR("begin_transaction: %s", rd_kafka_error_string(err));
@@ -80,7 +80,7 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
       slp_worker_stop(w, "transaction error");
       return;
     }
-    w->txn_open = true;
+    slp__set_txn(w, SLP__TXN_OPEN);
     w->txn_started = slp__now_ms(w);
     w->batch_count = 0;
   }
@@ -217,13 +217,12 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
   }
 
 produced:
-  if (w->in_flight >= w->cfg->max_in_flight && !w->held) {
+  if (w->in_flight >= w->cfg->max_in_flight && w->bp == SLP__BP_NONE) {
     /* Back-pressure, first step: stop serving the consumer queue. librdkafka's
      * prefetch (queued.max.messages.kbytes) then fills and fetching stops by
      * itself. Pausing the partitions right away would cost about a second per
      * resume in librdkafka 2.0; that happens only if the hold lasts (on_tick). */
-    w->held = true;
-    w->held_since = slp__now_ms(w);
+    slp__set_bp(w, SLP__BP_HELD);
     w->n.pauses++;
   }
   if (w->eos && ++w->batch_count >= w->cfg->batch_messages)
@@ -254,7 +253,7 @@ static int drain_room(const slp_worker_t *w) {
   if (free_slots < room)
     room = free_slots;
   if (w->eos) {
-    int64_t left = w->cfg->batch_messages - (w->txn_open ? w->batch_count : 0);
+    int64_t left = w->cfg->batch_messages - (w->txn != SLP__TXN_NONE ? w->batch_count : 0);
     if (left < room)
       room = left;
   }
@@ -267,9 +266,9 @@ static int drain_room(const slp_worker_t *w) {
 }
 
 void slp__drain_consumer(slp_worker_t *w) {
-  if (w->state >= SLP__W_CLOSING || w->committing)
+  if (w->run >= SLP__RUN_CLOSING || w->txn == SLP__TXN_COMMITTING)
     return; /* committing: resumed in txn_done */
-  if (w->held && !w->bp_paused)
+  if (w->bp == SLP__BP_HELD)
     return; /* resumed in slp__after_progress */
   if (w->eos && w->abort_needed)
     return; /* the abort (slp__after_progress) rewinds; txn_done resumes */
@@ -334,36 +333,35 @@ static void on_ppoll(uv_poll_t *h, int status, int events) {
 
 /* Back-pressure release, revoke and shutdown progress after any change. */
 void slp__after_progress(slp_worker_t *w) {
-  if (w->eos && w->abort_needed && w->txn_open && !w->committing && w->state == SLP__W_RUNNING)
+  if (w->eos && w->abort_needed && w->txn == SLP__TXN_OPEN && w->run == SLP__RUN_RUNNING)
     slp__txn_start_commit(w); /* abort now: inputs read into a doomed transaction are wasted */
-  if ((w->held || w->bp_paused) && !w->pend_head && w->in_flight <= w->cfg->max_in_flight / 2 &&
-      w->state == SLP__W_RUNNING) {
-    bool was_held = w->held;
-    w->held = false;
-    if (w->bp_paused) {
-      w->bp_paused = false;
+  if (w->bp != SLP__BP_NONE && !w->pend_head && w->in_flight <= w->cfg->max_in_flight / 2 &&
+      w->run == SLP__RUN_RUNNING) {
+    bool was_paused = w->bp == SLP__BP_PAUSED;
+    slp__set_bp(w, SLP__BP_NONE);
+    if (was_paused)
       slp__set_paused_all(w, false);
-    }
-    if (was_held)
-      slp__drain_consumer(w);
+    slp__drain_consumer(w);
   }
   slp__check_revoke(w);
-  if (w->state == SLP__W_DRAINING && !w->committing) {
+  if (w->run == SLP__RUN_DRAINING && w->txn != SLP__TXN_COMMITTING) {
     bool drained = w->in_flight == 0 && !w->pend_head;
     if (drained || slp__now_ms(w) >= w->drain_deadline) {
       if (!drained)
         SLP_WARN("shutdown deadline passed with %" PRId64
                  " outputs in flight; they will be redelivered",
                  w->in_flight);
-      if (w->eos && w->txn_open) {
+      if (w->eos && w->txn == SLP__TXN_OPEN) {
         if (!drained)
           w->abort_needed = true;
-        slp__txn_start_commit(w);
+        slp__set_run(w, SLP__RUN_FINAL_COMMIT);
       } else {
         slp__begin_close(w);
       }
     }
   }
+  if (w->run == SLP__RUN_FINAL_COMMIT && w->txn == SLP__TXN_OPEN)
+    slp__txn_start_commit(w); /* txn_done closes */
 }
 
 static void on_tick(uv_timer_t *t) {
@@ -374,25 +372,25 @@ static void on_tick(uv_timer_t *t) {
   slp__drain_consumer(w); /* keeps the member alive within max.poll.interval.ms */
   w->wk.tick_msgs += (uint64_t)w->wk.last_drain;
   uint64_t now = slp__now_ms(w);
-  if (w->held || w->bp_paused) /* back-pressure seconds, to the tick */
+  if (w->bp != SLP__BP_NONE) /* back-pressure seconds, to the tick */
     w->bp_ms += now - w->last_tick;
   w->last_tick = now;
-  if (w->held && !w->bp_paused && w->state == SLP__W_RUNNING && now - w->held_since >= 1000) {
+  if (w->bp == SLP__BP_HELD && w->run == SLP__RUN_RUNNING && now - w->held_since >= 1000) {
     /* Outputs are not being acknowledged: pause the inputs for real, and keep
      * serving the consumer queue (rebalances, max.poll.interval.ms). */
     SLP_WARN("back-pressure: %" PRId64 " outputs unacknowledged for 1 s; pausing input partitions",
              w->in_flight);
-    w->bp_paused = true;
+    slp__set_bp(w, SLP__BP_PAUSED);
     slp__set_paused_all(w, true);
   }
   /* batch.ms is the longest a transaction stays open: start committing early by what a
    * commit has been taking (at most half the batch), so its outputs are visible by then. */
   uint64_t lead = w->txn_avg_ms < (uint64_t)w->cfg->batch_ms / 2 ? w->txn_avg_ms
                                                                   : (uint64_t)w->cfg->batch_ms / 2;
-  if (w->eos && w->txn_open && !w->committing &&
+  if (w->eos && w->txn == SLP__TXN_OPEN &&
       now - w->txn_started + lead >= (uint64_t)w->cfg->batch_ms)
     slp__txn_start_commit(w);
-  if (w->cfg->exit_when_idle_ms && w->state == SLP__W_RUNNING && w->has_assignment &&
+  if (w->cfg->exit_when_idle_ms && w->run == SLP__RUN_RUNNING && w->has_assignment &&
       w->in_flight == 0 && now - w->last_input >= (uint64_t)w->cfg->exit_when_idle_ms)
     slp_worker_stop(w, "idle");
   if (w->cfg->stats_interval_ms && now - w->last_stats >= (uint64_t)w->cfg->stats_interval_ms) {
@@ -410,7 +408,7 @@ static void on_tick(uv_timer_t *t) {
 static void on_handle_closed(uv_handle_t *h) {
   slp_worker_t *w = h->data;
   if (--w->open_handles == 0) {
-    w->state = SLP__W_DONE;
+    slp__set_run(w, SLP__RUN_DONE);
     if (w->closed_cb)
       w->closed_cb(w, w->exit_rc, w->closed_arg);
   }
@@ -489,11 +487,10 @@ static void close_done(slp_job_t *job) {
 }
 
 void slp__begin_close(slp_worker_t *w) {
-  if (w->state >= SLP__W_CLOSING)
+  if (w->run >= SLP__RUN_CLOSING)
     return;
-  w->state = SLP__W_CLOSING;
+  slp__set_run(w, SLP__RUN_CLOSING);
   slp__store_offsets(w);
-  atomic_store(&w->closing, 1);
   SLP_INFO("closing consumer consumed=%" PRIu64 " delivered=%" PRIu64 " in_flight=%" PRId64,
            w->n.consumed, w->n.delivered, w->in_flight);
   w->close_job = (slp_job_t){.run = close_run, .done = close_done, .arg = w};
@@ -501,18 +498,19 @@ void slp__begin_close(slp_worker_t *w) {
 }
 
 void slp_worker_stop(slp_worker_t *w, const char *why) {
-  if (w->state == SLP__W_INIT) {
-    w->state = SLP__W_DRAINING;
+  if (w->run == SLP__RUN_INIT) {
+    slp__set_run(w, SLP__RUN_DRAINING);
     w->drain_deadline = slp__now_ms(w);
     return; /* the init job's done callback closes */
   }
-  if (w->state != SLP__W_RUNNING)
+  if (w->run != SLP__RUN_RUNNING)
     return;
   SLP_INFO("stopping (%s): draining %" PRId64 " outputs in flight, deadline %" PRId64 " ms", why,
            w->in_flight, w->cfg->shutdown_deadline_ms);
-  w->state = SLP__W_DRAINING;
+  slp__set_run(w, SLP__RUN_DRAINING);
   w->drain_deadline = slp__now_ms(w) + (uint64_t)w->cfg->shutdown_deadline_ms;
-  w->held = false; /* paused below; what is still polled is dropped, not stored */
+  if (w->bp == SLP__BP_HELD) /* paused below; what is still polled is dropped, not stored */
+    slp__set_bp(w, SLP__BP_NONE);
   slp__set_paused_all(w, true);
   slp__after_progress(w);
 }
@@ -672,11 +670,11 @@ void slp__subscribe_and_run(slp_worker_t *w) {
   if (e) {
     SLP_ERROR("subscribe %s: %s", w->cfg->topic_input, rd_kafka_err2str(e));
     w->exit_rc = EX_UNAVAILABLE;
-    w->state = SLP__W_RUNNING;
+    slp__set_run(w, SLP__RUN_RUNNING);
     slp_worker_stop(w, "subscribe failed");
     return;
   }
-  w->state = SLP__W_RUNNING;
+  slp__set_run(w, SLP__RUN_RUNNING);
   w->last_input = slp__now_ms(w);
   SLP_INFO("running: %s -> %s | %s | %s, %s", w->cfg->topic_input, w->cfg->topic_coded,
            w->cfg->topic_rejected, w->cfg->topic_dlq, w->eos ? "exactly-once" : "at-least-once");

@@ -160,8 +160,8 @@ static void pend_queue(slp_worker_t *w, int out, const void *key, size_t klen, c
     abort();
   }
   pend_push(w, pd);
-  if (!w->bp_paused) {
-    w->bp_paused = true;
+  if (w->bp != SLP__BP_PAUSED) {
+    slp__set_bp(w, SLP__BP_PAUSED);
     w->n.pauses++;
     slp__set_paused_all(w, true);
   }
@@ -193,7 +193,7 @@ static void handle_dr(slp_worker_t *w, const rd_kafka_message_t *rkm) {
   if (!rec)
     return;
   if (rkm->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE || rkm->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT ||
-      (rkm->err && w->state >= SLP__W_CLOSING)) {
+      (rkm->err && w->run >= SLP__RUN_CLOSING)) {
     /* Purged by our own abort, or closing: not completed, read again by the next owner. */
     SLP_DEBUG("delivery not completed: %s", rd_kafka_err2str(rkm->err));
     w->in_flight--;

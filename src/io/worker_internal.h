@@ -31,7 +31,26 @@
 #include "slpcoder/codec.h"
 
 enum { SLP__P_NONE = 0, SLP__P_ACTIVE, SLP__P_REVOKING };
-enum { SLP__W_INIT = 0, SLP__W_RUNNING, SLP__W_DRAINING, SLP__W_CLOSING, SLP__W_DONE };
+/* The worker's lifecycle: three small state machines, each changed only through its setter
+ * (worker_state.c), which logs `from -> to` at debug level. */
+typedef enum slp__run {
+  SLP__RUN_INIT = 0,     /* built; exactly-once: init_transactions on the jobs thread */
+  SLP__RUN_RUNNING,      /* subscribed, consuming */
+  SLP__RUN_DRAINING,     /* stop requested: partitions paused, outputs in flight finishing */
+  SLP__RUN_FINAL_COMMIT, /* exactly-once: drained (or past the deadline), the last commit/abort */
+  SLP__RUN_CLOSING,      /* consumer close, flush, destroy, handles closing */
+  SLP__RUN_DONE,         /* every handle closed, closed_cb called */
+} slp__run_t;
+typedef enum slp__bp { /* back-pressure */
+  SLP__BP_NONE = 0,
+  SLP__BP_HELD,   /* max.in.flight reached: the consumer queue is not served */
+  SLP__BP_PAUSED, /* held too long, or the producer queue is full: input partitions paused */
+} slp__bp_t;
+typedef enum slp__txn { /* exactly-once: the producer's transaction */
+  SLP__TXN_NONE = 0,
+  SLP__TXN_OPEN,       /* begun, outputs being produced into it */
+  SLP__TXN_COMMITTING, /* the commit (or abort) job is running on the jobs thread */
+} slp__txn_t;
 enum { SLP__OUT_CODED = 0, SLP__OUT_REJECTED, SLP__OUT_DLQ };
 /* What an output in flight is, in the order they replace one another when one cannot be
  * produced: the coding result, the input as a dead letter, a small output.undeliverable
@@ -94,7 +113,9 @@ struct slp_worker {
   slp_jobs_t *jobs;
   const slp_config_t *cfg;
   bool eos;
-  int state;
+  slp__run_t run; /* slp__set_run */
+  slp__bp_t bp;   /* slp__set_bp */
+  slp__txn_t txn; /* slp__set_txn */
   int exit_rc;
   slp_worker_closed_cb closed_cb;
   void *closed_arg;
@@ -115,17 +136,14 @@ struct slp_worker {
   slp__part_t **parts;
   int32_t n_parts;
   int64_t in_flight;
-  bool held; /* in-flight limit reached: the consumer queue is not served */
-  uint64_t held_since;
-  bool bp_paused; /* held too long (or producer queue full): partitions paused */
-  bool has_assignment;
+  uint64_t held_since; /* loop ms the back-pressure became HELD */
+  bool has_assignment;  /* a first assignment came (worker_rebalance.c; the #4312 guard) */
   slp__pend_t *pend_head, *pend_tail;
   bool pend_warned; /* a retriable producev refusal was logged (once per episode) */
   rd_kafka_topic_partition_list_t *revoking; /* waiting to drain before incremental_unassign */
   uint64_t revoke_deadline;
 
   /* exactly-once */
-  bool txn_open, committing;
   /* Set on the loop thread (a failed delivery, a lost partition), read by the transaction job
    * on the jobs thread while it runs, so that a late failure still turns the commit into an
    * abort: atomic (seq_cst loads and stores, no other change to the code using it). */
@@ -152,7 +170,9 @@ struct slp_worker {
   uint64_t last_stats;
   uint64_t t_first_input, t_last_delivery; /* uv_hrtime ns, for the throughput figure */
   int64_t printed;
-  _Atomic int closing; /* read by the rebalance callback on the jobs thread */
+  /* run >= CLOSING, for the callbacks served on the jobs thread during consumer_close
+   * (rebalance, statistics); written only by slp__set_run. */
+  _Atomic int closing;
 
   slp_worker_counters_t n;
   slp_lathist_t lat;  /* input timestamp to acknowledgement (DR, or commit when exactly-once) */
@@ -177,6 +197,12 @@ struct slp_worker {
 static inline uint64_t slp__now_ms(slp_worker_t *w) {
   return uv_now(w->loop);
 }
+
+/* worker_state.c: the setters (loop thread), and names for the logs */
+void slp__set_run(slp_worker_t *w, slp__run_t to);
+void slp__set_bp(slp_worker_t *w, slp__bp_t to);
+void slp__set_txn(slp_worker_t *w, slp__txn_t to);
+const char *slp__run_name(slp__run_t s);
 
 /* worker.c */
 void slp__drain_consumer(slp_worker_t *w);

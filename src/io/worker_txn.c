@@ -81,8 +81,7 @@ static void txn_run(slp_job_t *job) { /* jobs thread */
 
 static void txn_done(slp_job_t *job) { /* loop thread */
   slp_worker_t *w = job->arg;
-  w->committing = false;
-  w->txn_open = false;
+  slp__set_txn(w, SLP__TXN_NONE);
   w->batch_count = 0;
   if (job->rc == TXN_OK && w->n_poison)
     slp__poison_prune(w, w->txn_offsets); /* committed: those inputs are never read again */
@@ -114,7 +113,7 @@ static void txn_done(slp_job_t *job) { /* loop thread */
   }
   if (w->revoking)
     slp__finish_revoke(w);
-  if (w->state == SLP__W_DRAINING) {
+  if (w->run == SLP__RUN_DRAINING || w->run == SLP__RUN_FINAL_COMMIT) {
     slp__begin_close(w);
     return;
   }
@@ -122,7 +121,7 @@ static void txn_done(slp_job_t *job) { /* loop thread */
 }
 
 void slp__txn_start_commit(slp_worker_t *w) {
-  if (!w->eos || w->committing || !w->txn_open)
+  if (!w->eos || w->txn != SLP__TXN_OPEN)
     return;
   if (w->pend_head && !w->abort_needed)
     return; /* outputs not yet handed to librdkafka: committing now would pass their inputs
@@ -130,7 +129,7 @@ void slp__txn_start_commit(slp_worker_t *w) {
   /* The consumer queue is simply not served until the commit is done (see
    * slp__drain_consumer): positions cannot move, and fetching goes on meanwhile.
    * Pausing the partitions instead costs about a second per batch on resume. */
-  w->committing = true;
+  slp__set_txn(w, SLP__TXN_COMMITTING);
   w->txn_offsets = rd_kafka_topic_partition_list_new(8);
   for (int32_t i = 0; i < w->n_parts; i++) {
     slp__part_t *p = w->parts[i];
@@ -162,7 +161,7 @@ void slp__init_txn_done(slp_job_t *job) {
     slp__begin_close(w);
     return;
   }
-  if (w->state == SLP__W_DRAINING) { /* stopped while initialising */
+  if (w->run == SLP__RUN_DRAINING) { /* stopped while initialising */
     slp__begin_close(w);
     return;
   }
