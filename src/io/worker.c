@@ -225,10 +225,8 @@ produced:
     slp__set_bp(w, SLP__BP_HELD);
     w->n.pauses++;
   }
-  if (w->eos && ++w->batch_count >= w->cfg->batch_messages)
-    slp__txn_start_commit(w);
-  if (w->cfg->max_messages && (int64_t)w->n.consumed >= w->cfg->max_messages)
-    slp_worker_stop(w, "max.messages reached");
+  if (w->eos)
+    ++w->batch_count; /* a full batch is committed by the step (worker_state.c) */
 }
 
 /* ---- queue wake-ups --------------------------------------------------------------------- */
@@ -265,13 +263,17 @@ static int drain_room(const slp_worker_t *w) {
   return room < 1 ? 1 : (int)room;
 }
 
-void slp__drain_consumer(slp_worker_t *w) {
-  if (w->run >= SLP__RUN_CLOSING || w->txn == SLP__TXN_COMMITTING)
-    return; /* committing: resumed in txn_done */
-  if (w->bp == SLP__BP_HELD)
-    return; /* resumed in slp__after_progress */
-  if (w->eos && w->abort_needed)
-    return; /* the abort (slp__after_progress) rewinds; txn_done resumes */
+int slp__drain_consumer(slp_worker_t *w) {
+  if (w->run >= SLP__RUN_CLOSING)
+    return -1;
+  /* Not served while a commit runs (positions must not move), while held, or while an abort
+   * is pending (it rewinds): the wake-up is recorded and the step serves the queue when that
+   * ends, as no new wake-up may come (the eventfd was read). */
+  if (w->txn == SLP__TXN_COMMITTING || w->bp == SLP__BP_HELD || (w->eos && w->abort_needed)) {
+    w->drain_wanted = true;
+    return -1;
+  }
+  w->drain_wanted = false;
   w->last_poll = slp__now_ms(w); /* /healthz and the watchdog: the consumer is served */
   rd_kafka_message_t *batch[SLP__DRAIN_MAX];
   int room = drain_room(w), n = 0;
@@ -279,7 +281,7 @@ void slp__drain_consumer(slp_worker_t *w) {
     n++;
   /* Code the batch on two threads when it is worth a hand-off; print.claims (the demo) needs
    * each result in the loop thread's processor, so it codes one by one. */
-  slp_coded_t *coded = w->coded; /* free again before any nested drain (after_progress) */
+  slp_coded_t *coded = w->coded;
   bool pre = w->coder && coded && w->cfg->mode == 0 && n >= SLP__CODER_MIN &&
              w->printed >= w->cfg->print_claims;
   if (pre) {
@@ -310,7 +312,7 @@ void slp__drain_consumer(slp_worker_t *w) {
     ssize_t r = write(w->cfd, &one, sizeof one);
     (void)r; /* EAGAIN: the counter is already non-zero, a wake-up is pending anyway */
   }
-  slp__after_progress(w);
+  return n;
 }
 
 static void on_cpoll(uv_poll_t *h, int status, int events) {
@@ -331,68 +333,20 @@ static void on_ppoll(uv_poll_t *h, int status, int events) {
   slp__drain_producer(w);
 }
 
-/* Back-pressure release, revoke and shutdown progress after any change. */
-void slp__after_progress(slp_worker_t *w) {
-  if (w->eos && w->abort_needed && w->txn == SLP__TXN_OPEN && w->run == SLP__RUN_RUNNING)
-    slp__txn_start_commit(w); /* abort now: inputs read into a doomed transaction are wasted */
-  if (w->bp != SLP__BP_NONE && !w->pend_head && w->in_flight <= w->cfg->max_in_flight / 2 &&
-      w->run == SLP__RUN_RUNNING) {
-    bool was_paused = w->bp == SLP__BP_PAUSED;
-    slp__set_bp(w, SLP__BP_NONE);
-    if (was_paused)
-      slp__set_paused_all(w, false);
-    slp__drain_consumer(w);
-  }
-  slp__check_revoke(w);
-  if (w->run == SLP__RUN_DRAINING && w->txn != SLP__TXN_COMMITTING) {
-    bool drained = w->in_flight == 0 && !w->pend_head;
-    if (drained || slp__now_ms(w) >= w->drain_deadline) {
-      if (!drained)
-        SLP_WARN("shutdown deadline passed with %" PRId64
-                 " outputs in flight; they will be redelivered",
-                 w->in_flight);
-      if (w->eos && w->txn == SLP__TXN_OPEN) {
-        if (!drained)
-          w->abort_needed = true;
-        slp__set_run(w, SLP__RUN_FINAL_COMMIT);
-      } else {
-        slp__begin_close(w);
-      }
-    }
-  }
-  if (w->run == SLP__RUN_FINAL_COMMIT && w->txn == SLP__TXN_OPEN)
-    slp__txn_start_commit(w); /* txn_done closes */
-}
-
+/* The tick: keeps the consumer polled while idle (max.poll.interval.ms) and the producer
+ * served; the time-based decisions (batch.ms, back-pressure escalation, deadlines, idle) are
+ * the step's, which runs right after it. */
 static void on_tick(uv_timer_t *t) {
   slp_worker_t *w = t->data;
   slp__drain_producer(w);
   w->wk.ticks++;
   w->wk.last_drain = 0;
-  slp__drain_consumer(w); /* keeps the member alive within max.poll.interval.ms */
+  slp__drain_consumer(w);
   w->wk.tick_msgs += (uint64_t)w->wk.last_drain;
   uint64_t now = slp__now_ms(w);
   if (w->bp != SLP__BP_NONE) /* back-pressure seconds, to the tick */
     w->bp_ms += now - w->last_tick;
   w->last_tick = now;
-  if (w->bp == SLP__BP_HELD && w->run == SLP__RUN_RUNNING && now - w->held_since >= 1000) {
-    /* Outputs are not being acknowledged: pause the inputs for real, and keep
-     * serving the consumer queue (rebalances, max.poll.interval.ms). */
-    SLP_WARN("back-pressure: %" PRId64 " outputs unacknowledged for 1 s; pausing input partitions",
-             w->in_flight);
-    slp__set_bp(w, SLP__BP_PAUSED);
-    slp__set_paused_all(w, true);
-  }
-  /* batch.ms is the longest a transaction stays open: start committing early by what a
-   * commit has been taking (at most half the batch), so its outputs are visible by then. */
-  uint64_t lead = w->txn_avg_ms < (uint64_t)w->cfg->batch_ms / 2 ? w->txn_avg_ms
-                                                                  : (uint64_t)w->cfg->batch_ms / 2;
-  if (w->eos && w->txn == SLP__TXN_OPEN &&
-      now - w->txn_started + lead >= (uint64_t)w->cfg->batch_ms)
-    slp__txn_start_commit(w);
-  if (w->cfg->exit_when_idle_ms && w->run == SLP__RUN_RUNNING && w->has_assignment &&
-      w->in_flight == 0 && now - w->last_input >= (uint64_t)w->cfg->exit_when_idle_ms)
-    slp_worker_stop(w, "idle");
   if (w->cfg->stats_interval_ms && now - w->last_stats >= (uint64_t)w->cfg->stats_interval_ms) {
     w->last_stats = now;
     SLP_INFO("stats consumed=%" PRIu64 " coded=%" PRIu64 " rejected=%" PRIu64 " dlq=%" PRIu64
@@ -401,6 +355,10 @@ static void on_tick(uv_timer_t *t) {
              w->n.consumed, w->n.coded, w->n.rejected, w->n.dead_lettered, w->n.delivered,
              w->in_flight, w->n.retried, w->n.pauses, w->n.txn_commits, w->n.txn_aborts);
   }
+}
+
+static void on_check(uv_check_t *c) {
+  slp__step(c->data);
 }
 
 /* ---- shutdown: close consumer (jobs thread), flush, destroy -------------------------- */
@@ -441,10 +399,11 @@ static void destroy_done(slp_job_t *job) {
   slp_worker_t *w = job->arg;
   w->producer = w->consumer = NULL;
   memset(w->rkt_out, 0, sizeof w->rkt_out);
-  w->open_handles = 3;
+  w->open_handles = 4;
   uv_close((uv_handle_t *)&w->cpoll, on_handle_closed);
   uv_close((uv_handle_t *)&w->ppoll, on_handle_closed);
   uv_close((uv_handle_t *)&w->tick, on_handle_closed);
+  uv_close((uv_handle_t *)&w->check, on_handle_closed);
 }
 
 static void close_run(slp_job_t *job) {
@@ -466,6 +425,7 @@ static void close_done(slp_job_t *job) {
   uv_poll_stop(&w->cpoll);
   uv_poll_stop(&w->ppoll);
   uv_timer_stop(&w->tick);
+  uv_check_stop(&w->check);
   rd_kafka_queue_io_event_enable(w->cq, -1, NULL, 0);
   rd_kafka_queue_io_event_enable(w->pq, -1, NULL, 0);
   rd_kafka_queue_destroy(w->cq);
@@ -499,9 +459,8 @@ void slp__begin_close(slp_worker_t *w) {
 
 void slp_worker_stop(slp_worker_t *w, const char *why) {
   if (w->run == SLP__RUN_INIT) {
-    slp__set_run(w, SLP__RUN_DRAINING);
-    w->drain_deadline = slp__now_ms(w);
-    return; /* the init job's done callback closes */
+    w->stop_requested = true; /* the init job's done callback turns it into DRAINING */
+    return;
   }
   if (w->run != SLP__RUN_RUNNING)
     return;
@@ -512,7 +471,7 @@ void slp_worker_stop(slp_worker_t *w, const char *why) {
   if (w->bp == SLP__BP_HELD) /* paused below; what is still polled is dropped, not stored */
     slp__set_bp(w, SLP__BP_NONE);
   slp__set_paused_all(w, true);
-  slp__after_progress(w);
+  /* the step, at the end of this loop iteration, closes once drained or past the deadline */
 }
 
 /* ---- construction ------------------------------------------------------------------------ */
@@ -678,8 +637,9 @@ void slp__subscribe_and_run(slp_worker_t *w) {
   w->last_input = slp__now_ms(w);
   SLP_INFO("running: %s -> %s | %s | %s, %s", w->cfg->topic_input, w->cfg->topic_coded,
            w->cfg->topic_rejected, w->cfg->topic_dlq, w->eos ? "exactly-once" : "at-least-once");
-  slp__drain_consumer(w);
-  slp__drain_producer(w);
+  w->drain_wanted = true; /* the step serves the consumer queue first thing */
+  if (w->stop_requested)
+    slp_worker_stop(w, "stopped while starting");
 }
 
 int slp_worker_start(slp_worker_t *w, slp_worker_closed_cb cb, void *arg) {
@@ -698,9 +658,11 @@ int slp_worker_start(slp_worker_t *w, slp_worker_closed_cb cb, void *arg) {
   uv_poll_init(w->loop, &w->cpoll, w->cfd);
   uv_poll_init(w->loop, &w->ppoll, w->pfd);
   uv_timer_init(w->loop, &w->tick);
-  w->cpoll.data = w->ppoll.data = w->tick.data = w;
+  uv_check_init(w->loop, &w->check);
+  w->cpoll.data = w->ppoll.data = w->tick.data = w->check.data = w;
   uv_poll_start(&w->cpoll, UV_READABLE, on_cpoll);
   uv_poll_start(&w->ppoll, UV_READABLE, on_ppoll);
+  uv_check_start(&w->check, on_check);
   /* poll.interval.ms (default 100); exactly-once: at most a tenth of batch.ms (at least 5 ms),
    * so a batch ends close to batch.ms. */
   uint64_t period = (uint64_t)w->cfg->poll_interval_ms;

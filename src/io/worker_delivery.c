@@ -255,5 +255,4 @@ void slp__drain_producer(slp_worker_t *w) {
   }
   pend_flush(w);
   slp__store_offsets(w);
-  slp__after_progress(w);
 }

@@ -1,15 +1,86 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* worker_internal.h -- the worker's state and the internals shared by src/io/worker*.c.
  *
- * worker.c: construction, the loop glue and wake-ups, the consume/process path,
- * shutdown. worker_delivery.c: producing, delivery reports, in-order offset
- * store, pause/resume. worker_rebalance.c: the partition table and
- * cooperative-sticky assign/revoke/lost. worker_txn.c: exactly-once init,
- * batch commit and abort. worker_fallback.c: an output that cannot be produced (error
- * classes, dead letter, output.undeliverable, the exactly-once poison list).
- * worker_headers.c: the output headers and their size caps.
+ * worker.c: construction, the loop glue and wake-ups, the consume/process path.
+ * worker_state.c: the three state machines' setters and the step (below).
+ * worker_delivery.c: producing, delivery reports, in-order offset store, pause/resume.
+ * worker_rebalance.c: the partition table and cooperative-sticky assign/revoke/lost.
+ * worker_txn.c: exactly-once init, batch commit and abort. worker_fallback.c: an output
+ * that cannot be produced (error classes, dead letter, output.undeliverable, the
+ * exactly-once poison list). worker_headers.c: the output headers and their size caps.
  *
  * Thread: the loop thread, unless a function says otherwise.
+ *
+ * ---- The state machines ------------------------------------------------------------------
+ *
+ * Handlers (the consumer and producer eventfd wake-ups, the tick, delivery reports, the
+ * rebalance callback, job done callbacks, slp_worker_stop) do their local work and record
+ * what happened: a state change through a setter, or an event (drain_wanted: a consumer
+ * wake-up left unserved; abort_needed: the open transaction must abort; stop_requested;
+ * the revoking list). One step function, slp__step, run by a uv_check_t once per loop
+ * iteration after the I/O callbacks, reads all of it and decides what happens next. No
+ * handler calls another's progress function.
+ *
+ * Run state (slp__set_run):
+ *
+ *            slp_worker_start (at-least-once) or init_txn_done (exactly-once): subscribe
+ *   INIT ---------------------------------------------------------------------> RUNNING
+ *    |                                                                             |
+ *    | init_transactions failed, or stopped while initialising (init_txn_done)     |
+ *    |                       slp_worker_stop (signal, fatal error, step:           |
+ *    |                       max.messages, exit.when.idle.ms)                      v
+ *    |                                                                          DRAINING
+ *    |                       step: drained (nothing in flight or pending)          |
+ *    |                       or shutdown.deadline.ms passed                        |
+ *    |                 exactly-once, a transaction open |  otherwise               |
+ *    v                                                  v                          |
+ *  FINAL_COMMIT <------ (abort if not drained) ---------+                          |
+ *    |   also: a batch commit that was running when the stop came (txn_done)       |
+ *    | step: transaction NONE (committed or aborted)                               |
+ *    +------------------------------------------> CLOSING <------------------------+
+ *                                                    | consumer close (jobs thread),
+ *                                                    | producer/consumer destroy, the
+ *                                                    v four loop handles closed
+ *                                                  DONE: closed_cb(w, exit_rc)
+ *
+ * Back-pressure (slp__set_bp); only RUNNING engages or releases it:
+ *
+ *   NONE --in_flight reaches max.in.flight (handle_message)--> HELD: queue not served
+ *   HELD --step: held 1 s--> PAUSED: partitions paused, queue served (rebalances, polls)
+ *   NONE/HELD --an output waits for room in the producer queue (pend_queue)--> PAUSED
+ *   HELD/PAUSED --step: nothing pending, in_flight <= max.in.flight / 2--> NONE (resume,
+ *                 and the step serves the queue again)
+ *   slp_worker_stop: HELD -> NONE (every partition is paused for the drain instead)
+ *
+ * Transaction, exactly-once (slp__set_txn):
+ *
+ *   NONE --the first input of a batch (handle_message: begin_transaction)--> OPEN
+ *   OPEN --step: batch.messages, batch.ms, abort_needed, a revoke, FINAL_COMMIT;
+ *          slp__txn_start_commit, the job on the jobs thread--> COMMITTING
+ *   COMMITTING --txn_done: committed, or aborted and rewound (or fatal)--> NONE
+ *   While COMMITTING the consumer queue is not served (positions must not move).
+ *
+ * SIGTERM in exactly-once mode, step by step:
+ *   1. main.c on_signal -> slp_worker_stop: RUNNING -> DRAINING, drain_deadline = now +
+ *      shutdown.deadline.ms, HELD -> NONE, every active partition paused. The tick keeps
+ *      polling the consumer; what it still fetches is dropped (not handled, not committed).
+ *   2. Delivery reports (on_ppoll -> slp__drain_producer) bring in_flight down.
+ *   3. step: if a batch commit is running (COMMITTING), wait: its txn_done moves DRAINING
+ *      -> FINAL_COMMIT, and step 6 follows.
+ *   4. step: drained, or the deadline passed: a transaction OPEN -> FINAL_COMMIT (past the
+ *      deadline abort_needed is set: what is in flight is aborted and read again by the
+ *      next owner); none open -> CLOSING (step 7).
+ *   5. step, FINAL_COMMIT: slp__txn_start_commit: OPEN -> COMMITTING, the offsets after the
+ *      last input handled per partition, the txn job: send_offsets_to_transaction,
+ *      commit_transaction (or abort_transaction and rewind).
+ *   6. txn_done: COMMITTING -> NONE, commits/aborts counted; step: FINAL_COMMIT with no
+ *      transaction -> slp__begin_close.
+ *   7. slp__begin_close: -> CLOSING (`closing` for the callbacks on the jobs thread), the
+ *      close job: rd_kafka_consumer_close (the rebalance callback unassigns there).
+ *   8. close_done: the last delivery reports, polls, tick and check stopped, queues
+ *      detached, pending outputs dropped; the destroy job: producer and consumer destroyed.
+ *   9. destroy_done: the four handles closed; the last close callback: CLOSING -> DONE,
+ *      closed_cb(w, exit_rc); main.c exits with it.
  */
 #ifndef SLPCODER_IO_WORKER_INTERNAL_H
 #define SLPCODER_IO_WORKER_INTERNAL_H
@@ -126,6 +197,7 @@ struct slp_worker {
   int cfd, pfd;
   uv_poll_t cpoll, ppoll;
   uv_timer_t tick;
+  uv_check_t check; /* runs slp__step once per loop iteration, after the I/O callbacks */
   int open_handles;
 
   slp_processor_t *proc;
@@ -138,6 +210,8 @@ struct slp_worker {
   int64_t in_flight;
   uint64_t held_since; /* loop ms the back-pressure became HELD */
   bool has_assignment;  /* a first assignment came (worker_rebalance.c; the #4312 guard) */
+  bool stop_requested; /* slp_worker_stop during INIT (init_transactions running) */
+  bool drain_wanted;   /* a consumer wake-up was not served: the step serves the queue */
   slp__pend_t *pend_head, *pend_tail;
   bool pend_warned; /* a retriable producev refusal was logged (once per episode) */
   rd_kafka_topic_partition_list_t *revoking; /* waiting to drain before incremental_unassign */
@@ -203,10 +277,15 @@ void slp__set_run(slp_worker_t *w, slp__run_t to);
 void slp__set_bp(slp_worker_t *w, slp__bp_t to);
 void slp__set_txn(slp_worker_t *w, slp__txn_t to);
 const char *slp__run_name(slp__run_t s);
+/* Decide what happens next from the states and what the handlers recorded: release or
+ * escalate back-pressure, end a batch, give up revoked partitions, stop, commit last, close,
+ * serve the consumer queue again. Run from the uv_check_t; never from a handler. */
+void slp__step(slp_worker_t *w);
 
 /* worker.c */
-void slp__drain_consumer(slp_worker_t *w);
-void slp__after_progress(slp_worker_t *w);
+/* Poll and handle up to one batch of inputs; the number polled, -1 when the queue may not be
+ * served now (drain_wanted is set instead). */
+int slp__drain_consumer(slp_worker_t *w);
 void slp__begin_close(slp_worker_t *w);
 void slp__subscribe_and_run(slp_worker_t *w);
 

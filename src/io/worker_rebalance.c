@@ -178,5 +178,5 @@ void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                                         parts->elems[i].partition);
   }
   SLP_INFO("revoking %d partitions: draining first", parts->cnt);
-  slp__check_revoke(w);
+  /* the step gives them up once drained (slp__check_revoke) */
 }

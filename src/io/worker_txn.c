@@ -111,13 +111,10 @@ static void txn_done(slp_job_t *job) { /* loop thread */
     SLP_ERROR("fatal transaction error: %s", w->txn_err);
     slp__fatal_stop(w, "fatal transaction error");
   }
-  if (w->revoking)
-    slp__finish_revoke(w);
-  if (w->run == SLP__RUN_DRAINING || w->run == SLP__RUN_FINAL_COMMIT) {
-    slp__begin_close(w);
-    return;
-  }
-  slp__drain_consumer(w);
+  /* A stop that came while this commit ran: it was the last one (the step closes). What
+   * comes next otherwise (a revoke given up, the consumer queue served again) is the step's. */
+  if (w->run == SLP__RUN_DRAINING)
+    slp__set_run(w, SLP__RUN_FINAL_COMMIT);
 }
 
 void slp__txn_start_commit(slp_worker_t *w) {
@@ -158,11 +155,9 @@ void slp__init_txn_done(slp_job_t *job) {
   if (job->rc) {
     SLP_ERROR("init_transactions: %s", w->txn_err);
     w->exit_rc = EX_UNAVAILABLE;
-    slp__begin_close(w);
-    return;
   }
-  if (w->run == SLP__RUN_DRAINING) { /* stopped while initialising */
-    slp__begin_close(w);
+  if (job->rc || w->stop_requested) { /* nothing consumed: the step closes straight away */
+    slp__set_run(w, SLP__RUN_FINAL_COMMIT);
     return;
   }
   slp__subscribe_and_run(w);
