@@ -17,23 +17,10 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "io/kconf.h"
 #include "io/log.h"
 #include "io/worker_internal.h"
 #include "slpcoder/codec.h"
-
-/* ---- librdkafka callbacks (any thread) ------------------------------------ */
-
-static void kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
-  int lvl = level <= 3   ? SLP_LOG_ERROR
-            : level == 4 ? SLP_LOG_WARN
-            : level <= 6 ? SLP_LOG_INFO
-                         : SLP_LOG_DEBUG;
-  /* Every kafka.* key goes to both clients, so "consumer property ignored by
-   * this producer" notes are expected, not warnings. */
-  if (strcmp(fac, "CONFWARN") == 0 && strstr(buf, "will be ignored by this"))
-    lvl = SLP_LOG_DEBUG;
-  SLP_LOG(lvl, "librdkafka %s %s: %s", rd_kafka_name(rk), fac, buf);
-}
 
 /* ---- consuming ------------------------------------------------------------------- */
 
@@ -361,102 +348,6 @@ static void on_check(uv_check_t *c) {
   slp__step(c->data);
 }
 
-/* ---- shutdown: close consumer (jobs thread), flush, destroy -------------------------- */
-
-static void on_handle_closed(uv_handle_t *h) {
-  slp_worker_t *w = h->data;
-  if (--w->open_handles == 0) {
-    slp__set_run(w, SLP__RUN_DONE);
-    if (w->closed_cb)
-      w->closed_cb(w, w->exit_rc, w->closed_arg);
-  }
-}
-
-/* librdkafka < 2.3 asserts in rd_kafka_sticky_assignor_state_destroy when a
- * cooperative-sticky consumer is closed or destroyed before its first
- * assignment (librdkafka #4312). Such a consumer has consumed nothing and has
- * nothing to commit: it is left to the process exit, and the group notices
- * the member gone after session.timeout.ms. */
-static bool consumer_unsafe_to_close(const slp_worker_t *w) {
-  return !w->has_assignment && rd_kafka_version() < 0x020300ff;
-}
-
-static void destroy_run(slp_job_t *job) {
-  slp_worker_t *w = job->arg;
-  if (w->producer) {
-    if (!w->eos)
-      rd_kafka_flush(w->producer, 5000);
-    for (int i = 0; i < 3; i++)
-      if (w->rkt_out[i])
-        rd_kafka_topic_destroy(w->rkt_out[i]);
-    rd_kafka_destroy(w->producer);
-  }
-  if (w->consumer && !consumer_unsafe_to_close(w))
-    rd_kafka_destroy(w->consumer);
-}
-
-static void destroy_done(slp_job_t *job) {
-  slp_worker_t *w = job->arg;
-  w->producer = w->consumer = NULL;
-  memset(w->rkt_out, 0, sizeof w->rkt_out);
-  w->open_handles = 4;
-  uv_close((uv_handle_t *)&w->cpoll, on_handle_closed);
-  uv_close((uv_handle_t *)&w->ppoll, on_handle_closed);
-  uv_close((uv_handle_t *)&w->tick, on_handle_closed);
-  uv_close((uv_handle_t *)&w->check, on_handle_closed);
-}
-
-static void close_run(slp_job_t *job) {
-  slp_worker_t *w = job->arg;
-  if (consumer_unsafe_to_close(w)) {
-    job->rc = 0;
-    return;
-  }
-  rd_kafka_resp_err_t e = rd_kafka_consumer_close(w->consumer);
-  job->rc = (int)e;
-}
-
-static void close_done(slp_job_t *job) {
-  slp_worker_t *w = job->arg;
-  if (job->rc)
-    SLP_WARN("consumer close: %s", rd_kafka_err2str((rd_kafka_resp_err_t)job->rc));
-  /* Serve the last delivery reports, then detach the queues from the fds. */
-  slp__drain_producer(w);
-  uv_poll_stop(&w->cpoll);
-  uv_poll_stop(&w->ppoll);
-  uv_timer_stop(&w->tick);
-  uv_check_stop(&w->check);
-  rd_kafka_queue_io_event_enable(w->cq, -1, NULL, 0);
-  rd_kafka_queue_io_event_enable(w->pq, -1, NULL, 0);
-  rd_kafka_queue_destroy(w->cq);
-  rd_kafka_queue_destroy(w->pq);
-  w->cq = w->pq = NULL;
-  /* Outputs still queued for room (deadline passed) are dropped: not stored. */
-  while (w->pend_head) {
-    slp__pend_t *pd = w->pend_head;
-    w->pend_head = pd->next;
-    rd_kafka_headers_destroy(pd->hdrs);
-    free(pd->key);
-    free(pd->val);
-    slp__rec_free(pd->rec);
-    free(pd);
-  }
-  w->pend_tail = NULL;
-  w->close_job = (slp_job_t){.run = destroy_run, .done = destroy_done, .arg = w};
-  slp_jobs_submit(w->jobs, &w->close_job);
-}
-
-void slp__begin_close(slp_worker_t *w) {
-  if (w->run >= SLP__RUN_CLOSING)
-    return;
-  slp__set_run(w, SLP__RUN_CLOSING);
-  slp__store_offsets(w);
-  SLP_INFO("closing consumer consumed=%" PRIu64 " delivered=%" PRIu64 " in_flight=%" PRId64,
-           w->n.consumed, w->n.delivered, w->in_flight);
-  w->close_job = (slp_job_t){.run = close_run, .done = close_done, .arg = w};
-  slp_jobs_submit(w->jobs, &w->close_job);
-}
-
 void slp_worker_stop(slp_worker_t *w, const char *why) {
   if (w->run == SLP__RUN_INIT) {
     w->stop_requested = true; /* the init job's done callback turns it into DRAINING */
@@ -476,89 +367,6 @@ void slp_worker_stop(slp_worker_t *w, const char *why) {
 
 /* ---- construction ------------------------------------------------------------------------ */
 
-static int conf_set(rd_kafka_conf_t *conf, const char *k, const char *v, char *err, size_t errlen) {
-  char e[256];
-  if (rd_kafka_conf_set(conf, k, v, e, sizeof e) != RD_KAFKA_CONF_OK) {
-    snprintf(err, errlen, "kafka.%s: librdkafka refused \"%s\": %s", k, v, e);
-    return -1;
-  }
-  return 0;
-}
-
-/* The consumer's statistics: served by rd_kafka_consumer_poll, so on the loop thread,
- * except during consumer_close on the jobs thread, when they are ignored. */
-static int stats_cb(rd_kafka_t *rk, char *json, size_t len, void *opaque) {
-  slp_worker_t *w = opaque;
-  (void)rk;
-  if (!atomic_load(&w->closing) && slp_kstats_update(&w->kstats, json, len, w->cfg->topic_input))
-    SLP_DEBUG("librdkafka statistics: not the JSON expected; ignored");
-  return 0; /* json is librdkafka's to free */
-}
-
-/* Defaults first, then the user's kafka.* verbatim, then what correctness needs. */
-static rd_kafka_conf_t *build_conf(slp_worker_t *w, bool consumer, const char *bootstrap, char *err,
-                                   size_t errlen) {
-  const slp_config_t *cfg = w->cfg;
-  rd_kafka_conf_t *conf = rd_kafka_conf_new();
-  char buf[64];
-  int rc = 0;
-  rc |= conf_set(conf, "client.id", consumer ? "slpcoderd-consumer" : "slpcoderd-producer", err,
-                 errlen);
-  if (consumer) {
-    rc |= conf_set(conf, "group.id", "slpcoder", err, errlen);
-    rc |= conf_set(conf, "auto.offset.reset", "earliest", err, errlen);
-    rc |= conf_set(conf, "partition.assignment.strategy", "cooperative-sticky", err, errlen);
-    /* The prefetch queue is the only buffer that could grow with a backlog: bound it. */
-    rc |= conf_set(conf, "queued.max.messages.kbytes", "16384", err, errlen);
-    /* Consumer lag and broker states for /metrics and /readyz (stats_cb). */
-    rc |= conf_set(conf, "statistics.interval.ms", "5000", err, errlen);
-    if (w->eos)
-      rc |= conf_set(conf, "isolation.level", "read_committed", err, errlen);
-  } else {
-    rc |= conf_set(conf, "acks", "all", err, errlen);
-    rc |= conf_set(conf, "enable.idempotence", "true", err, errlen);
-    rc |= conf_set(conf, "linger.ms", "5", err, errlen);
-    snprintf(buf, sizeof buf, "%lld", (long long)(cfg->max_in_flight * 2 + 10000));
-    rc |= conf_set(conf, "queue.buffering.max.messages", buf, err, errlen);
-    if (w->eos) {
-      rc |= conf_set(conf, "transaction.timeout.ms", "60000", err, errlen);
-      rc |= conf_set(conf, "message.timeout.ms", "50000", err, errlen);
-    }
-  }
-  if (rc || slp_config_apply_kafka(cfg, conf, err, errlen) != 0)
-    goto fail;
-  /* The consumer gets every kafka.* key too: silence "producer property" notes. */
-  if (bootstrap && conf_set(conf, "bootstrap.servers", bootstrap, err, errlen))
-    goto fail;
-  if (consumer) {
-    if (conf_set(conf, "enable.auto.offset.store", "false", err, errlen))
-      goto fail;
-    if (w->eos && conf_set(conf, "enable.auto.commit", "false", err, errlen))
-      goto fail;
-    rd_kafka_conf_set_rebalance_cb(conf, slp__rebalance_cb);
-    rd_kafka_conf_set_stats_cb(conf, stats_cb);
-  } else {
-    if (w->eos) {
-      char host[128] = "localhost", tid[400];
-      gethostname(host, sizeof host - 1);
-      const char *group = slp_config_kafka_get(cfg, "group.id");
-      if (*cfg->transactional_id)
-        snprintf(tid, sizeof tid, "%s", cfg->transactional_id);
-      else
-        snprintf(tid, sizeof tid, "slpcoderd-%s-%s", group ? group : "slpcoder", host);
-      if (conf_set(conf, "transactional.id", tid, err, errlen))
-        goto fail;
-    }
-    rd_kafka_conf_set_events(conf, RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR);
-  }
-  rd_kafka_conf_set_log_cb(conf, kafka_log_cb);
-  rd_kafka_conf_set_opaque(conf, w);
-  return conf;
-fail:
-  rd_kafka_conf_destroy(conf);
-  return NULL;
-}
-
 int slp_worker_new(uv_loop_t *loop, slp_jobs_t *jobs, const slp_config_t *cfg,
                    const char *bootstrap, slp_rules_t *rules, slp_worker_t **out, char *err,
                    size_t errlen) {
@@ -576,7 +384,7 @@ int slp_worker_new(uv_loop_t *loop, slp_jobs_t *jobs, const slp_config_t *cfg,
   w->coder = cfg->code_helper ? slp_coder_new() : NULL;
   w->coded = calloc(SLP__DRAIN_MAX, sizeof *w->coded);
   char e[512];
-  rd_kafka_conf_t *cconf = build_conf(w, true, bootstrap, err, errlen);
+  rd_kafka_conf_t *cconf = slp__kconf_build(w, true, bootstrap, err, errlen);
   if (!cconf)
     goto fail;
   w->consumer = rd_kafka_new(RD_KAFKA_CONSUMER, cconf, e, sizeof e);
@@ -586,7 +394,7 @@ int slp_worker_new(uv_loop_t *loop, slp_jobs_t *jobs, const slp_config_t *cfg,
     goto fail;
   }
   cconf = NULL; /* now owned by the consumer */
-  rd_kafka_conf_t *pconf = build_conf(w, false, bootstrap, err, errlen);
+  rd_kafka_conf_t *pconf = slp__kconf_build(w, false, bootstrap, err, errlen);
   if (!pconf)
     goto fail;
   w->producer = rd_kafka_new(RD_KAFKA_PRODUCER, pconf, e, sizeof e);
