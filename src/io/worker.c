@@ -562,6 +562,7 @@ void slp_worker_free(slp_worker_t *w) {
   free(w->txn_ts);
   slp_processor_free(w->proc);
   slp__fallback_free(w);
+  slp__observe_free(w);
   slp_rules_unref(w->rules);
   slp_kstats_free(&w->kstats);
   free(w);

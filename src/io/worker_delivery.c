@@ -219,6 +219,8 @@ static void handle_dr(slp_worker_t *w, const rd_kafka_message_t *rkm) {
     slp_lathist_add(&w->lat, slp_lathist_now_ms() - rec->ts_ms);
   if (rec->part)
     slp_offsets_complete(&rec->part->trk, rec->ticket);
+  if (w->out_cb)
+    slp__observe_dr(w, rec, rkm);
   w->in_flight--;
   slp__rec_free(rec);
 }

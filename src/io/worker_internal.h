@@ -3,6 +3,9 @@
  *
  * worker.c: construction, the loop glue and wake-ups, the consume/process path.
  * worker_state.c: the three state machines' setters and the step (below).
+ * worker_close.c: the close pipeline (consumer close, destroy, handles). kconf.c: the
+ * librdkafka properties the worker imposes and the log bridge. worker_observe.c: the output
+ * observer (slp_worker_on_output).
  * worker_delivery.c: producing, delivery reports, in-order offset store, pause/resume.
  * worker_rebalance.c: the partition table and cooperative-sticky assign/revoke/lost.
  * worker_txn.c: exactly-once init, batch commit and abort. worker_fallback.c: an output
@@ -249,6 +252,12 @@ struct slp_worker {
   _Atomic int closing;
 
   slp_worker_counters_t n;
+  /* the output observer (worker_observe.c); exactly-once: outputs of the open transaction
+   * acknowledged by their delivery reports, reported when it commits */
+  slp_worker_output_cb out_cb;
+  void *out_arg;
+  struct slp__obs *obs;
+  size_t obs_n, obs_cap;
   slp_lathist_t lat;  /* input timestamp to acknowledgement (DR, or commit when exactly-once) */
   int64_t *txn_ts;    /* exactly-once: input timestamps of the open transaction */
   size_t txn_ts_n, txn_ts_cap;
@@ -320,6 +329,11 @@ int slp__poison_find(slp_worker_t *w, int32_t partition, int64_t offset, int *st
 void slp__poison_prune(slp_worker_t *w, const rd_kafka_topic_partition_list_t *committed);
 void slp__rec_free(slp__rec_t *rec);
 void slp__fallback_free(slp_worker_t *w);
+
+/* worker_observe.c */
+void slp__observe_dr(slp_worker_t *w, const slp__rec_t *rec, const rd_kafka_message_t *rkm);
+void slp__observe_txn_end(slp_worker_t *w, bool committed);
+void slp__observe_free(slp_worker_t *w);
 
 /* worker_headers.c */
 const char *slp__hdr_event_id(const char *event_id); /* "" when over SLP_MAX_ID_LEN */

@@ -81,6 +81,10 @@ static void txn_run(slp_job_t *job) { /* jobs thread */
 
 static void txn_done(slp_job_t *job) { /* loop thread */
   slp_worker_t *w = job->arg;
+  /* The observer reports what this transaction holds: its delivery reports, queued before
+   * the commit (or abort) returned, are served first, not counted into the next one. */
+  if (w->out_cb)
+    slp__drain_producer(w);
   slp__set_txn(w, SLP__TXN_NONE);
   w->batch_count = 0;
   if (job->rc == TXN_OK && w->n_poison)
@@ -105,6 +109,7 @@ static void txn_done(slp_job_t *job) { /* loop thread */
         w->parts[i]->next_offset = -1;
       }
   }
+  slp__observe_txn_end(w, job->rc == TXN_OK);
   w->txn_ts_n = 0; /* aborted inputs are read again and counted then, from the same timestamp */
   w->abort_needed = false;
   if (job->rc == TXN_FATAL) {
