@@ -76,7 +76,8 @@ void slp_worker_status(slp_worker_t *w, slp_worker_status_t *st);
 
 /* Called once when the worker has fully stopped (Kafka handles destroyed).
  * rc is 0 on a clean stop, else a <sysexits.h> status: EX_UNAVAILABLE after a fatal client
- * error or when no output at all could be written (the process should exit with it). */
+ * error, when no output at all could be written, or when the consumer close was given up
+ * (no broker answered within the shutdown deadline + 1 s); the process should exit with it. */
 typedef void (*slp_worker_closed_cb)(slp_worker_t *w, int rc, void *arg);
 
 /* Build the consumer and producer from cfg (+ bootstrap override for the

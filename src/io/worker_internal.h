@@ -78,10 +78,14 @@
  *      commit_transaction (or abort_transaction and rewind).
  *   6. txn_done: COMMITTING -> NONE, commits/aborts counted; step: FINAL_COMMIT with no
  *      transaction -> slp__begin_close.
- *   7. slp__begin_close: -> CLOSING (`closing` for the callbacks on the jobs thread), the
- *      close job: rd_kafka_consumer_close (the rebalance callback unassigns there).
- *   8. close_done: the last delivery reports, polls, tick and check stopped, queues
- *      detached, pending outputs dropped; the destroy job: producer and consumer destroyed.
+ *   7. slp__begin_close: -> CLOSING, offsets stored, rd_kafka_consumer_close_queue: the
+ *      close runs in librdkafka's threads; its events (the revoke: slp__rebalance_cb
+ *      unassigns, `closing` is set) come on closeq, which wakes the loop through the
+ *      consumer's eventfd and which the step serves (slp__close_serve).
+ *   8. step: rd_kafka_consumer_closed, or the drain deadline + SLP__CLOSE_GRACE_MS passed
+ *      (no coordinator: the consumer is left to the process exit, exit_rc EX_UNAVAILABLE):
+ *      the last delivery reports, polls, tick and check stopped, queues detached, pending
+ *      outputs dropped; the destroy job: producer and consumer destroyed (jobs thread).
  *   9. destroy_done: the four handles closed; the last close callback: CLOSING -> DONE,
  *      closed_cb(w, exit_rc); main.c exits with it.
  */
@@ -243,6 +247,9 @@ struct slp_worker {
 
   slp_job_t close_job;
   uint64_t drain_deadline;
+  rd_kafka_queue_t *closeq; /* CLOSING: rd_kafka_consumer_close_queue's, served by the step */
+  uint64_t close_deadline;  /* loop ms: the consumer close is given up after it */
+  bool consumer_abandoned;  /* its close did not finish: left to the process exit */
   uint64_t last_input;
   uint64_t last_stats;
   uint64_t t_first_input, t_last_delivery; /* uv_hrtime ns, for the throughput figure */
@@ -295,7 +302,6 @@ void slp__step(slp_worker_t *w);
 /* Poll and handle up to one batch of inputs; the number polled, -1 when the queue may not be
  * served now (drain_wanted is set instead). */
 int slp__drain_consumer(slp_worker_t *w);
-void slp__begin_close(slp_worker_t *w);
 void slp__subscribe_and_run(slp_worker_t *w);
 
 /* worker_delivery.c */
@@ -335,6 +341,14 @@ void slp__observe_dr(slp_worker_t *w, const slp__rec_t *rec, const rd_kafka_mess
 void slp__observe_txn_end(slp_worker_t *w, bool committed);
 void slp__observe_free(slp_worker_t *w);
 
+/* worker_close.c */
+#define SLP__CLOSE_GRACE_MS 1000 /* the consumer close may run this long past the drain deadline */
+/* -> CLOSING: store offsets, start the consumer close on the loop. */
+void slp__begin_close(slp_worker_t *w);
+/* CLOSING (the step): serve the close queue; once closed, or past close_deadline, go on to
+ * destroy. */
+void slp__close_serve(slp_worker_t *w);
+
 /* worker_headers.c */
 const char *slp__hdr_event_id(const char *event_id); /* "" when over SLP_MAX_ID_LEN */
 void slp__hdr_set(rd_kafka_headers_t *h, const char *name, const char *value);
@@ -345,8 +359,8 @@ rd_kafka_headers_t *slp__hdrs_new(const char *event_id, const char *rules_versio
 slp__part_t *slp__part_find(slp_worker_t *w, int32_t id);
 void slp__finish_revoke(slp_worker_t *w);
 void slp__check_revoke(slp_worker_t *w);
-/* librdkafka's rebalance callback: the loop thread (consumer_poll), or the
- * jobs thread during consumer_close. */
+/* librdkafka's rebalance callback: the loop thread (consumer_poll, or the close queue
+ * served by slp__close_serve while CLOSING). */
 void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                        rd_kafka_topic_partition_list_t *parts, void *opaque);
 

@@ -103,7 +103,7 @@ void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                        rd_kafka_topic_partition_list_t *parts, void *opaque) {
   slp_worker_t *w = opaque;
   if (atomic_load(&w->closing)) {
-    /* consumer_close on the jobs thread: the work is drained and stored already. */
+    /* The consumer close (slp__close_serve): the work is drained and stored already. */
     rd_kafka_error_t *e = err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS
                               ? rd_kafka_incremental_assign(rk, parts)
                               : rd_kafka_incremental_unassign(rk, parts);

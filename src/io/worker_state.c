@@ -149,6 +149,10 @@ static bool step_once(slp_worker_t *w) {
 }
 
 void slp__step(slp_worker_t *w) {
+  if (w->run == SLP__RUN_CLOSING) {
+    slp__close_serve(w);
+    return;
+  }
   /* Bounded: a pass drains only when a wake-up was left unserved, at most one batch. */
   for (int pass = 0; pass < 4 && step_once(w); pass++)
     ;
