@@ -120,8 +120,8 @@ static int kconf_apply(const slp_worker_t *w, rd_kafka_conf_t *conf, const kprop
   return 0;
 }
 
-rd_kafka_conf_t *slp__kconf_build(slp_worker_t *w, bool consumer, const char *bootstrap,
-                                  char *err, size_t errlen) {
+rd_kafka_conf_t *slp__kconf_build(slp_worker_t *w, bool consumer, const char *bootstrap, char *err,
+                                  size_t errlen) {
   rd_kafka_conf_t *conf = rd_kafka_conf_new();
   if (kconf_apply(w, conf, k_defaults, sizeof k_defaults / sizeof k_defaults[0], consumer, err,
                   errlen) ||

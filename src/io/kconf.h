@@ -18,8 +18,8 @@ typedef struct slp_worker slp_worker_t;
  * override for the embedded cluster, manual offset store, transactional.id), callbacks and
  * opaque w. Returns it (the caller's, until rd_kafka_new takes it), or NULL with err naming
  * the key librdkafka refused. */
-rd_kafka_conf_t *slp__kconf_build(slp_worker_t *w, bool consumer, const char *bootstrap,
-                                  char *err, size_t errlen);
+rd_kafka_conf_t *slp__kconf_build(slp_worker_t *w, bool consumer, const char *bootstrap, char *err,
+                                  size_t errlen);
 
 /* librdkafka's log lines into ours, at the matching level. */
 void slp__kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf);

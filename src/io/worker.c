@@ -163,7 +163,7 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
     out = SLP__OUT_REJECTED;
     w->n.rejected++;
     const slp_result_t *res = pre ? NULL : slp_processor_result(w->proc);
-    const char *rule = pre                       ? pre->rule_id
+    const char *rule = pre                      ? pre->rule_id
                        : res && res->n_findings ? res->findings[0].rule_id
                                                 : NULL;
     if (rule)
@@ -177,7 +177,8 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
     w->n.dead_lettered++;
     w->dlq_reasons[slp_dlq_reason(pr.error)]++;
     slp__hdr_set(h, "slpcoder.error", pr.error);
-    slp__add_error_headers(w, h, rkm, "decode", "undecodable", pr.error, slp_rules_version(w->rules));
+    slp__add_error_headers(w, h, rkm, "decode", "undecodable", pr.error,
+                           slp_rules_version(w->rules));
     SLP_DEBUG("dead-letter source=%s error=%s", source, pr.error);
     break;
   }
@@ -199,8 +200,8 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
       memcpy(rec->in_val, rkm->payload, rkm->len);
     rec->in_klen = rkm->key_len;
     rec->in_vlen = rkm->len;
-    slp__produce_out(w, out, rkm->key, rkm->key_len, pr.bytes ? (const void *)pr.bytes : "",
-                     pr.len, h, rec);
+    slp__produce_out(w, out, rkm->key, rkm->key_len, pr.bytes ? (const void *)pr.bytes : "", pr.len,
+                     h, rec);
   }
 
 produced:

@@ -95,8 +95,8 @@ static int pend_try(slp_worker_t *w, slp__pend_t *pd) {
       RD_KAFKA_V_HEADERS(pd->hdrs), RD_KAFKA_V_OPAQUE(pd->rec), RD_KAFKA_V_END);
   if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL)
     return 1;
-  if (e && produce_refused(w, e, pd->out, pd->hdrs, pd->key, pd->klen, pd->val, pd->vlen,
-                           pd->rec) == 1)
+  if (e &&
+      produce_refused(w, e, pd->out, pd->hdrs, pd->key, pd->klen, pd->val, pd->vlen, pd->rec) == 1)
     return 1; /* retriable: stays queued, tried again on the next drain */
   if (e)
     free(pd->val); /* on failure librdkafka did not take it */

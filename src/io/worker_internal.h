@@ -231,6 +231,7 @@ struct slp_worker {
   atomic_bool abort_needed;
   int64_t batch_count;
   uint64_t txn_started;
+  uint64_t txn_deadline_ns; /* uv_hrtime by which the txn job ends (slp__txn_budget_ms) */
   uint64_t txn_run_ns;    /* the last commit's duration (jobs thread writes, txn_done reads) */
   uint64_t txn_avg_ms;    /* its moving average: a batch starts committing that much early */
   slp_job_t txn_job;
@@ -366,6 +367,9 @@ void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 
 /* worker_txn.c */
 void slp__txn_start_commit(slp_worker_t *w);
+/* The time the whole transaction job (retries included) may take: 60 % of
+ * max.poll.interval.ms, as the consumer queue is not served meanwhile. */
+int slp__txn_budget_ms(const slp_worker_t *w);
 void slp__init_txn_run(slp_job_t *job); /* jobs thread */
 void slp__init_txn_done(slp_job_t *job);
 

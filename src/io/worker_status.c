@@ -53,9 +53,9 @@ void slp_worker_status(slp_worker_t *w, slp_worker_status_t *st) {
     if (w->parts[i] && w->parts[i]->state == SLP__P_ACTIVE)
       st->assigned++;
   st->revoking = w->revoking ? w->revoking->cnt : 0;
-  st->fatal = w->exit_rc != 0 ||
-              (w->producer && w->run < SLP__RUN_CLOSING &&
-               rd_kafka_fatal_error(w->producer, NULL, 0) != RD_KAFKA_RESP_ERR_NO_ERROR);
+  st->fatal =
+      w->exit_rc != 0 || (w->producer && w->run < SLP__RUN_CLOSING &&
+                          rd_kafka_fatal_error(w->producer, NULL, 0) != RD_KAFKA_RESP_ERR_NO_ERROR);
   st->committing = w->txn == SLP__TXN_COMMITTING;
   st->last_poll_ms = w->last_poll;
   st->in_flight = w->in_flight;

@@ -20,9 +20,9 @@ enum { N_CODED = 40, N_JUNK = 7 };
 typedef struct seen {
   int per_topic[3];
   int total;
-  int bad_key;    /* a key not of the inputs' form */
-  int early;      /* reported before acknowledgement (exactly-once: while a transaction open) */
-  int dup;        /* an input offset reported twice */
+  int bad_key; /* a key not of the inputs' form */
+  int early;   /* reported before acknowledgement (exactly-once: while a transaction open) */
+  int dup;     /* an input offset reported twice */
   char got[N_CODED + N_JUNK];
 } seen_t;
 
