@@ -84,9 +84,10 @@ void slp_metrics_render(slp_expo_t *e, slp_worker_t *w, const slp_metrics_app_t 
         w->in_flight);
 
   gauge(e, "slpcoder_backpressure_held",
-        "1 while max.in.flight is reached and the consumer queue is not served.", w->held);
+        "1 while max.in.flight is reached and the consumer queue is not served.",
+        w->bp == SLP__BP_HELD);
   gauge(e, "slpcoder_backpressure_paused", "1 while the input partitions are paused.",
-        w->bp_paused);
+        w->bp == SLP__BP_PAUSED);
   slp_expo_family(e, "slpcoder_backpressure_seconds_total", "counter",
                   "Time spent held or paused by back-pressure (summed at the 100 ms tick).");
   slp_expo_f64(e, "slpcoder_backpressure_seconds_total", NULL, (double)w->bp_ms / 1000.0);

@@ -17,23 +17,10 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "io/kconf.h"
 #include "io/log.h"
 #include "io/worker_internal.h"
 #include "slpcoder/codec.h"
-
-/* ---- librdkafka callbacks (any thread) ------------------------------------ */
-
-static void kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
-  int lvl = level <= 3   ? SLP_LOG_ERROR
-            : level == 4 ? SLP_LOG_WARN
-            : level <= 6 ? SLP_LOG_INFO
-                         : SLP_LOG_DEBUG;
-  /* Every kafka.* key goes to both clients, so "consumer property ignored by
-   * this producer" notes are expected, not warnings. */
-  if (strcmp(fac, "CONFWARN") == 0 && strstr(buf, "will be ignored by this"))
-    lvl = SLP_LOG_DEBUG;
-  SLP_LOG(lvl, "librdkafka %s %s: %s", rd_kafka_name(rk), fac, buf);
-}
 
 /* ---- consuming ------------------------------------------------------------------- */
 
@@ -67,11 +54,11 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
     return;
   }
   slp__part_t *p = slp__part_find(w, rkm->partition);
-  if (w->state != SLP__W_RUNNING || !p || p->state != SLP__P_ACTIVE) {
+  if (w->run != SLP__RUN_RUNNING || !p || p->state != SLP__P_ACTIVE) {
     w->n.dropped++; /* not stored: whoever owns the partition next reads it again */
     return;
   }
-  if (w->eos && !w->txn_open) {
+  if (w->eos && w->txn == SLP__TXN_NONE) {
     rd_kafka_error_t *err = rd_kafka_begin_transaction(w->producer);
     if (err) {
       SLP_ERROR("begin_transaction: %s", rd_kafka_error_string(err));
@@ -80,7 +67,7 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
       slp_worker_stop(w, "transaction error");
       return;
     }
-    w->txn_open = true;
+    slp__set_txn(w, SLP__TXN_OPEN);
     w->txn_started = slp__now_ms(w);
     w->batch_count = 0;
   }
@@ -176,7 +163,7 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
     out = SLP__OUT_REJECTED;
     w->n.rejected++;
     const slp_result_t *res = pre ? NULL : slp_processor_result(w->proc);
-    const char *rule = pre                       ? pre->rule_id
+    const char *rule = pre                      ? pre->rule_id
                        : res && res->n_findings ? res->findings[0].rule_id
                                                 : NULL;
     if (rule)
@@ -190,7 +177,8 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
     w->n.dead_lettered++;
     w->dlq_reasons[slp_dlq_reason(pr.error)]++;
     slp__hdr_set(h, "slpcoder.error", pr.error);
-    slp__add_error_headers(w, h, rkm, "decode", "undecodable", pr.error, slp_rules_version(w->rules));
+    slp__add_error_headers(w, h, rkm, "decode", "undecodable", pr.error,
+                           slp_rules_version(w->rules));
     SLP_DEBUG("dead-letter source=%s error=%s", source, pr.error);
     break;
   }
@@ -212,24 +200,21 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
       memcpy(rec->in_val, rkm->payload, rkm->len);
     rec->in_klen = rkm->key_len;
     rec->in_vlen = rkm->len;
-    slp__produce_out(w, out, rkm->key, rkm->key_len, pr.bytes ? (const void *)pr.bytes : "",
-                     pr.len, h, rec);
+    slp__produce_out(w, out, rkm->key, rkm->key_len, pr.bytes ? (const void *)pr.bytes : "", pr.len,
+                     h, rec);
   }
 
 produced:
-  if (w->in_flight >= w->cfg->max_in_flight && !w->held) {
+  if (w->in_flight >= w->cfg->max_in_flight && w->bp == SLP__BP_NONE) {
     /* Back-pressure, first step: stop serving the consumer queue. librdkafka's
      * prefetch (queued.max.messages.kbytes) then fills and fetching stops by
      * itself. Pausing the partitions right away would cost about a second per
      * resume in librdkafka 2.0; that happens only if the hold lasts (on_tick). */
-    w->held = true;
-    w->held_since = slp__now_ms(w);
+    slp__set_bp(w, SLP__BP_HELD);
     w->n.pauses++;
   }
-  if (w->eos && ++w->batch_count >= w->cfg->batch_messages)
-    slp__txn_start_commit(w);
-  if (w->cfg->max_messages && (int64_t)w->n.consumed >= w->cfg->max_messages)
-    slp_worker_stop(w, "max.messages reached");
+  if (w->eos)
+    ++w->batch_count; /* a full batch is committed by the step (worker_state.c) */
 }
 
 /* ---- queue wake-ups --------------------------------------------------------------------- */
@@ -254,7 +239,7 @@ static int drain_room(const slp_worker_t *w) {
   if (free_slots < room)
     room = free_slots;
   if (w->eos) {
-    int64_t left = w->cfg->batch_messages - (w->txn_open ? w->batch_count : 0);
+    int64_t left = w->cfg->batch_messages - (w->txn != SLP__TXN_NONE ? w->batch_count : 0);
     if (left < room)
       room = left;
   }
@@ -266,13 +251,17 @@ static int drain_room(const slp_worker_t *w) {
   return room < 1 ? 1 : (int)room;
 }
 
-void slp__drain_consumer(slp_worker_t *w) {
-  if (w->state >= SLP__W_CLOSING || w->committing)
-    return; /* committing: resumed in txn_done */
-  if (w->held && !w->bp_paused)
-    return; /* resumed in slp__after_progress */
-  if (w->eos && w->abort_needed)
-    return; /* the abort (slp__after_progress) rewinds; txn_done resumes */
+int slp__drain_consumer(slp_worker_t *w) {
+  if (w->run >= SLP__RUN_CLOSING)
+    return -1;
+  /* Not served while a commit runs (positions must not move), while held, or while an abort
+   * is pending (it rewinds): the wake-up is recorded and the step serves the queue when that
+   * ends, as no new wake-up may come (the eventfd was read). */
+  if (w->txn == SLP__TXN_COMMITTING || w->bp == SLP__BP_HELD || (w->eos && w->abort_needed)) {
+    w->drain_wanted = true;
+    return -1;
+  }
+  w->drain_wanted = false;
   w->last_poll = slp__now_ms(w); /* /healthz and the watchdog: the consumer is served */
   rd_kafka_message_t *batch[SLP__DRAIN_MAX];
   int room = drain_room(w), n = 0;
@@ -280,7 +269,7 @@ void slp__drain_consumer(slp_worker_t *w) {
     n++;
   /* Code the batch on two threads when it is worth a hand-off; print.claims (the demo) needs
    * each result in the loop thread's processor, so it codes one by one. */
-  slp_coded_t *coded = w->coded; /* free again before any nested drain (after_progress) */
+  slp_coded_t *coded = w->coded;
   bool pre = w->coder && coded && w->cfg->mode == 0 && n >= SLP__CODER_MIN &&
              w->printed >= w->cfg->print_claims;
   if (pre) {
@@ -311,7 +300,7 @@ void slp__drain_consumer(slp_worker_t *w) {
     ssize_t r = write(w->cfd, &one, sizeof one);
     (void)r; /* EAGAIN: the counter is already non-zero, a wake-up is pending anyway */
   }
-  slp__after_progress(w);
+  return n;
 }
 
 static void on_cpoll(uv_poll_t *h, int status, int events) {
@@ -332,69 +321,20 @@ static void on_ppoll(uv_poll_t *h, int status, int events) {
   slp__drain_producer(w);
 }
 
-/* Back-pressure release, revoke and shutdown progress after any change. */
-void slp__after_progress(slp_worker_t *w) {
-  if (w->eos && w->abort_needed && w->txn_open && !w->committing && w->state == SLP__W_RUNNING)
-    slp__txn_start_commit(w); /* abort now: inputs read into a doomed transaction are wasted */
-  if ((w->held || w->bp_paused) && !w->pend_head && w->in_flight <= w->cfg->max_in_flight / 2 &&
-      w->state == SLP__W_RUNNING) {
-    bool was_held = w->held;
-    w->held = false;
-    if (w->bp_paused) {
-      w->bp_paused = false;
-      slp__set_paused_all(w, false);
-    }
-    if (was_held)
-      slp__drain_consumer(w);
-  }
-  slp__check_revoke(w);
-  if (w->state == SLP__W_DRAINING && !w->committing) {
-    bool drained = w->in_flight == 0 && !w->pend_head;
-    if (drained || slp__now_ms(w) >= w->drain_deadline) {
-      if (!drained)
-        SLP_WARN("shutdown deadline passed with %" PRId64
-                 " outputs in flight; they will be redelivered",
-                 w->in_flight);
-      if (w->eos && w->txn_open) {
-        if (!drained)
-          w->abort_needed = true;
-        slp__txn_start_commit(w);
-      } else {
-        slp__begin_close(w);
-      }
-    }
-  }
-}
-
+/* The tick: keeps the consumer polled while idle (max.poll.interval.ms) and the producer
+ * served; the time-based decisions (batch.ms, back-pressure escalation, deadlines, idle) are
+ * the step's, which runs right after it. */
 static void on_tick(uv_timer_t *t) {
   slp_worker_t *w = t->data;
   slp__drain_producer(w);
   w->wk.ticks++;
   w->wk.last_drain = 0;
-  slp__drain_consumer(w); /* keeps the member alive within max.poll.interval.ms */
+  slp__drain_consumer(w);
   w->wk.tick_msgs += (uint64_t)w->wk.last_drain;
   uint64_t now = slp__now_ms(w);
-  if (w->held || w->bp_paused) /* back-pressure seconds, to the tick */
+  if (w->bp != SLP__BP_NONE) /* back-pressure seconds, to the tick */
     w->bp_ms += now - w->last_tick;
   w->last_tick = now;
-  if (w->held && !w->bp_paused && w->state == SLP__W_RUNNING && now - w->held_since >= 1000) {
-    /* Outputs are not being acknowledged: pause the inputs for real, and keep
-     * serving the consumer queue (rebalances, max.poll.interval.ms). */
-    SLP_WARN("back-pressure: %" PRId64 " outputs unacknowledged for 1 s; pausing input partitions",
-             w->in_flight);
-    w->bp_paused = true;
-    slp__set_paused_all(w, true);
-  }
-  /* batch.ms is the longest a transaction stays open: start committing early by what a
-   * commit has been taking (at most half the batch), so its outputs are visible by then. */
-  uint64_t lead = w->txn_avg_ms < (uint64_t)w->cfg->batch_ms / 2 ? w->txn_avg_ms
-                                                                  : (uint64_t)w->cfg->batch_ms / 2;
-  if (w->eos && w->txn_open && !w->committing &&
-      now - w->txn_started + lead >= (uint64_t)w->cfg->batch_ms)
-    slp__txn_start_commit(w);
-  if (w->cfg->exit_when_idle_ms && w->state == SLP__W_RUNNING && w->has_assignment &&
-      w->in_flight == 0 && now - w->last_input >= (uint64_t)w->cfg->exit_when_idle_ms)
-    slp_worker_stop(w, "idle");
   if (w->cfg->stats_interval_ms && now - w->last_stats >= (uint64_t)w->cfg->stats_interval_ms) {
     w->last_stats = now;
     SLP_INFO("stats consumed=%" PRIu64 " coded=%" PRIu64 " rejected=%" PRIu64 " dlq=%" PRIu64
@@ -405,204 +345,30 @@ static void on_tick(uv_timer_t *t) {
   }
 }
 
-/* ---- shutdown: close consumer (jobs thread), flush, destroy -------------------------- */
-
-static void on_handle_closed(uv_handle_t *h) {
-  slp_worker_t *w = h->data;
-  if (--w->open_handles == 0) {
-    w->state = SLP__W_DONE;
-    if (w->closed_cb)
-      w->closed_cb(w, w->exit_rc, w->closed_arg);
-  }
-}
-
-/* librdkafka < 2.3 asserts in rd_kafka_sticky_assignor_state_destroy when a
- * cooperative-sticky consumer is closed or destroyed before its first
- * assignment (librdkafka #4312). Such a consumer has consumed nothing and has
- * nothing to commit: it is left to the process exit, and the group notices
- * the member gone after session.timeout.ms. */
-static bool consumer_unsafe_to_close(const slp_worker_t *w) {
-  return !w->has_assignment && rd_kafka_version() < 0x020300ff;
-}
-
-static void destroy_run(slp_job_t *job) {
-  slp_worker_t *w = job->arg;
-  if (w->producer) {
-    if (!w->eos)
-      rd_kafka_flush(w->producer, 5000);
-    for (int i = 0; i < 3; i++)
-      if (w->rkt_out[i])
-        rd_kafka_topic_destroy(w->rkt_out[i]);
-    rd_kafka_destroy(w->producer);
-  }
-  if (w->consumer && !consumer_unsafe_to_close(w))
-    rd_kafka_destroy(w->consumer);
-}
-
-static void destroy_done(slp_job_t *job) {
-  slp_worker_t *w = job->arg;
-  w->producer = w->consumer = NULL;
-  memset(w->rkt_out, 0, sizeof w->rkt_out);
-  w->open_handles = 3;
-  uv_close((uv_handle_t *)&w->cpoll, on_handle_closed);
-  uv_close((uv_handle_t *)&w->ppoll, on_handle_closed);
-  uv_close((uv_handle_t *)&w->tick, on_handle_closed);
-}
-
-static void close_run(slp_job_t *job) {
-  slp_worker_t *w = job->arg;
-  if (consumer_unsafe_to_close(w)) {
-    job->rc = 0;
-    return;
-  }
-  rd_kafka_resp_err_t e = rd_kafka_consumer_close(w->consumer);
-  job->rc = (int)e;
-}
-
-static void close_done(slp_job_t *job) {
-  slp_worker_t *w = job->arg;
-  if (job->rc)
-    SLP_WARN("consumer close: %s", rd_kafka_err2str((rd_kafka_resp_err_t)job->rc));
-  /* Serve the last delivery reports, then detach the queues from the fds. */
-  slp__drain_producer(w);
-  uv_poll_stop(&w->cpoll);
-  uv_poll_stop(&w->ppoll);
-  uv_timer_stop(&w->tick);
-  rd_kafka_queue_io_event_enable(w->cq, -1, NULL, 0);
-  rd_kafka_queue_io_event_enable(w->pq, -1, NULL, 0);
-  rd_kafka_queue_destroy(w->cq);
-  rd_kafka_queue_destroy(w->pq);
-  w->cq = w->pq = NULL;
-  /* Outputs still queued for room (deadline passed) are dropped: not stored. */
-  while (w->pend_head) {
-    slp__pend_t *pd = w->pend_head;
-    w->pend_head = pd->next;
-    rd_kafka_headers_destroy(pd->hdrs);
-    free(pd->key);
-    free(pd->val);
-    slp__rec_free(pd->rec);
-    free(pd);
-  }
-  w->pend_tail = NULL;
-  w->close_job = (slp_job_t){.run = destroy_run, .done = destroy_done, .arg = w};
-  slp_jobs_submit(w->jobs, &w->close_job);
-}
-
-void slp__begin_close(slp_worker_t *w) {
-  if (w->state >= SLP__W_CLOSING)
-    return;
-  w->state = SLP__W_CLOSING;
-  slp__store_offsets(w);
-  atomic_store(&w->closing, 1);
-  SLP_INFO("closing consumer consumed=%" PRIu64 " delivered=%" PRIu64 " in_flight=%" PRId64,
-           w->n.consumed, w->n.delivered, w->in_flight);
-  w->close_job = (slp_job_t){.run = close_run, .done = close_done, .arg = w};
-  slp_jobs_submit(w->jobs, &w->close_job);
+static void on_check(uv_check_t *c) {
+  slp__step(c->data);
 }
 
 void slp_worker_stop(slp_worker_t *w, const char *why) {
   if (!w->stop_reason[0])
     snprintf(w->stop_reason, sizeof w->stop_reason, "%s", why ? why : "stop");
-  if (w->state == SLP__W_INIT) {
-    w->state = SLP__W_DRAINING;
-    w->drain_deadline = slp__now_ms(w);
-    return; /* the init job's done callback closes */
+  if (w->run == SLP__RUN_INIT) {
+    w->stop_requested = true; /* the init job's done callback turns it into DRAINING */
+    return;
   }
-  if (w->state != SLP__W_RUNNING)
+  if (w->run != SLP__RUN_RUNNING)
     return;
   SLP_INFO("stopping (%s): draining %" PRId64 " outputs in flight, deadline %" PRId64 " ms", why,
            w->in_flight, w->cfg->shutdown_deadline_ms);
-  w->state = SLP__W_DRAINING;
+  slp__set_run(w, SLP__RUN_DRAINING);
   w->drain_deadline = slp__now_ms(w) + (uint64_t)w->cfg->shutdown_deadline_ms;
-  w->held = false; /* paused below; what is still polled is dropped, not stored */
+  if (w->bp == SLP__BP_HELD) /* paused below; what is still polled is dropped, not stored */
+    slp__set_bp(w, SLP__BP_NONE);
   slp__set_paused_all(w, true);
-  slp__after_progress(w);
+  /* the step, at the end of this loop iteration, closes once drained or past the deadline */
 }
 
 /* ---- construction ------------------------------------------------------------------------ */
-
-static int conf_set(rd_kafka_conf_t *conf, const char *k, const char *v, char *err, size_t errlen) {
-  char e[256];
-  if (rd_kafka_conf_set(conf, k, v, e, sizeof e) != RD_KAFKA_CONF_OK) {
-    snprintf(err, errlen, "kafka.%s: librdkafka refused \"%s\": %s", k, v, e);
-    return -1;
-  }
-  return 0;
-}
-
-/* The consumer's statistics: served by rd_kafka_consumer_poll, so on the loop thread,
- * except during consumer_close on the jobs thread, when they are ignored. */
-static int stats_cb(rd_kafka_t *rk, char *json, size_t len, void *opaque) {
-  slp_worker_t *w = opaque;
-  (void)rk;
-  if (!atomic_load(&w->closing) && slp_kstats_update(&w->kstats, json, len, w->cfg->topic_input))
-    SLP_DEBUG("librdkafka statistics: not the JSON expected; ignored");
-  return 0; /* json is librdkafka's to free */
-}
-
-/* Defaults first, then the user's kafka.* verbatim, then what correctness needs. */
-static rd_kafka_conf_t *build_conf(slp_worker_t *w, bool consumer, const char *bootstrap, char *err,
-                                   size_t errlen) {
-  const slp_config_t *cfg = w->cfg;
-  rd_kafka_conf_t *conf = rd_kafka_conf_new();
-  char buf[64];
-  int rc = 0;
-  rc |= conf_set(conf, "client.id", consumer ? "slpcoderd-consumer" : "slpcoderd-producer", err,
-                 errlen);
-  if (consumer) {
-    rc |= conf_set(conf, "group.id", "slpcoder", err, errlen);
-    rc |= conf_set(conf, "auto.offset.reset", "earliest", err, errlen);
-    rc |= conf_set(conf, "partition.assignment.strategy", "cooperative-sticky", err, errlen);
-    /* The prefetch queue is the only buffer that could grow with a backlog: bound it. */
-    rc |= conf_set(conf, "queued.max.messages.kbytes", "16384", err, errlen);
-    /* Consumer lag and broker states for /metrics and /readyz (stats_cb). */
-    rc |= conf_set(conf, "statistics.interval.ms", "5000", err, errlen);
-    if (w->eos)
-      rc |= conf_set(conf, "isolation.level", "read_committed", err, errlen);
-  } else {
-    rc |= conf_set(conf, "acks", "all", err, errlen);
-    rc |= conf_set(conf, "enable.idempotence", "true", err, errlen);
-    rc |= conf_set(conf, "linger.ms", "5", err, errlen);
-    snprintf(buf, sizeof buf, "%lld", (long long)(cfg->max_in_flight * 2 + 10000));
-    rc |= conf_set(conf, "queue.buffering.max.messages", buf, err, errlen);
-    if (w->eos) {
-      rc |= conf_set(conf, "transaction.timeout.ms", "60000", err, errlen);
-      rc |= conf_set(conf, "message.timeout.ms", "50000", err, errlen);
-    }
-  }
-  if (rc || slp_config_apply_kafka(cfg, conf, err, errlen) != 0)
-    goto fail;
-  /* The consumer gets every kafka.* key too: silence "producer property" notes. */
-  if (bootstrap && conf_set(conf, "bootstrap.servers", bootstrap, err, errlen))
-    goto fail;
-  if (consumer) {
-    if (conf_set(conf, "enable.auto.offset.store", "false", err, errlen))
-      goto fail;
-    if (w->eos && conf_set(conf, "enable.auto.commit", "false", err, errlen))
-      goto fail;
-    rd_kafka_conf_set_rebalance_cb(conf, slp__rebalance_cb);
-    rd_kafka_conf_set_stats_cb(conf, stats_cb);
-  } else {
-    if (w->eos) {
-      char host[128] = "localhost", tid[400];
-      gethostname(host, sizeof host - 1);
-      const char *group = slp_config_kafka_get(cfg, "group.id");
-      if (*cfg->transactional_id)
-        snprintf(tid, sizeof tid, "%s", cfg->transactional_id);
-      else
-        snprintf(tid, sizeof tid, "slpcoderd-%s-%s", group ? group : "slpcoder", host);
-      if (conf_set(conf, "transactional.id", tid, err, errlen))
-        goto fail;
-    }
-    rd_kafka_conf_set_events(conf, RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR);
-  }
-  rd_kafka_conf_set_log_cb(conf, kafka_log_cb);
-  rd_kafka_conf_set_opaque(conf, w);
-  return conf;
-fail:
-  rd_kafka_conf_destroy(conf);
-  return NULL;
-}
 
 int slp_worker_new(uv_loop_t *loop, slp_jobs_t *jobs, const slp_config_t *cfg,
                    const char *bootstrap, slp_rules_t *rules, slp_worker_t **out, char *err,
@@ -621,7 +387,7 @@ int slp_worker_new(uv_loop_t *loop, slp_jobs_t *jobs, const slp_config_t *cfg,
   w->coder = cfg->code_helper ? slp_coder_new() : NULL;
   w->coded = calloc(SLP__DRAIN_MAX, sizeof *w->coded);
   char e[512];
-  rd_kafka_conf_t *cconf = build_conf(w, true, bootstrap, err, errlen);
+  rd_kafka_conf_t *cconf = slp__kconf_build(w, true, bootstrap, err, errlen);
   if (!cconf)
     goto fail;
   w->consumer = rd_kafka_new(RD_KAFKA_CONSUMER, cconf, e, sizeof e);
@@ -631,7 +397,7 @@ int slp_worker_new(uv_loop_t *loop, slp_jobs_t *jobs, const slp_config_t *cfg,
     goto fail;
   }
   cconf = NULL; /* now owned by the consumer */
-  rd_kafka_conf_t *pconf = build_conf(w, false, bootstrap, err, errlen);
+  rd_kafka_conf_t *pconf = slp__kconf_build(w, false, bootstrap, err, errlen);
   if (!pconf)
     goto fail;
   w->producer = rd_kafka_new(RD_KAFKA_PRODUCER, pconf, e, sizeof e);
@@ -674,16 +440,17 @@ void slp__subscribe_and_run(slp_worker_t *w) {
   if (e) {
     SLP_ERROR("subscribe %s: %s", w->cfg->topic_input, rd_kafka_err2str(e));
     w->exit_rc = EX_UNAVAILABLE;
-    w->state = SLP__W_RUNNING;
+    slp__set_run(w, SLP__RUN_RUNNING);
     slp_worker_stop(w, "subscribe failed");
     return;
   }
-  w->state = SLP__W_RUNNING;
+  slp__set_run(w, SLP__RUN_RUNNING);
   w->last_input = slp__now_ms(w);
   SLP_INFO("running: %s -> %s | %s | %s, %s", w->cfg->topic_input, w->cfg->topic_coded,
            w->cfg->topic_rejected, w->cfg->topic_dlq, w->eos ? "exactly-once" : "at-least-once");
-  slp__drain_consumer(w);
-  slp__drain_producer(w);
+  w->drain_wanted = true; /* the step serves the consumer queue first thing */
+  if (w->stop_requested)
+    slp_worker_stop(w, "stopped while starting");
 }
 
 int slp_worker_start(slp_worker_t *w, slp_worker_closed_cb cb, void *arg) {
@@ -702,9 +469,11 @@ int slp_worker_start(slp_worker_t *w, slp_worker_closed_cb cb, void *arg) {
   uv_poll_init(w->loop, &w->cpoll, w->cfd);
   uv_poll_init(w->loop, &w->ppoll, w->pfd);
   uv_timer_init(w->loop, &w->tick);
-  w->cpoll.data = w->ppoll.data = w->tick.data = w;
+  uv_check_init(w->loop, &w->check);
+  w->cpoll.data = w->ppoll.data = w->tick.data = w->check.data = w;
   uv_poll_start(&w->cpoll, UV_READABLE, on_cpoll);
   uv_poll_start(&w->ppoll, UV_READABLE, on_ppoll);
+  uv_check_start(&w->check, on_check);
   /* poll.interval.ms (default 100); exactly-once: at most a tenth of batch.ms (at least 5 ms),
    * so a batch ends close to batch.ms. */
   uint64_t period = (uint64_t)w->cfg->poll_interval_ms;
@@ -796,6 +565,7 @@ void slp_worker_free(slp_worker_t *w) {
   free(w->txn_ts);
   slp_processor_free(w->proc);
   slp__fallback_free(w);
+  slp__observe_free(w);
   slp_rules_unref(w->rules);
   slp_kstats_free(&w->kstats);
   free(w);

@@ -78,7 +78,8 @@ void slp_worker_status(slp_worker_t *w, slp_worker_status_t *st);
 
 /* Called once when the worker has fully stopped (Kafka handles destroyed).
  * rc is 0 on a clean stop, else a <sysexits.h> status: EX_UNAVAILABLE after a fatal client
- * error or when no output at all could be written (the process should exit with it). */
+ * error, when no output at all could be written, or when the consumer close was given up
+ * (no broker answered within the shutdown deadline + 1 s); the process should exit with it. */
 typedef void (*slp_worker_closed_cb)(slp_worker_t *w, int rc, void *arg);
 
 /* Build the consumer and producer from cfg (+ bootstrap override for the
@@ -102,6 +103,26 @@ const slp_worker_counters_t *slp_worker_counters(const slp_worker_t *w);
 
 /* Coded / rejected by rule id / dead-lettered, a few lines. */
 void slp_worker_print_summary(const slp_worker_t *w, FILE *out, double seconds);
+
+/* The topic an output went to (slp_worker_output_t.topic). */
+enum { SLP_WORKER_OUT_CODED = 0, SLP_WORKER_OUT_REJECTED, SLP_WORKER_OUT_DLQ };
+
+/* One output, acknowledged. The pointers are valid during the callback only. */
+typedef struct slp_worker_output {
+  int topic;                  /* SLP_WORKER_OUT_* */
+  const void *key, *value;    /* NULL: a null key or value */
+  size_t klen, vlen;
+  int32_t partition;          /* the input's */
+  int64_t offset;
+} slp_worker_output_t;
+
+typedef void (*slp_worker_output_cb)(slp_worker_t *w, const slp_worker_output_t *out, void *arg);
+
+/* Call cb for each output once it is acknowledged: at-least-once, at its delivery report;
+ * exactly-once, when its transaction commits (the outputs of an aborted transaction are not
+ * reported; their inputs' outputs are, when read again and committed). NULL cb: none. The
+ * coding result itself is not passed: the worker no longer has it then. */
+void slp_worker_on_output(slp_worker_t *w, slp_worker_output_cb cb, void *arg);
 
 /* After the closed callback. */
 void slp_worker_free(slp_worker_t *w);

@@ -95,8 +95,8 @@ static int pend_try(slp_worker_t *w, slp__pend_t *pd) {
       RD_KAFKA_V_HEADERS(pd->hdrs), RD_KAFKA_V_OPAQUE(pd->rec), RD_KAFKA_V_END);
   if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL)
     return 1;
-  if (e && produce_refused(w, e, pd->out, pd->hdrs, pd->key, pd->klen, pd->val, pd->vlen,
-                           pd->rec) == 1)
+  if (e &&
+      produce_refused(w, e, pd->out, pd->hdrs, pd->key, pd->klen, pd->val, pd->vlen, pd->rec) == 1)
     return 1; /* retriable: stays queued, tried again on the next drain */
   if (e)
     free(pd->val); /* on failure librdkafka did not take it */
@@ -160,8 +160,8 @@ static void pend_queue(slp_worker_t *w, int out, const void *key, size_t klen, c
     abort();
   }
   pend_push(w, pd);
-  if (!w->bp_paused) {
-    w->bp_paused = true;
+  if (w->bp != SLP__BP_PAUSED) {
+    slp__set_bp(w, SLP__BP_PAUSED);
     w->n.pauses++;
     slp__set_paused_all(w, true);
   }
@@ -193,7 +193,7 @@ static void handle_dr(slp_worker_t *w, const rd_kafka_message_t *rkm) {
   if (!rec)
     return;
   if (rkm->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE || rkm->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT ||
-      (rkm->err && w->state >= SLP__W_CLOSING)) {
+      (rkm->err && w->run >= SLP__RUN_CLOSING)) {
     /* Purged by our own abort, or closing: not completed, read again by the next owner. */
     SLP_DEBUG("delivery not completed: %s", rd_kafka_err2str(rkm->err));
     w->in_flight--;
@@ -219,6 +219,8 @@ static void handle_dr(slp_worker_t *w, const rd_kafka_message_t *rkm) {
     slp_lathist_add(&w->lat, slp_lathist_now_ms() - rec->ts_ms);
   if (rec->part)
     slp_offsets_complete(&rec->part->trk, rec->ticket);
+  if (w->out_cb)
+    slp__observe_dr(w, rec, rkm);
   w->in_flight--;
   slp__rec_free(rec);
 }
@@ -255,5 +257,4 @@ void slp__drain_producer(slp_worker_t *w) {
   }
   pend_flush(w);
   slp__store_offsets(w);
-  slp__after_progress(w);
 }

@@ -1,15 +1,93 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* worker_internal.h -- the worker's state and the internals shared by src/io/worker*.c.
  *
- * worker.c: construction, the loop glue and wake-ups, the consume/process path,
- * shutdown. worker_delivery.c: producing, delivery reports, in-order offset
- * store, pause/resume. worker_rebalance.c: the partition table and
- * cooperative-sticky assign/revoke/lost. worker_txn.c: exactly-once init,
- * batch commit and abort. worker_fallback.c: an output that cannot be produced (error
- * classes, dead letter, output.undeliverable, the exactly-once poison list).
- * worker_headers.c: the output headers and their size caps.
+ * worker.c: construction, the loop glue and wake-ups, the consume/process path.
+ * worker_state.c: the three state machines' setters and the step (below).
+ * worker_close.c: the close pipeline (consumer close, destroy, handles). kconf.c: the
+ * librdkafka properties the worker imposes and the log bridge. worker_observe.c: the output
+ * observer (slp_worker_on_output).
+ * worker_delivery.c: producing, delivery reports, in-order offset store, pause/resume.
+ * worker_rebalance.c: the partition table and cooperative-sticky assign/revoke/lost.
+ * worker_txn.c: exactly-once init, batch commit and abort. worker_fallback.c: an output
+ * that cannot be produced (error classes, dead letter, output.undeliverable, the
+ * exactly-once poison list). worker_headers.c: the output headers and their size caps.
  *
  * Thread: the loop thread, unless a function says otherwise.
+ *
+ * ---- The state machines ------------------------------------------------------------------
+ *
+ * Handlers (the consumer and producer eventfd wake-ups, the tick, delivery reports, the
+ * rebalance callback, job done callbacks, slp_worker_stop) do their local work and record
+ * what happened: a state change through a setter, or an event (drain_wanted: a consumer
+ * wake-up left unserved; abort_needed: the open transaction must abort; stop_requested;
+ * the revoking list). One step function, slp__step, run by a uv_check_t once per loop
+ * iteration after the I/O callbacks, reads all of it and decides what happens next. No
+ * handler calls another's progress function.
+ *
+ * Run state (slp__set_run):
+ *
+ *            slp_worker_start (at-least-once) or init_txn_done (exactly-once): subscribe
+ *   INIT ---------------------------------------------------------------------> RUNNING
+ *    |                                                                             |
+ *    | init_transactions failed, or stopped while initialising (init_txn_done)     |
+ *    |                       slp_worker_stop (signal, fatal error, step:           |
+ *    |                       max.messages, exit.when.idle.ms)                      v
+ *    |                                                                          DRAINING
+ *    |                       step: drained (nothing in flight or pending)          |
+ *    |                       or shutdown.deadline.ms passed                        |
+ *    |                 exactly-once, a transaction open |  otherwise               |
+ *    v                                                  v                          |
+ *  FINAL_COMMIT <------ (abort if not drained) ---------+                          |
+ *    |   also: a batch commit that was running when the stop came (txn_done)       |
+ *    | step: transaction NONE (committed or aborted)                               |
+ *    +------------------------------------------> CLOSING <------------------------+
+ *                                                    | consumer close (jobs thread),
+ *                                                    | producer/consumer destroy, the
+ *                                                    v four loop handles closed
+ *                                                  DONE: closed_cb(w, exit_rc)
+ *
+ * Back-pressure (slp__set_bp); only RUNNING engages or releases it:
+ *
+ *   NONE --in_flight reaches max.in.flight (handle_message)--> HELD: queue not served
+ *   HELD --step: held 1 s--> PAUSED: partitions paused, queue served (rebalances, polls)
+ *   NONE/HELD --an output waits for room in the producer queue (pend_queue)--> PAUSED
+ *   HELD/PAUSED --step: nothing pending, in_flight <= max.in.flight / 2--> NONE (resume,
+ *                 and the step serves the queue again)
+ *   slp_worker_stop: HELD -> NONE (every partition is paused for the drain instead)
+ *
+ * Transaction, exactly-once (slp__set_txn):
+ *
+ *   NONE --the first input of a batch (handle_message: begin_transaction)--> OPEN
+ *   OPEN --step: batch.messages, batch.ms, abort_needed, a revoke, FINAL_COMMIT;
+ *          slp__txn_start_commit, the job on the jobs thread--> COMMITTING
+ *   COMMITTING --txn_done: committed, or aborted and rewound (or fatal)--> NONE
+ *   While COMMITTING the consumer queue is not served (positions must not move).
+ *
+ * SIGTERM in exactly-once mode, step by step:
+ *   1. main.c on_signal -> slp_worker_stop: RUNNING -> DRAINING, drain_deadline = now +
+ *      shutdown.deadline.ms, HELD -> NONE, every active partition paused. The tick keeps
+ *      polling the consumer; what it still fetches is dropped (not handled, not committed).
+ *   2. Delivery reports (on_ppoll -> slp__drain_producer) bring in_flight down.
+ *   3. step: if a batch commit is running (COMMITTING), wait: its txn_done moves DRAINING
+ *      -> FINAL_COMMIT, and step 6 follows.
+ *   4. step: drained, or the deadline passed: a transaction OPEN -> FINAL_COMMIT (past the
+ *      deadline abort_needed is set: what is in flight is aborted and read again by the
+ *      next owner); none open -> CLOSING (step 7).
+ *   5. step, FINAL_COMMIT: slp__txn_start_commit: OPEN -> COMMITTING, the offsets after the
+ *      last input handled per partition, the txn job: send_offsets_to_transaction,
+ *      commit_transaction (or abort_transaction and rewind).
+ *   6. txn_done: COMMITTING -> NONE, commits/aborts counted; step: FINAL_COMMIT with no
+ *      transaction -> slp__begin_close.
+ *   7. slp__begin_close: -> CLOSING, offsets stored, rd_kafka_consumer_close_queue: the
+ *      close runs in librdkafka's threads; its events (the revoke: slp__rebalance_cb
+ *      unassigns, `closing` is set) come on closeq, which wakes the loop through the
+ *      consumer's eventfd and which the step serves (slp__close_serve).
+ *   8. step: rd_kafka_consumer_closed, or the drain deadline + SLP__CLOSE_GRACE_MS passed
+ *      (no coordinator: the consumer is left to the process exit, exit_rc EX_UNAVAILABLE):
+ *      the last delivery reports, polls, tick and check stopped, queues detached, pending
+ *      outputs dropped; the destroy job: producer and consumer destroyed (jobs thread).
+ *   9. destroy_done: the four handles closed; the last close callback: CLOSING -> DONE,
+ *      closed_cb(w, exit_rc); main.c exits with it.
  */
 #ifndef SLPCODER_IO_WORKER_INTERNAL_H
 #define SLPCODER_IO_WORKER_INTERNAL_H
@@ -31,7 +109,26 @@
 #include "slpcoder/codec.h"
 
 enum { SLP__P_NONE = 0, SLP__P_ACTIVE, SLP__P_REVOKING };
-enum { SLP__W_INIT = 0, SLP__W_RUNNING, SLP__W_DRAINING, SLP__W_CLOSING, SLP__W_DONE };
+/* The worker's lifecycle: three small state machines, each changed only through its setter
+ * (worker_state.c), which logs `from -> to` at debug level. */
+typedef enum slp__run {
+  SLP__RUN_INIT = 0,     /* built; exactly-once: init_transactions on the jobs thread */
+  SLP__RUN_RUNNING,      /* subscribed, consuming */
+  SLP__RUN_DRAINING,     /* stop requested: partitions paused, outputs in flight finishing */
+  SLP__RUN_FINAL_COMMIT, /* exactly-once: drained (or past the deadline), the last commit/abort */
+  SLP__RUN_CLOSING,      /* consumer close, flush, destroy, handles closing */
+  SLP__RUN_DONE,         /* every handle closed, closed_cb called */
+} slp__run_t;
+typedef enum slp__bp { /* back-pressure */
+  SLP__BP_NONE = 0,
+  SLP__BP_HELD,   /* max.in.flight reached: the consumer queue is not served */
+  SLP__BP_PAUSED, /* held too long, or the producer queue is full: input partitions paused */
+} slp__bp_t;
+typedef enum slp__txn { /* exactly-once: the producer's transaction */
+  SLP__TXN_NONE = 0,
+  SLP__TXN_OPEN,       /* begun, outputs being produced into it */
+  SLP__TXN_COMMITTING, /* the commit (or abort) job is running on the jobs thread */
+} slp__txn_t;
 enum { SLP__OUT_CODED = 0, SLP__OUT_REJECTED, SLP__OUT_DLQ };
 /* What an output in flight is, in the order they replace one another when one cannot be
  * produced: the coding result, the input as a dead letter, a small output.undeliverable
@@ -94,7 +191,9 @@ struct slp_worker {
   slp_jobs_t *jobs;
   const slp_config_t *cfg;
   bool eos;
-  int state;
+  slp__run_t run; /* slp__set_run */
+  slp__bp_t bp;   /* slp__set_bp */
+  slp__txn_t txn; /* slp__set_txn */
   int exit_rc;
   char stop_reason[96]; /* the first slp_worker_stop's why, for the stats file ("" running) */
   slp_worker_closed_cb closed_cb;
@@ -106,6 +205,7 @@ struct slp_worker {
   int cfd, pfd;
   uv_poll_t cpoll, ppoll;
   uv_timer_t tick;
+  uv_check_t check; /* runs slp__step once per loop iteration, after the I/O callbacks */
   int open_handles;
 
   slp_processor_t *proc;
@@ -116,23 +216,23 @@ struct slp_worker {
   slp__part_t **parts;
   int32_t n_parts;
   int64_t in_flight;
-  bool held; /* in-flight limit reached: the consumer queue is not served */
-  uint64_t held_since;
-  bool bp_paused; /* held too long (or producer queue full): partitions paused */
-  bool has_assignment;
+  uint64_t held_since; /* loop ms the back-pressure became HELD */
+  bool has_assignment;  /* a first assignment came (worker_rebalance.c; the #4312 guard) */
+  bool stop_requested; /* slp_worker_stop during INIT (init_transactions running) */
+  bool drain_wanted;   /* a consumer wake-up was not served: the step serves the queue */
   slp__pend_t *pend_head, *pend_tail;
   bool pend_warned; /* a retriable producev refusal was logged (once per episode) */
   rd_kafka_topic_partition_list_t *revoking; /* waiting to drain before incremental_unassign */
   uint64_t revoke_deadline;
 
   /* exactly-once */
-  bool txn_open, committing;
   /* Set on the loop thread (a failed delivery, a lost partition), read by the transaction job
    * on the jobs thread while it runs, so that a late failure still turns the commit into an
    * abort: atomic (seq_cst loads and stores, no other change to the code using it). */
   atomic_bool abort_needed;
   int64_t batch_count;
   uint64_t txn_started;
+  uint64_t txn_deadline_ns; /* uv_hrtime by which the txn job ends (slp__txn_budget_ms) */
   uint64_t txn_run_ns;    /* the last commit's duration (jobs thread writes, txn_done reads) */
   uint64_t txn_avg_ms;    /* its moving average: a batch starts committing that much early */
   slp_job_t txn_job;
@@ -149,13 +249,24 @@ struct slp_worker {
 
   slp_job_t close_job;
   uint64_t drain_deadline;
+  rd_kafka_queue_t *closeq; /* CLOSING: rd_kafka_consumer_close_queue's, served by the step */
+  uint64_t close_deadline;  /* loop ms: the consumer close is given up after it */
+  bool consumer_abandoned;  /* its close did not finish: left to the process exit */
   uint64_t last_input;
   uint64_t last_stats;
   uint64_t t_first_input, t_last_delivery; /* uv_hrtime ns, for the throughput figure */
   int64_t printed;
-  _Atomic int closing; /* read by the rebalance callback on the jobs thread */
+  /* run >= CLOSING, for the callbacks served on the jobs thread during consumer_close
+   * (rebalance, statistics); written only by slp__set_run. */
+  _Atomic int closing;
 
   slp_worker_counters_t n;
+  /* the output observer (worker_observe.c); exactly-once: outputs of the open transaction
+   * acknowledged by their delivery reports, reported when it commits */
+  slp_worker_output_cb out_cb;
+  void *out_arg;
+  struct slp__obs *obs;
+  size_t obs_n, obs_cap;
   slp_lathist_t lat;  /* input timestamp to acknowledgement (DR, or commit when exactly-once) */
   int64_t *txn_ts;    /* exactly-once: input timestamps of the open transaction */
   size_t txn_ts_n, txn_ts_cap;
@@ -179,10 +290,20 @@ static inline uint64_t slp__now_ms(slp_worker_t *w) {
   return uv_now(w->loop);
 }
 
+/* worker_state.c: the setters (loop thread), and names for the logs */
+void slp__set_run(slp_worker_t *w, slp__run_t to);
+void slp__set_bp(slp_worker_t *w, slp__bp_t to);
+void slp__set_txn(slp_worker_t *w, slp__txn_t to);
+const char *slp__run_name(slp__run_t s);
+/* Decide what happens next from the states and what the handlers recorded: release or
+ * escalate back-pressure, end a batch, give up revoked partitions, stop, commit last, close,
+ * serve the consumer queue again. Run from the uv_check_t; never from a handler. */
+void slp__step(slp_worker_t *w);
+
 /* worker.c */
-void slp__drain_consumer(slp_worker_t *w);
-void slp__after_progress(slp_worker_t *w);
-void slp__begin_close(slp_worker_t *w);
+/* Poll and handle up to one batch of inputs; the number polled, -1 when the queue may not be
+ * served now (drain_wanted is set instead). */
+int slp__drain_consumer(slp_worker_t *w);
 void slp__subscribe_and_run(slp_worker_t *w);
 
 /* worker_delivery.c */
@@ -217,6 +338,19 @@ void slp__poison_prune(slp_worker_t *w, const rd_kafka_topic_partition_list_t *c
 void slp__rec_free(slp__rec_t *rec);
 void slp__fallback_free(slp_worker_t *w);
 
+/* worker_observe.c */
+void slp__observe_dr(slp_worker_t *w, const slp__rec_t *rec, const rd_kafka_message_t *rkm);
+void slp__observe_txn_end(slp_worker_t *w, bool committed);
+void slp__observe_free(slp_worker_t *w);
+
+/* worker_close.c */
+#define SLP__CLOSE_GRACE_MS 1000 /* the consumer close may run this long past the drain deadline */
+/* -> CLOSING: store offsets, start the consumer close on the loop. */
+void slp__begin_close(slp_worker_t *w);
+/* CLOSING (the step): serve the close queue; once closed, or past close_deadline, go on to
+ * destroy. */
+void slp__close_serve(slp_worker_t *w);
+
 /* worker_headers.c */
 const char *slp__hdr_event_id(const char *event_id); /* "" when over SLP_MAX_ID_LEN */
 void slp__hdr_set(rd_kafka_headers_t *h, const char *name, const char *value);
@@ -227,13 +361,16 @@ rd_kafka_headers_t *slp__hdrs_new(const char *event_id, const char *rules_versio
 slp__part_t *slp__part_find(slp_worker_t *w, int32_t id);
 void slp__finish_revoke(slp_worker_t *w);
 void slp__check_revoke(slp_worker_t *w);
-/* librdkafka's rebalance callback: the loop thread (consumer_poll), or the
- * jobs thread during consumer_close. */
+/* librdkafka's rebalance callback: the loop thread (consumer_poll, or the close queue
+ * served by slp__close_serve while CLOSING). */
 void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                        rd_kafka_topic_partition_list_t *parts, void *opaque);
 
 /* worker_txn.c */
 void slp__txn_start_commit(slp_worker_t *w);
+/* The time the whole transaction job (retries included) may take: 60 % of
+ * max.poll.interval.ms, as the consumer queue is not served meanwhile. */
+int slp__txn_budget_ms(const slp_worker_t *w);
 void slp__init_txn_run(slp_job_t *job); /* jobs thread */
 void slp__init_txn_done(slp_job_t *job);
 

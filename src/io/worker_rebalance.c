@@ -78,8 +78,8 @@ void slp__check_revoke(slp_worker_t *w) {
   if (!w->revoking)
     return;
   if (w->eos) {
-    if (w->txn_open || w->committing) {
-      if (!w->committing)
+    if (w->txn != SLP__TXN_NONE) {
+      if (w->txn == SLP__TXN_OPEN)
         slp__txn_start_commit(w);
       return;
     }
@@ -103,7 +103,7 @@ void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                        rd_kafka_topic_partition_list_t *parts, void *opaque) {
   slp_worker_t *w = opaque;
   if (atomic_load(&w->closing)) {
-    /* consumer_close on the jobs thread: the work is drained and stored already. */
+    /* The consumer close (slp__close_serve): the work is drained and stored already. */
     rd_kafka_error_t *e = err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS
                               ? rd_kafka_incremental_assign(rk, parts)
                               : rd_kafka_incremental_unassign(rk, parts);
@@ -130,7 +130,7 @@ void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
     w->has_assignment = true;
     w->last_input = slp__now_ms(w); /* idle counts from the assignment */
     SLP_INFO("assigned %d partitions (%s)", parts->cnt, rd_kafka_rebalance_protocol(rk));
-    if (w->bp_paused || w->state != SLP__W_RUNNING) {
+    if (w->bp == SLP__BP_PAUSED || w->run != SLP__RUN_RUNNING) {
       slp__set_paused_all(w, true);
     } else {
       /* librdkafka keeps a partition's pause flag across unassign and assign (#1849): one this
@@ -156,7 +156,7 @@ void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         p->next_offset = -1;
       }
     }
-    if (w->eos && w->txn_open)
+    if (w->eos && w->txn != SLP__TXN_NONE)
       w->abort_needed = true;
     rd_kafka_resume_partitions(rk, parts); /* a back-pressure pause would outlive them */
     unassign(w, parts);
@@ -178,5 +178,5 @@ void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                                         parts->elems[i].partition);
   }
   SLP_INFO("revoking %d partitions: draining first", parts->cnt);
-  slp__check_revoke(w);
+  /* the step gives them up once drained (slp__check_revoke) */
 }

@@ -31,17 +31,18 @@ const char *slp_dlq_reason_name(int reason) {
 
 void slp_worker_status(slp_worker_t *w, slp_worker_status_t *st) {
   memset(st, 0, sizeof *st);
-  switch (w->state) {
-  case SLP__W_INIT:
+  switch (w->run) {
+  case SLP__RUN_INIT:
     st->phase = SLP_PHASE_STARTING;
     break;
-  case SLP__W_RUNNING:
+  case SLP__RUN_RUNNING:
     st->phase = SLP_PHASE_RUNNING;
     break;
-  case SLP__W_DRAINING:
+  case SLP__RUN_DRAINING:
+  case SLP__RUN_FINAL_COMMIT:
     st->phase = SLP_PHASE_DRAINING;
     break;
-  case SLP__W_CLOSING:
+  case SLP__RUN_CLOSING:
     st->phase = SLP_PHASE_CLOSING;
     break;
   default:
@@ -52,10 +53,10 @@ void slp_worker_status(slp_worker_t *w, slp_worker_status_t *st) {
     if (w->parts[i] && w->parts[i]->state == SLP__P_ACTIVE)
       st->assigned++;
   st->revoking = w->revoking ? w->revoking->cnt : 0;
-  st->fatal = w->exit_rc != 0 ||
-              (w->producer && w->state < SLP__W_CLOSING &&
-               rd_kafka_fatal_error(w->producer, NULL, 0) != RD_KAFKA_RESP_ERR_NO_ERROR);
-  st->committing = w->committing;
+  st->fatal =
+      w->exit_rc != 0 || (w->producer && w->run < SLP__RUN_CLOSING &&
+                          rd_kafka_fatal_error(w->producer, NULL, 0) != RD_KAFKA_RESP_ERR_NO_ERROR);
+  st->committing = w->txn == SLP__TXN_COMMITTING;
   st->last_poll_ms = w->last_poll;
   st->in_flight = w->in_flight;
   st->brokers_up = w->kstats.updates ? w->kstats.brokers_up : -1;

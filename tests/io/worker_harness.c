@@ -145,7 +145,7 @@ static bool pred_caught_up(wh_t *h, void *arg) {
     return true; /* checked by the caller */
   slp__part_t *p = w->n_parts > 0 ? w->parts[0] : NULL;
   return p && p->state == SLP__P_ACTIVE && p->next_offset >= c->hw && w->in_flight == 0 &&
-         !w->pend_head && !w->txn_open && !w->committing && !w->abort_needed;
+         !w->pend_head && w->txn == SLP__TXN_NONE && !w->abort_needed;
 }
 
 void wh_run_until_caught_up(wh_t *h, int timeout_ms) {
