@@ -403,12 +403,16 @@ void wh_produce_gen(wh_t *h, wh_inputs_t *in, uint64_t seed, uint64_t first, siz
   if (!rules)
     rules = h->rules;
   /* A producer of its own: the delivery reports give each input's offset, which the outputs'
-   * slpcoder.source header names. Idempotent, so a partition keeps the production order. */
+   * slpcoder.source header names. Idempotent, so a partition keeps the production order. One
+   * message per message set: the mock answers a Fetch with one set per partition, so the
+   * worker then sees the partitions interleaved, as with a busy topic, rather than one whole
+   * partition after another. */
   rd_kafka_conf_t *conf = rd_kafka_conf_new();
   char e[256];
   if (rd_kafka_conf_set(conf, "bootstrap.servers", h->bootstraps, e, sizeof e) ||
       rd_kafka_conf_set(conf, "enable.idempotence", "true", e, sizeof e) ||
-      rd_kafka_conf_set(conf, "linger.ms", "5", e, sizeof e))
+      rd_kafka_conf_set(conf, "linger.ms", "5", e, sizeof e) ||
+      rd_kafka_conf_set(conf, "batch.num.messages", "1", e, sizeof e))
     fail_msg("generator producer: %s", e);
   rd_kafka_conf_set_dr_msg_cb(conf, gen_dr_cb);
   rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, e, sizeof e);
