@@ -518,9 +518,7 @@ static wh_input_t *input_at(wh_inputs_t *in, int32_t partition, int64_t offset) 
 void wh_outs_poll(wh_outs_t *o, wh_inputs_t *in) {
   rd_kafka_message_t *rkm;
   while ((rkm = rd_kafka_consumer_poll(o->rk, 0))) {
-    if (rkm->err) {
-      if (rkm->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
-        fail_msg("reading outputs: %s", rd_kafka_message_errstr(rkm));
+    if (rkm->err) { /* the reader's own fetch errors (faults injected for the worker): retried */
       rd_kafka_message_destroy(rkm);
       continue;
     }
@@ -638,10 +636,32 @@ void wh_run_until_answered(wh_t *h, wh_outs_t *o, wh_inputs_t *in, wh_peer_t *co
     const slp_worker_counters_t *n = h->worker ? slp_worker_counters(h->worker) : &h->last;
     if (h->worker)
       slp_worker_status(h->worker, &st);
-    fail_msg("%zu of %zu inputs unanswered after %d ms: consumed=%" PRIu64 " delivered=%" PRIu64
-             " in_flight=%" PRId64 " committing=%d aborts=%" PRIu64 " outputs=%zu",
-             wh_unanswered(in), in->n, timeout_ms, n->consumed, n->delivered, st.in_flight,
-             (int)st.committing, n->txn_aborts, o->n);
+    const wh_input_t *first = NULL;
+    for (size_t i = 0; i < in->n && !first; i++)
+      if (in->v[i].answers == 0)
+        first = &in->v[i];
+    /* Is the missing output in the log (the reader missed it) or not there at all? */
+    int in_log = -1;
+    if (first) {
+      char src[300];
+      snprintf(src, sizeof src, "%s/%d/%" PRId64, h->cfg.topic_input, (int)first->partition,
+               first->offset);
+      wh_msgs_t all;
+      wh_read(h, out_topic(h, first->out), &all);
+      in_log = 0;
+      for (size_t i = 0; i < all.n; i++)
+        in_log |= strcmp(all.v[i].hdr_source, src) == 0;
+      wh_msgs_free(&all);
+    }
+    fail_msg("%zu of %zu inputs unanswered after %d ms (the first: partition %d offset %" PRId64
+             ", for topic %d, %s): consumed=%" PRIu64 " delivered=%" PRIu64 " in_flight=%" PRId64
+             " committing=%d aborts=%" PRIu64 " outputs=%zu",
+             wh_unanswered(in), in->n, timeout_ms, first ? (int)first->partition : -1,
+             first ? first->offset : -1, first ? first->out : -1,
+             in_log == 1   ? "in the log: the reader missed it"
+             : in_log == 0 ? "not in the output topic at all"
+                           : "?",
+             n->consumed, n->delivered, st.in_flight, (int)st.committing, n->txn_aborts, o->n);
   }
 }
 
