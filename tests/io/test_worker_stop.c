@@ -55,13 +55,14 @@ static void slow_produce(wh_t *h, int cnt, int ms) {
 /* After the stopped worker: the first worker's counters add up (what it consumed it answered
  * or, exactly-once, left to a transaction not committed), then a second worker answers every
  * input, and both runs' outputs are checked. */
-static void rerun_and_check(wh_t *h, wh_outs_t *outs, wh_inputs_t *in, const char *what) {
+static void rerun_and_check(wh_t *h, wh_outs_t *outs, wh_inputs_t *in, const char *what,
+                            int timeout_ms) {
   slp_worker_counters_t first = h->last;
   assert_int_equal(first.refused, 0);
   if (h->cfg.delivery != SLP_EXACTLY_ONCE)
     assert_int_equal(first.delivered, first.consumed); /* drained before closing */
   wh_worker_start(h);
-  wh_run_until_answered(h, outs, in, NULL, 90000);
+  wh_run_until_answered(h, outs, in, NULL, timeout_ms);
   assert_int_equal(wh_worker_stop(h), 0);
   wh_outs_poll(outs, in);
   size_t dups = wh_check_outputs(in, outs, true);
@@ -75,8 +76,11 @@ static void rerun_and_check(wh_t *h, wh_outs_t *outs, wh_inputs_t *in, const cha
 /* librdkafka 2.0 cannot close a cooperative-sticky consumer before its first assignment
  * (#4312): the worker leaves it to the process exit (worker.c, consumer_unsafe_to_close). In
  * one process it stays a live member of the group, heartbeating, and is assigned partitions it
- * never serves, until max.poll.interval.ms evicts it; a process exit would take it away after
- * session.timeout.ms. A short max.poll.interval.ms stands for that exit here. */
+ * never serves; a process exit would take it away after session.timeout.ms. A short
+ * max.poll.interval.ms was meant to stand for that exit here, but does not evict it either:
+ * at-least-once, the second worker gets one partition of two and half the inputs stay
+ * unanswered. A real defect of the worker as a library (reported on branch ctests); the test
+ * says what should hold. (Exactly-once stops during init_transactions, before subscribing.) */
 static void stop_before_assign(const mode_t_ *m) {
   wh_t *h = wh_new(settings(m, (const char *[]){"kafka.max.poll.interval.ms=6000", NULL}));
   wh_inputs_t in = {0};
@@ -90,7 +94,7 @@ static void stop_before_assign(const mode_t_ *m) {
   assert_int_equal(wh_worker_stop(h), 0);
   assert_int_equal(h->last.consumed, 0);
   assert_int_equal(h->last.txn_commits + h->last.txn_aborts, 0);
-  rerun_and_check(h, &outs, &in, "stop before the first assignment");
+  rerun_and_check(h, &outs, &in, "stop before the first assignment", 30000);
   wh_outs_free(&outs);
   wh_inputs_free(&in);
   wh_destroy(h);
@@ -125,7 +129,7 @@ static void stop_in_flight(const mode_t_ *m) {
   assert_int_equal(wh_worker_stop(h), 0);
   if (h->cfg.delivery == SLP_EXACTLY_ONCE)
     assert_true(h->last.txn_commits >= 1); /* the drained transaction was committed */
-  rerun_and_check(h, &outs, &in, "stop with outputs in flight");
+  rerun_and_check(h, &outs, &in, "stop with outputs in flight", 90000);
   wh_outs_free(&outs);
   wh_inputs_free(&in);
   wh_destroy(h);
@@ -150,7 +154,7 @@ static void stop_held(const mode_t_ *m) {
     fail_msg("the worker was never held by back-pressure");
   assert_int_equal(wh_worker_stop(h), 0);
   assert_true(h->last.pauses >= 1);
-  rerun_and_check(h, &outs, &in, "stop while held");
+  rerun_and_check(h, &outs, &in, "stop while held", 90000);
   wh_outs_free(&outs);
   wh_inputs_free(&in);
   wh_destroy(h);
@@ -185,7 +189,7 @@ static void stop_committing(const mode_t_ *m) {
   assert_int_equal(wh_worker_stop(h), 0);
   assert_true(h->last.txn_commits >= 1);
   assert_int_equal(h->last.txn_aborts, 0);
-  rerun_and_check(h, &outs, &in, "stop during a commit");
+  rerun_and_check(h, &outs, &in, "stop during a commit", 90000);
   wh_outs_free(&outs);
   wh_inputs_free(&in);
   wh_destroy(h);
@@ -214,10 +218,11 @@ static void stop_committing_eos(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(stop_before_assign_alo), cmocka_unit_test(stop_before_assign_eos),
       cmocka_unit_test(stop_in_flight_alo),     cmocka_unit_test(stop_in_flight_eos),
       cmocka_unit_test(stop_held_alo),          cmocka_unit_test(stop_held_eos),
       cmocka_unit_test(stop_committing_eos),
+      /* last: at-least-once, it fails and leaves a live consumer behind (see above) */
+      cmocka_unit_test(stop_before_assign_alo), cmocka_unit_test(stop_before_assign_eos),
   };
   /* ctest runs the two delivery modes as two entries (CMakeLists.txt): *_alo and *_eos. */
   const char *filter = getenv("SLPCODER_TEST_FILTER");
