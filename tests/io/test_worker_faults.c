@@ -94,23 +94,26 @@ static void assert_restart_idle(wh_t *h) {
 
 /* ---- Produce ----------------------------------------------------------------------------- */
 
+/* One Produce request in flight per connection. With librdkafka's 5, at-least-once lost the
+ * first outputs of a partition now and then on the mock (4 runs in 13 under load; 1 to 4
+ * outputs, every delivery report a success, delivered == consumed): most likely the mock takes
+ * a later request while an earlier one for the same partition failed (a broker would refuse
+ * it, OUT_OF_ORDER_SEQUENCE_NUMBER) and the earlier one's retry as a duplicate. The worker
+ * cannot see that (it has the acknowledgement); it is for the real broker tier to rule out. */
 static void produce_errors(const mode_t_ *m) {
-  wh_t *h = wh_new(settings(m, NULL));
+  wh_t *h = wh_new(settings(m, (const char *[]){"kafka.max.in.flight.requests.per.connection=1",
+                                                 NULL}));
   wh_inputs_t in = {0};
   wh_produce_gen(h, &in, 31, 0, 200, NULL);
   wh_outs_t outs;
   wh_outs_init(h, &outs);
-  /* The worker's first Produce requests fail with errors the producer retries by itself.
-   * Errors that say the records were not written: REQUEST_TIMED_OUT and
-   * NOT_ENOUGH_REPLICAS_AFTER_APPEND (possibly written) made acknowledged outputs go missing on
-   * the mock now and then under load (the worker had every delivery report as a success): the
-   * mock's idempotence bookkeeping, not the worker; see the report of branch ctests. */
+  /* The worker's first Produce requests fail with errors the producer retries by itself. */
   rd_kafka_mock_push_request_errors(h->mc, WH_API_PRODUCE, 6, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
+                                    RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
                                     RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
                                     RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE,
-                                    RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
-                                    RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
-                                    RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE);
+                                    RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND,
+                                    RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT);
   wh_worker_start(h);
   wh_run_until_answered(h, &outs, &in, NULL, 90000);
   stop_and_check(h, &outs, &in, "produce errors", false);
