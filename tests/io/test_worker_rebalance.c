@@ -141,7 +141,7 @@ static void join_leave(const mode_t_ *m) {
   wh_destroy(h);
 }
 
-/* ---- exactly-once: a revocation while a transaction is open ----------------------------------- */
+/* ---- exactly-once: a revocation while a transaction is open -------------------------------- */
 
 /* batch.ms and batch.messages far out of reach: the transaction A opens stays open until B's
  * arrival revokes partitions from A, and the revocation must commit it (not abort it) before
@@ -203,7 +203,9 @@ static bool pred_split_sampled(wh_t *h, void *arg) {
  * joins (and small fetches keep them on every partition): A's revoked partitions are drained
  * before they are given up; nothing is lost. */
 static void revoke_in_flight(const mode_t_ *m) {
-  wh_t *h = wh_new(settings(m, 0, (const char *[]){"max.in.flight=20", "kafka.max.partition.fetch.bytes=1500", NULL}));
+  static const char *const extra[] = {"max.in.flight=20", "kafka.max.partition.fetch.bytes=1500",
+                                      NULL};
+  wh_t *h = wh_new(settings(m, 0, extra));
   wh_inputs_t in = {0};
   wh_outs_t outs;
   wh_outs_init(h, &outs);

@@ -460,7 +460,8 @@ void wh_produce_gen(wh_t *h, wh_inputs_t *in, uint64_t seed, uint64_t first, siz
     while ((pe = rd_kafka_producev(
                 rk, RD_KAFKA_V_TOPIC(h->cfg.topic_input), RD_KAFKA_V_PARTITION(x->partition),
                 RD_KAFKA_V_KEY(x->klen ? x->key : NULL, x->klen),
-                RD_KAFKA_V_VALUE((void *)it.bytes, it.len), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                RD_KAFKA_V_VALUE((void *)it.bytes, it.len),
+                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
                 RD_KAFKA_V_OPAQUE(&drs[i]), RD_KAFKA_V_END)) == RD_KAFKA_RESP_ERR__QUEUE_FULL)
       rd_kafka_poll(rk, 10);
     if (pe)
