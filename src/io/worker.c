@@ -445,6 +445,7 @@ void slp__subscribe_and_run(slp_worker_t *w) {
     return;
   }
   slp__set_run(w, SLP__RUN_RUNNING);
+  w->subscribed = true;
   w->last_input = slp__now_ms(w);
   SLP_INFO("running: %s -> %s | %s | %s, %s", w->cfg->topic_input, w->cfg->topic_coded,
            w->cfg->topic_rejected, w->cfg->topic_dlq, w->eos ? "exactly-once" : "at-least-once");

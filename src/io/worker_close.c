@@ -22,15 +22,6 @@ static void on_handle_closed(uv_handle_t *h) {
   }
 }
 
-/* librdkafka < 2.3 asserts in rd_kafka_sticky_assignor_state_destroy when a
- * cooperative-sticky consumer is closed or destroyed before its first
- * assignment (librdkafka #4312). Such a consumer has consumed nothing and has
- * nothing to commit: it is left to the process exit, and the group notices
- * the member gone after session.timeout.ms. */
-static bool consumer_unsafe_to_close(const slp_worker_t *w) {
-  return !w->has_assignment && rd_kafka_version() < 0x020300ff;
-}
-
 static void destroy_run(slp_job_t *job) {
   slp_worker_t *w = job->arg;
   if (w->producer) {
@@ -41,7 +32,7 @@ static void destroy_run(slp_job_t *job) {
         rd_kafka_topic_destroy(w->rkt_out[i]);
     rd_kafka_destroy(w->producer);
   }
-  if (w->consumer && !consumer_unsafe_to_close(w) && !w->consumer_abandoned)
+  if (w->consumer && !slp__consumer_unsafe_to_close(w) && !w->consumer_abandoned)
     rd_kafka_destroy(w->consumer);
 }
 
@@ -131,7 +122,7 @@ void slp__begin_close(slp_worker_t *w) {
            w->n.consumed, w->n.delivered, w->in_flight);
   uint64_t now = slp__now_ms(w);
   w->close_deadline = (w->drain_deadline > now ? w->drain_deadline : now) + SLP__CLOSE_GRACE_MS;
-  if (consumer_unsafe_to_close(w)) {
+  if (slp__consumer_unsafe_to_close(w)) {
     close_finish(w);
     return;
   }

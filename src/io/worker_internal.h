@@ -217,7 +217,8 @@ struct slp_worker {
   int32_t n_parts;
   int64_t in_flight;
   uint64_t held_since; /* loop ms the back-pressure became HELD */
-  bool has_assignment;  /* a first assignment came (worker_rebalance.c; the #4312 guard) */
+  bool has_assignment; /* a first assignment came (worker_rebalance.c; the #4312 guard) */
+  bool subscribed;     /* the subscription was made (slp__subscribe_and_run) */
   bool stop_requested; /* slp_worker_stop during INIT (init_transactions running) */
   bool drain_wanted;   /* a consumer wake-up was not served: the step serves the queue */
   slp__pend_t *pend_head, *pend_tail;
@@ -285,6 +286,16 @@ struct slp_worker {
   slp_latency_t e2e;                     /* input timestamp to output acknowledged */
   slp_kstats_t kstats;                   /* from the consumer's statistics */
 };
+
+/* librdkafka < 2.3 asserts in rd_kafka_sticky_assignor_state_destroy when a
+ * cooperative-sticky consumer is closed or destroyed before its first
+ * assignment (librdkafka #4312). A stop before it waits for that assignment (up to the
+ * drain deadline, worker_state.c) so that the consumer leaves the group; a consumer that
+ * still has none is left to the process exit, and the group notices the member gone after
+ * session.timeout.ms. */
+static inline bool slp__consumer_unsafe_to_close(const slp_worker_t *w) {
+  return !w->has_assignment && rd_kafka_version() < 0x020300ff;
+}
 
 static inline uint64_t slp__now_ms(slp_worker_t *w) {
   return uv_now(w->loop);

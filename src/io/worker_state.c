@@ -111,6 +111,14 @@ static void step_shutdown(slp_worker_t *w, uint64_t now) {
     bool drained = w->in_flight == 0 && !w->pend_head;
     if (!drained && now < w->drain_deadline)
       return;
+    /* Stopped before the first assignment: a consumer that cannot be closed yet (#4312, see
+     * slp__consumer_unsafe_to_close) would stay in the group, heartbeating, holding partitions
+     * it never serves. Keep serving the consumer queue (an assignment in DRAINING is paused
+     * at once) until it comes, then close and leave; at the deadline, give up as before. */
+    if (drained && w->subscribed && slp__consumer_unsafe_to_close(w) && now < w->drain_deadline) {
+      w->drain_wanted = true;
+      return;
+    }
     if (!drained)
       SLP_WARN("shutdown deadline passed with %" PRId64
                " outputs in flight; they will be redelivered",
