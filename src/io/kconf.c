@@ -83,6 +83,13 @@ static const kprop_t k_forced[] = {
      "offsets are committed inside the transaction, with the outputs"},
     {"transactional.id", NULL, K_PRODUCER | K_EOS_ONLY,
      "stable per group and host (or transactional.id): a restart fences its predecessor"},
+    /* librdkafka 2.0.2 (and up to 2.15): when a new producer's first batch to a partition is
+     * refused (NOT_LEADER right after a leader move or topic creation) while a later batch in
+     * flight behind it is accepted (the broker has no sequence state for a new producer id),
+     * the later success implicitly acknowledges the refused batch, which is never sent again:
+     * an output reported delivered that is not on the topic (tools/gen-loss-repro). */
+    {"max.in.flight.requests.per.connection", "1", K_PRODUCER,
+     "a refused batch is the next one sent, never implicitly acknowledged by a later one"},
 };
 
 static const char *kconf_value(const slp_worker_t *w, const kprop_t *kp, bool consumer, char *buf,
