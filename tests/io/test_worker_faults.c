@@ -32,16 +32,10 @@ static const mode_t_ modes[] = {
     {"exactly-once", {"delivery=exactly-once", "transactional.id=faults-tx", NULL}},
 };
 
+static const char *const two_parts[] = {"embedded.partitions=2", NULL};
+
 static const char *const *settings(const mode_t_ *m, const char *const *extra) {
-  static const char *s[32];
-  size_t n = 0;
-  for (size_t i = 0; m->settings[i]; i++)
-    s[n++] = m->settings[i];
-  s[n++] = "embedded.partitions=2";
-  for (size_t i = 0; extra && extra[i] && n < 31; i++)
-    s[n++] = extra[i];
-  s[n] = NULL;
-  return s;
+  return wh_settings_join(m->settings, two_parts, extra);
 }
 
 typedef struct consumed_at_least {
@@ -252,15 +246,7 @@ static void broker_down_up(const mode_t_ *m) {
 
 /* ---- one cmocka test per case and mode ----------------------------------------------------- */
 
-#define BOTH(fn)                                                                                   \
-  static void fn##_alo(void **state) {                                                             \
-    (void)state;                                                                                   \
-    fn(&modes[0]);                                                                                 \
-  }                                                                                                \
-  static void fn##_eos(void **state) {                                                             \
-    (void)state;                                                                                   \
-    fn(&modes[1]);                                                                                 \
-  }
+#define BOTH(fn) WH_BOTH(fn, modes)
 
 BOTH(produce_errors)
 BOTH(fetch_errors)

@@ -34,14 +34,9 @@ static const mode_t_ modes[] = {
 };
 
 static const char *const *settings(const mode_t_ *m) {
-  static const char *s[16];
-  size_t n = 0;
-  for (size_t i = 0; m->settings[i]; i++)
-    s[n++] = m->settings[i];
-  s[n++] = "embedded.partitions=2";
-  s[n++] = "http.listen="; /* slp_ops_t without its HTTP server */
-  s[n] = NULL;
-  return s;
+  /* http.listen empty: slp_ops_t without its HTTP server */
+  static const char *const more[] = {"embedded.partitions=2", "http.listen=", NULL};
+  return wh_settings_join(m->settings, more, NULL);
 }
 
 typedef struct app {

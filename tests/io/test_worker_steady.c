@@ -30,14 +30,7 @@ static const mode_t_ modes[] = {
 
 /* The mode's settings, then extra (NULL-terminated), in a static array. */
 static const char *const *settings(const mode_t_ *m, const char *const *extra) {
-  static const char *s[32];
-  size_t n = 0;
-  for (size_t i = 0; m->settings[i]; i++)
-    s[n++] = m->settings[i];
-  for (size_t i = 0; extra && extra[i] && n < 31; i++)
-    s[n++] = extra[i];
-  s[n] = NULL;
-  return s;
+  return wh_settings_join(m->settings, extra, NULL);
 }
 
 static size_t expected(const wh_inputs_t *in, int out) {
@@ -169,15 +162,7 @@ static void backpressure(const mode_t_ *m) {
 
 /* ---- one cmocka test per case and mode ----------------------------------------------------- */
 
-#define BOTH(fn)                                                                                   \
-  static void fn##_alo(void **state) {                                                             \
-    (void)state;                                                                                   \
-    fn(&modes[0]);                                                                                 \
-  }                                                                                                \
-  static void fn##_eos(void **state) {                                                             \
-    (void)state;                                                                                   \
-    fn(&modes[1]);                                                                                 \
-  }
+#define BOTH(fn) WH_BOTH(fn, modes)
 
 BOTH(steady)
 BOTH(backpressure)

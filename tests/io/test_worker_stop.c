@@ -32,16 +32,10 @@ static const mode_t_ modes[] = {
     {"exactly-once", {"delivery=exactly-once", "transactional.id=stop-tx", NULL}},
 };
 
+static const char *const two_parts[] = {"embedded.partitions=2", NULL};
+
 static const char *const *settings(const mode_t_ *m, const char *const *extra) {
-  static const char *s[32];
-  size_t n = 0;
-  for (size_t i = 0; m->settings[i]; i++)
-    s[n++] = m->settings[i];
-  s[n++] = "embedded.partitions=2";
-  for (size_t i = 0; extra && extra[i] && n < 31; i++)
-    s[n++] = extra[i];
-  s[n] = NULL;
-  return s;
+  return wh_settings_join(m->settings, two_parts, extra);
 }
 
 /* Slow Produce answers: the worker's next cnt Produce requests are answered after ms. */
@@ -197,15 +191,7 @@ static void stop_committing(const mode_t_ *m) {
 
 /* ---- one cmocka test per case and mode ----------------------------------------------------- */
 
-#define BOTH(fn)                                                                                   \
-  static void fn##_alo(void **state) {                                                             \
-    (void)state;                                                                                   \
-    fn(&modes[0]);                                                                                 \
-  }                                                                                                \
-  static void fn##_eos(void **state) {                                                             \
-    (void)state;                                                                                   \
-    fn(&modes[1]);                                                                                 \
-  }
+#define BOTH(fn) WH_BOTH(fn, modes)
 
 BOTH(stop_before_assign)
 BOTH(stop_in_flight)

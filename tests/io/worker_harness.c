@@ -57,6 +57,21 @@ static void in_dr(rd_kafka_t *rk, const rd_kafka_message_t *rkm, void *opaque) {
   (void)opaque;
 }
 
+const char *const *wh_settings_join(const char *const *a, const char *const *b,
+                                    const char *const *c) {
+  static const char *s[64];
+  const char *const *lists[] = {a, b, c};
+  size_t n = 0;
+  for (size_t l = 0; l < 3; l++)
+    for (size_t i = 0; lists[l] && lists[l][i]; i++) {
+      if (n == 63)
+        fail_msg("wh_settings_join: more than 63 settings");
+      s[n++] = lists[l][i];
+    }
+  s[n] = NULL;
+  return s;
+}
+
 wh_t *wh_new(const char *const *settings) {
   wh_t *h = calloc(1, sizeof *h);
   assert_non_null(h);

@@ -69,6 +69,23 @@ typedef struct wh_msgs {
  * Fails the test on error. On the heap: a test that fails half-way leaks it, and the threads
  * still running (cluster, clients) never point into a dead stack frame. */
 wh_t *wh_new(const char *const *settings);
+
+/* Settings lists (each NULL-terminated, any may be NULL) joined in that order, for wh_new: a
+ * static array, valid until the next call. Fails the test past 63 entries. */
+const char *const *wh_settings_join(const char *const *a, const char *const *b,
+                                    const char *const *c);
+
+/* One cmocka test per delivery mode, fn_alo and fn_eos, calling fn(&modes[0]) and
+ * fn(&modes[1]) with the file's own modes table. */
+#define WH_BOTH(fn, modes)                                                                         \
+  static void fn##_alo(void **state) {                                                             \
+    (void)state;                                                                                   \
+    fn(&(modes)[0]);                                                                               \
+  }                                                                                                \
+  static void fn##_eos(void **state) {                                                             \
+    (void)state;                                                                                   \
+    fn(&(modes)[1]);                                                                               \
+  }
 void wh_destroy(wh_t *h); /* and free */
 
 /* Produce one input and wait for its acknowledgement. val NULL produces a null value. */
