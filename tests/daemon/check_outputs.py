@@ -9,7 +9,7 @@ byte-identical. Prints one summary line; exits 0 when all holds.
 Needs Debian's python3-confluent-kafka (/usr/bin/python3).
 """
 import argparse, collections, sys, time
-from confluent_kafka import Consumer, TopicPartition, OFFSET_BEGINNING
+from confluent_kafka import Consumer, KafkaException, TopicPartition, OFFSET_BEGINNING
 
 p = argparse.ArgumentParser()
 p.add_argument("--bootstrap", required=True)
@@ -58,7 +58,15 @@ while time.time() < deadline:
     if len(inputs) >= a.expect or time.time() > settle:
         done = True
         for tp in c.assignment():
-            lo, hi = c.get_watermark_offsets(tp, timeout=5)
+            try:
+                lo, hi = c.get_watermark_offsets(tp, timeout=5)
+            except KafkaException as e:
+                # A leader move (broker3 kills leaders) answers NOT_LEADER or a timeout
+                # until the metadata catches up: not done yet, ask again next turn.
+                done = False
+                print(f"check_outputs: watermarks of {tp.topic}/{tp.partition}: {e}; retrying",
+                      file=sys.stderr)
+                break
             have = max([o for (pp, o) in inputs if pp == tp.partition] or [lo - 1]) + 1
             if have < hi:
                 done = False

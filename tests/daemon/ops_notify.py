@@ -76,6 +76,15 @@ except subprocess.TimeoutExpired:
     fail("slpcoderd did not exit within 30 s of SIGTERM")
 if rc != 0:
     fail(f"exit {rc}")
+# The daemon has exited: whatever it sent is in the socket's queue now (watchdog pings go on
+# while it drains). Take all of it, so the check below sees only what a second run sends.
+sock.setblocking(False)
+while True:
+    try:
+        got.append((time.time(), sock.recv(4096).decode()))
+    except BlockingIOError:
+        break
+sock.setblocking(True)
 order = [m.split("\n")[0] for _, m in got if not m.startswith("WATCHDOG") and not m.startswith("STATUS")]
 want = ["READY=1", "RELOADING=1", "READY=1", "STOPPING=1"]
 if order != want:
