@@ -10,7 +10,8 @@
 /* vsnprintf, or a plain copy for a format without a conversion (most messages, and the
  * money.national one every claim of an organization without a locality carries): the same
  * bytes, without printf's parsing per finding. */
-static void format_into(char *dst, size_t cap, const char *fmt, va_list ap) {
+__attribute__((format(printf, 3, 0))) static void format_into(char *dst, size_t cap,
+                                                             const char *fmt, va_list ap) {
   if (strchr(fmt, '%') != NULL) {
     vsnprintf(dst, cap, fmt, ap);
     return;
