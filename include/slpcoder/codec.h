@@ -101,6 +101,11 @@ ptrdiff_t slp_encode_coding_result(const slp_session_t *session, const slp_resul
  * caller frees, or NULL on allocation failure. */
 char *slp_encode_coding_result_json(const slp_session_t *session, const slp_result_t *result);
 
+/* The same JSON from a packed CodedClaim (rejected false) or Rejection (true), as the daemon
+ * produced it: what an output observer prints. NULL when the bytes do not unpack or when out
+ * of memory. */
+char *slp_packed_result_json(const uint8_t *bytes, size_t len, bool rejected);
+
 /* ---- one Kafka payload in, one output out (for the daemon) ---------------- */
 
 typedef struct slp_processor slp_processor_t;

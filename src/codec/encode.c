@@ -150,9 +150,7 @@ ptrdiff_t slp_encode_coding_result(const slp_session_t *session, const slp_resul
   return pack(wrap(&m, build(&m, session, result), result->rejected), buf, cap, needed);
 }
 
-char *slp_encode_coding_result_json(const slp_session_t *session, const slp_result_t *result) {
-  out_msgs_t m;
-  json_t *j = slp_pbjson_from_message(wrap(&m, build(&m, session, result), result->rejected));
+static char *json_text(json_t *j) {
   if (!j)
     return NULL;
   char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -168,4 +166,21 @@ char *slp_encode_coding_result_json(const slp_session_t *session, const slp_resu
   out[n] = '\n';
   out[n + 1] = '\0';
   return out;
+}
+
+char *slp_encode_coding_result_json(const slp_session_t *session, const slp_result_t *result) {
+  out_msgs_t m;
+  return json_text(slp_pbjson_from_message(wrap(&m, build(&m, session, result), result->rejected)));
+}
+
+char *slp_packed_result_json(const uint8_t *bytes, size_t len, bool rejected) {
+  const ProtobufCMessageDescriptor *d =
+      rejected ? &slpcoder__v1__rejection__descriptor : &slpcoder__v1__coded_claim__descriptor;
+  ProtobufCMessage *inner = protobuf_c_message_unpack(d, NULL, len, bytes);
+  if (!inner)
+    return NULL;
+  out_msgs_t m;
+  char *text = json_text(slp_pbjson_from_message(wrap(&m, inner, rejected)));
+  protobuf_c_message_free_unpacked(inner, NULL);
+  return text;
 }

@@ -14,6 +14,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "daemon/help.h"
+#include "daemon/report.h"
 #include "cli/gen_kafka.h"
 #include "daemon/stats_file.h"
 #include "harness/faults.h"
@@ -47,6 +48,7 @@ typedef struct app {
   slp_reload_t reload;
   slp_ops_t ops; /* /metrics /healthz /readyz, sd_notify */
   slpd_stats_t stats; /* stats.file */
+  slpd_claims_t claims; /* print.claims */
   int64_t dropped[4]; /* what the embedded mock deleted (report_mock_drops) */
   bool dropped_known;
   uv_signal_t sigterm, sigint, sighup;
@@ -402,6 +404,8 @@ int main(int argc, char **argv) {
   }
   if (app.faults && app.worker)
     slp_faults_watch(app.faults, app.worker);
+  if (app.worker && cfg->mode == SLP_MODE_CODE)
+    slpd_claims_watch(&app.claims, app.worker, cfg->print_claims, stdout);
   if (app.worker &&
       slp_ops_start(&app.ops, &app.loop, cfg, app.worker, SLPCODER_VERSION, err, sizeof err)) {
     fprintf(stderr, "slpcoderd: %s\n", err);
@@ -470,7 +474,7 @@ int main(int argc, char **argv) {
            (unsigned long long)n->txn_aborts, (unsigned long long)n->refused,
            (unsigned long long)n->fallback_dlq, (unsigned long long)n->fallback_rejected);
   if (cfg->summary)
-    slp_worker_print_summary(app.worker, stdout, seconds);
+    slpd_print_summary(app.worker, stdout, seconds);
   if (app.faults && cfg->summary)
     slp_faults_print_summary(app.faults, stdout);
   if (app.mock) {

@@ -87,7 +87,7 @@ static const cfg_row_t rows[] = {
     {"embedded.seed", CFG_INT, "1", 0, INT64_MAX, NULL, OFF(embedded_seed),
      "embedded: generator seed"},
     {"print.claims", CFG_INT, "0", 0, 1000, NULL, OFF(print_claims),
-     "print the first N coded claims as JSON on stdout"},
+     "print the first N coded claims as JSON on stdout, each once acknowledged"},
     {"summary", CFG_BOOL, "false", 0, 0, NULL, OFF(summary),
      "print a summary (coded, rejected by rule id, dead-lettered) on stdout at exit"},
     {"max.messages", CFG_INT, "0", 0, INT64_MAX, NULL, OFF(max_messages),

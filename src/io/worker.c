@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <sys/resource.h>
-#include <time.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -32,17 +30,6 @@ static void count_rule(slp_worker_t *w, const char *rule_id) {
       w->rule_counts[i]++;
       return;
     }
-}
-
-/* The claim just coded, as JSON on stdout (the demo's print.claims). */
-static void print_claim(slp_worker_t *w) {
-  char *json =
-      slp_encode_coding_result_json(slp_processor_session(w->proc), slp_processor_result(w->proc));
-  if (json) {
-    fputs(json, stdout);
-    fflush(stdout);
-    free(json);
-  }
 }
 
 /* One input: track it, code it (or take pre, coded by slp__drain_consumer's batch), produce
@@ -154,10 +141,6 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
   case SLP_OUTPUT_CLAIM:
     out = SLP__OUT_CODED;
     w->n.coded++;
-    if (w->printed < w->cfg->print_claims && w->cfg->mode == SLP_MODE_CODE) {
-      w->printed++;
-      print_claim(w);
-    }
     break;
   case SLP_OUTPUT_REJECTION: {
     out = SLP__OUT_REJECTED;
@@ -267,11 +250,9 @@ int slp__drain_consumer(slp_worker_t *w) {
   int room = drain_room(w), n = 0;
   while (n < room && (batch[n] = rd_kafka_consumer_poll(w->consumer, 0)))
     n++;
-  /* Code the batch on two threads when it is worth a hand-off; print.claims (the demo) needs
-   * each result in the loop thread's processor, so it codes one by one. */
+  /* Code the batch on two threads when it is worth a hand-off. */
   slp_coded_t *coded = w->coded;
-  bool pre = w->coder && coded && w->cfg->mode == 0 && n >= SLP__CODER_MIN &&
-             w->printed >= w->cfg->print_claims;
+  bool pre = w->coder && coded && w->cfg->mode == SLP_MODE_CODE && n >= SLP__CODER_MIN;
   if (pre) {
     slp_coder_in_t in[SLP__DRAIN_MAX];
     for (int i = 0; i < n; i++)
@@ -502,47 +483,6 @@ void slp_worker_set_rules(slp_worker_t *w, slp_rules_t *rules) {
 
 const slp_worker_counters_t *slp_worker_counters(const slp_worker_t *w) {
   return &w->n;
-}
-
-void slp_worker_print_summary(const slp_worker_t *w, FILE *out, double seconds) {
-  double busy = w->t_last_delivery > w->t_first_input
-                    ? (double)(w->t_last_delivery - w->t_first_input) / 1e9
-                    : 0;
-  fprintf(out,
-          "summary: consumed=%" PRIu64 " coded=%" PRIu64 " rejected=%" PRIu64
-          " dead_lettered=%" PRIu64 " delivered=%" PRIu64 " retried=%" PRIu64
-          " run_seconds=%.2f busy_seconds=%.3f rate=%.0f/s mode=%s\n",
-          w->n.consumed, w->n.coded, w->n.rejected, w->n.dead_lettered, w->n.delivered,
-          w->n.retried, seconds, busy, busy > 0 ? (double)w->n.delivered / busy : 0.0,
-          w->eos ? "exactly-once" : "at-least-once");
-  for (size_t i = 0; i < SLP__MAX_RULE_IDS && slp_rule_ids[i] != NULL; i++)
-    if (w->rule_counts[i] > 0)
-      fprintf(out, "  rejected rule=%s count=%" PRIu64 "\n", slp_rule_ids[i], w->rule_counts[i]);
-  /* CPU beside the wall clock: on a shared box the rate moves with the load, the CPU cost
-   * per input much less. The summary is printed on the loop thread after the run. */
-  struct rusage ru;
-  struct timespec lt;
-  getrusage(RUSAGE_SELF, &ru);
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &lt);
-  double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-               (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-  double loop_cpu = (double)lt.tv_sec + (double)lt.tv_nsec / 1e9;
-  if (w->lat.n)
-    fprintf(out,
-            "  latency: acked=%" PRIu64 " p50_ms=%" PRId64 " p99_ms=%" PRId64 " p999_ms=%" PRId64
-            " max_ms=%" PRId64 " (input timestamp to %s)\n",
-            w->lat.n, slp_lathist_quantile(&w->lat, 0.5), slp_lathist_quantile(&w->lat, 0.99),
-            slp_lathist_quantile(&w->lat, 0.999), w->lat.max_ms,
-            w->eos ? "transaction commit" : "delivery report");
-  fprintf(out, "  cpu: process_seconds=%.2f loop_thread_seconds=%.2f us_per_input=%.1f\n", cpu,
-          loop_cpu, w->n.consumed ? cpu * 1e6 / (double)w->n.consumed : 0.0);
-  fprintf(out,
-          "  waits: consumer_wakeups=%" PRIu64 " producer_wakeups=%" PRIu64 " ticks=%" PRIu64
-          " inputs_served_by_tick=%" PRIu64 " capped_drains=%" PRIu64 " dr_events=%" PRIu64
-          " drs=%" PRIu64 " coder_batches=%" PRIu64 "\n",
-          w->wk.cwake, w->wk.pwake, w->wk.ticks, w->wk.tick_msgs, w->wk.capped, w->wk.dr_events,
-          w->wk.drs, w->wk.coder_runs);
-  fflush(out);
 }
 
 void slp_worker_free(slp_worker_t *w) {

@@ -101,8 +101,20 @@ void slp_worker_set_rules(slp_worker_t *w, slp_rules_t *rules);
 
 const slp_worker_counters_t *slp_worker_counters(const slp_worker_t *w);
 
-/* Coded / rejected by rule id / dead-lettered, a few lines. */
-void slp_worker_print_summary(const slp_worker_t *w, FILE *out, double seconds);
+/* Where the run's time went, for slpcoderd's summary (worker_status.c). */
+typedef struct slp_worker_perf {
+  bool eos;
+  double busy_seconds; /* first input to last acknowledgement */
+  uint64_t acked;      /* outputs with a latency figure (input timestamp to acknowledgement) */
+  int64_t p50_ms, p99_ms, p999_ms, max_ms;
+  uint64_t consumer_wakeups, producer_wakeups, ticks, inputs_served_by_tick, capped_drains,
+      dr_events, drs, coder_batches;
+} slp_worker_perf_t;
+
+void slp_worker_perf(const slp_worker_t *w, slp_worker_perf_t *p);
+
+/* Rejections counted by their first ERROR's rule id; i indexes slp_rule_ids. */
+uint64_t slp_worker_rejections(const slp_worker_t *w, size_t i);
 
 /* The topic an output went to (slp_worker_output_t.topic). */
 enum { SLP_WORKER_OUT_CODED = 0, SLP_WORKER_OUT_REJECTED, SLP_WORKER_OUT_DLQ };

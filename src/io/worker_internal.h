@@ -256,7 +256,6 @@ struct slp_worker {
   uint64_t last_input;
   uint64_t last_stats;
   uint64_t t_first_input, t_last_delivery; /* uv_hrtime ns, for the throughput figure */
-  int64_t printed;
   /* run >= CLOSING, for the callbacks served on the jobs thread during consumer_close
    * (rebalance, statistics); written only by slp__set_run. */
   _Atomic int closing;

@@ -66,3 +66,30 @@ void slp_worker_status(slp_worker_t *w, slp_worker_status_t *st) {
   st->losts = w->rebalances[SLP__REB_LOST];
   st->stop_reason = w->stop_reason[0] ? w->stop_reason : NULL;
 }
+
+void slp_worker_perf(const slp_worker_t *w, slp_worker_perf_t *p) {
+  memset(p, 0, sizeof *p);
+  p->eos = w->eos;
+  p->busy_seconds = w->t_last_delivery > w->t_first_input
+                        ? (double)(w->t_last_delivery - w->t_first_input) / 1e9
+                        : 0;
+  p->acked = w->lat.n;
+  if (w->lat.n) {
+    p->p50_ms = slp_lathist_quantile(&w->lat, 0.5);
+    p->p99_ms = slp_lathist_quantile(&w->lat, 0.99);
+    p->p999_ms = slp_lathist_quantile(&w->lat, 0.999);
+    p->max_ms = w->lat.max_ms;
+  }
+  p->consumer_wakeups = w->wk.cwake;
+  p->producer_wakeups = w->wk.pwake;
+  p->ticks = w->wk.ticks;
+  p->inputs_served_by_tick = w->wk.tick_msgs;
+  p->capped_drains = w->wk.capped;
+  p->dr_events = w->wk.dr_events;
+  p->drs = w->wk.drs;
+  p->coder_batches = w->wk.coder_runs;
+}
+
+uint64_t slp_worker_rejections(const slp_worker_t *w, size_t i) {
+  return i < SLP__MAX_RULE_IDS ? w->rule_counts[i] : 0;
+}

@@ -269,6 +269,17 @@ static void test_golden_cases(void **state) {
     /* The JSON rendering of every golden result must be producible. */
     char *json = slp_encode_coding_result_json(&s, res);
     assert_non_null(json);
+    /* What the daemon's print.claims observer prints from the packed output: the same text. */
+    size_t need = 0;
+    (void)slp_encode_result(&s, res, NULL, 0, &need);
+    uint8_t *packed = malloc(need ? need : 1);
+    assert_non_null(packed);
+    assert_int_equal(slp_encode_result(&s, res, packed, need, NULL), (ptrdiff_t)need);
+    char *again = slp_packed_result_json(packed, need, res->rejected);
+    assert_non_null(again);
+    assert_string_equal(again, json);
+    free(again);
+    free(packed);
     free(json);
     slpcoder__v1__coding_result__free_unpacked(e, NULL);
     slpcoder__v1__coding_result__free_unpacked(a, NULL);
