@@ -6,7 +6,8 @@
 # leader and for both workers to go on, restart it; then SIGKILL the node leading an output
 # partition of the at-least-once worker (the first coded partition led by another node), and
 # restart it. (Every node leads a third of every topic's partitions, so each kill takes input
-# and output leaders of both workers.) The workers keep running throughout.
+# and output leaders of both workers.) The workers keep running throughout; one that exits on a
+# fatal librdkafka error is restarted as systemd would (revive, in lib.bash).
 # Exactly-once: a read_committed consumer sees exactly one result per input, and what aborted
 # transactions left (read_uncommitted) is byte-identical duplicates. At-least-once: every input
 # has its output, every duplicate byte-identical. Every input the generator acknowledged is on
@@ -18,10 +19,8 @@ fresh_topics foe
 declare -A E=([in]=$T_IN [coded]=$T_CODED [rej]=$T_REJ [dlq]=$T_DLQ)
 cworker foe -X kafka.group.id="$T_IN.g" -X delivery=exactly-once -X transactional.id="$T_IN.tx" \
   -X batch.messages=1000 -X batch.ms=200
-WE=$WPID
 fresh_topics foa
 cworker foa -X kafka.group.id="$T_IN.g" -X kafka.auto.commit.interval.ms=1000
-WA=$WPID
 wait_assigned foe 60
 wait_assigned foa 60
 stream_start foe "${E[in]}" 301 300
@@ -46,7 +45,8 @@ check_set foa "$NA" "at-least-once" --idle 3
 T_IN=${E[in]} T_CODED=${E[coded]} T_REJ=${E[rej]} T_DLQ=${E[dlq]}
 check_set foe "$NE" "exactly-once, read_committed" --exactly-once --read-committed --idle 3
 check_set foe "$NE" "exactly-once, read_uncommitted (aborted data included)" --idle 2
-stop_worker foe "$WE"
-stop_worker foa "$WA"
+revive foe foa
+stop_worker foe "$(wpid foe)"
+stop_worker foa "$(wpid foa)"
 for n in foe foa; do echo "$n: $(stats_line "$n")"; done
-echo "PASS failover: kills=$(wc -l <"$WORK/kills"); exactly-once $(sed -n 's/^check: //p' "$WORK/check.foe.out" | head -n 1); at-least-once $(sed -n 's/^check: //p' "$WORK/check.foa.out")"
+echo "PASS failover: kills=$(wc -l <"$WORK/kills"); restarts after a fatal librdkafka error=$(cat "$WORK/revived" 2>/dev/null | wc -l); exactly-once $(sed -n 's/^check: //p' "$WORK/check.foe.out" | head -n 1); at-least-once $(sed -n 's/^check: //p' "$WORK/check.foa.out")"

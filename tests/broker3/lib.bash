@@ -56,17 +56,19 @@ stream_stop() {
   "$BIN/slpcoderd" gen --out - --format manifest --count "$COUNT" --seed "$seed" --garbage 0.02 >>"$3" 2>/dev/null
 }
 
-# stat_of NAME FIELD: counter FIELD in worker NAME's stats file (0 before the first write).
+# stat_of NAME FIELD: counter FIELD in worker NAME's stats file (0 before the first write),
+# plus what its earlier lives counted (revive).
 stat_of() {
-  local v
+  local v b=0
   v=$(sget "$1" "counters.$2")
-  echo "${v:-0}"
+  [[ -e $WORK/$1.base.$2 ]] && b=$(cat "$WORK/$1.base.$2")
+  echo "$((${v:-0} + b))"
 }
 
 # progress NAME: what shows worker NAME's outputs getting acknowledged (exactly-once: committed
 # transactions, at-least-once: delivery reports).
 progress() {
-  if grep -q -- '-X delivery=exactly-once' "$WORK/$1.args" 2>/dev/null; then stat_of "$1" txn_commits; else stat_of "$1" delivered; fi
+  if grep -qx -- 'delivery=exactly-once' "$WORK/$1.args" 2>/dev/null; then stat_of "$1" txn_commits; else stat_of "$1" delivered; fi
 }
 
 # wait_progress SECONDS NAME...: each worker acknowledges more outputs than now (the commits of
@@ -77,6 +79,7 @@ wait_progress() {
   local -A base
   for n in "$@"; do base[$n]=$(progress "$n"); done
   for ((i = 0; i < secs * 10; i++)); do
+    revive "$@"
     ok=1
     for n in "$@"; do
       (($(progress "$n") >= ${base[$n]} + 2)) || ok=0
@@ -88,12 +91,44 @@ wait_progress() {
   die "no worker progress within $secs s"
 }
 
-# cworker NAME ARGS...: start_worker that remembers its arguments (for progress).
+# cworker NAME ARGS...: start_worker that remembers its arguments (for progress and revive)
+# and its pid (wpid NAME).
 cworker() {
   local name=$1
   shift
-  printf '%s ' "$@" >"$WORK/$name.args"
+  printf '%s\n' "$@" >"$WORK/$name.args"
   start_worker "$name" "$@"
+  echo "$WPID" >"$WORK/$name.pid"
+}
+wpid() { cat "$WORK/$1.pid"; }
+
+# revive NAME...: what systemd's Restart=on-failure does for slpcoderd@.service. A worker that
+# exited because librdkafka raised a fatal error (exit 69, EX_UNAVAILABLE, its final stats
+# saying so) is started again with the same arguments; its counters so far carry over to
+# stat_of. Any other exit fails the test. librdkafka 2.0.2 (Debian 12's) can raise a fatal
+# idempotence error ("rewound sequence number") when a broker is SIGKILLed mid-request
+# (confluentinc/librdkafka#4438, fixed in 2.3.0): the worker cannot go on with that producer,
+# and the guarantee under test is that nothing is lost or doubled across the restart.
+revive() {
+  local n pid rc f args
+  for n in "$@"; do
+    pid=$(wpid "$n")
+    kill -0 "$pid" 2>/dev/null && continue
+    rc=0
+    wait "$pid" || rc=$?
+    ((rc == 69)) || die "worker $n exited $rc"
+    wait_stats "$n" 10 "s.get('final') and x.get('code') == 69 and 'fatal' in x.get('reason', '')"
+    for f in consumed delivered txn_commits txn_aborts; do
+      echo "$(stat_of "$n" "$f")" >"$WORK/$n.base.$f.new"
+    done
+    for f in consumed delivered txn_commits txn_aborts; do mv "$WORK/$n.base.$f.new" "$WORK/$n.base.$f"; done
+    echo "$n: exit 69 ($(sget "$n" exit.reason)) after $(stats_line "$n"); restarted" | tee -a "$WORK/revived"
+    mv "$WORK/$n.stats.json" "$WORK/$n.life$(wc -l <"$WORK/revived").stats.json"
+    mv "$WORK/$n.err" "$WORK/$n.life$(wc -l <"$WORK/revived").err"
+    mapfile -t args <"$WORK/$n.args"
+    start_worker "$n" "${args[@]}"
+    echo "$WPID" >"$WORK/$n.pid"
+  done
 }
 
 # wait_new_leader TOPIC PART OLD SECONDS: until TOPIC/PART is led by a live node other than OLD;

@@ -13,10 +13,8 @@ fresh_topics rre
 declare -A E=([in]=$T_IN [coded]=$T_CODED [rej]=$T_REJ [dlq]=$T_DLQ)
 cworker rre -X kafka.group.id="$T_IN.g" -X delivery=exactly-once -X transactional.id="$T_IN.tx" \
   -X batch.messages=1000 -X batch.ms=200
-WE=$WPID
 fresh_topics rra
 cworker rra -X kafka.group.id="$T_IN.g" -X kafka.auto.commit.interval.ms=1000
-WA=$WPID
 wait_assigned rre 60
 wait_assigned rra 60
 stream_start rre "${E[in]}" 401 300
@@ -41,6 +39,7 @@ NE=$COUNT
 check_set rra "$NA" "at-least-once" --idle 3
 T_IN=${E[in]} T_CODED=${E[coded]} T_REJ=${E[rej]} T_DLQ=${E[dlq]}
 check_set rre "$NE" "exactly-once, read_committed" --exactly-once --read-committed --idle 3
-stop_worker rre "$WE"
-stop_worker rra "$WA"
-echo "PASS rolling_restart: restarts=$(wc -l <"$WORK/kills"); exactly-once $(sed -n 's/^check: //p' "$WORK/check.rre.out"); at-least-once $(sed -n 's/^check: //p' "$WORK/check.rra.out")"
+revive rre rra
+stop_worker rre "$(wpid rre)"
+stop_worker rra "$(wpid rra)"
+echo "PASS rolling_restart: restarts=$(wc -l <"$WORK/kills"); worker restarts after a fatal librdkafka error=$(cat "$WORK/revived" 2>/dev/null | wc -l); exactly-once $(sed -n 's/^check: //p' "$WORK/check.rre.out"); at-least-once $(sed -n 's/^check: //p' "$WORK/check.rra.out")"
