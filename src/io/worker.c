@@ -122,8 +122,7 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
     abort(); /* out of memory: let the supervisor restart us; nothing is stored */
   }
   char source[300];
-  snprintf(source, sizeof source, "%s/%" PRId32 "/%" PRId64, w->cfg->topic_input, rkm->partition,
-           rkm->offset);
+  slp__hdr_source(source, sizeof source, w->cfg->topic_input, rkm->partition, rkm->offset);
   const char *event_id = slp__hdr_event_id(pr.event_id); /* bounded, for headers and logs */
   rd_kafka_headers_t *h = slp__hdrs_new(
       event_id, pr.rules_version ? pr.rules_version : slp_rules_version(w->rules), source);
@@ -159,7 +158,7 @@ static void handle_message(slp_worker_t *w, rd_kafka_message_t *rkm, const slp_c
     out = SLP__OUT_DLQ;
     w->n.dead_lettered++;
     w->dlq_reasons[slp_dlq_reason(pr.error)]++;
-    slp__hdr_set(h, "slpcoder.error", pr.error);
+    slp__hdr_add(h, "slpcoder.error", pr.error);
     slp__add_error_headers(w, h, rkm, "decode", "undecodable", pr.error,
                            slp_rules_version(w->rules));
     SLP_DEBUG("dead-letter source=%s error=%s", source, pr.error);

@@ -12,6 +12,7 @@
  *   (at a UTF-8 character boundary); they are for people and dashboards, and a prefix is still
  *   informative.
  */
+#include <inttypes.h>
 #include <string.h>
 
 #include <librdkafka/rdkafka.h>
@@ -51,4 +52,40 @@ rd_kafka_headers_t *slp__hdrs_new(const char *event_id, const char *rules_versio
                       (ssize_t)cut_utf8(rules_version ? rules_version : "", SLP__HDR_MAX));
   rd_kafka_header_add(h, "slpcoder.source", -1, source, (ssize_t)cut_utf8(source, SLP__HDR_MAX));
   return h;
+}
+
+void slp__hdr_add(rd_kafka_headers_t *h, const char *name, const char *value) {
+  if (value == NULL)
+    value = "";
+  rd_kafka_header_add(h, name, -1, value, (ssize_t)cut_utf8(value, SLP__HDR_MAX));
+}
+
+/* Decimal digits of v, backwards from end; returns the first. */
+static char *u64_digits(char *end, uint64_t v) {
+  do
+    *--end = (char)('0' + v % 10);
+  while ((v /= 10) != 0);
+  return end;
+}
+
+void slp__hdr_source(char *buf, size_t cap, const char *topic, int32_t partition, int64_t offset) {
+  char nums[48], *e = nums + sizeof nums, *p = e;
+  p = u64_digits(p, offset < 0 ? (uint64_t)0 - (uint64_t)offset : (uint64_t)offset);
+  if (offset < 0)
+    *--p = '-';
+  *--p = '/';
+  p = u64_digits(p, partition < 0 ? (uint64_t)0 - (uint64_t)(int64_t)partition : (uint64_t)partition);
+  if (partition < 0)
+    *--p = '-';
+  *--p = '/';
+  size_t tl = strlen(topic), nl = (size_t)(e - p);
+  if (cap == 0)
+    return;
+  if (tl > cap - 1)
+    tl = cap - 1;
+  memcpy(buf, topic, tl);
+  if (nl > cap - 1 - tl)
+    nl = cap - 1 - tl;
+  memcpy(buf + tl, p, nl);
+  buf[tl + nl] = '\0';
 }

@@ -196,6 +196,7 @@ struct slp_worker {
   slp__txn_t txn; /* slp__set_txn */
   int exit_rc;
   char stop_reason[96]; /* the first slp_worker_stop's why, for the stats file ("" running) */
+  char worker_id[300]; /* "host:pid", slpcoder.errors.worker (worker_errors.c) */
   slp_worker_closed_cb closed_cb;
   void *closed_arg;
 
@@ -364,6 +365,11 @@ void slp__close_serve(slp_worker_t *w);
 /* worker_headers.c */
 const char *slp__hdr_event_id(const char *event_id); /* "" when over SLP_MAX_ID_LEN */
 void slp__hdr_set(rd_kafka_headers_t *h, const char *name, const char *value);
+/* Add a header known not to be there yet, cut like slp__hdr_set (no search for an old one). */
+void slp__hdr_add(rd_kafka_headers_t *h, const char *name, const char *value);
+/* "topic/partition/offset" (slpcoder.source) into buf, without printf's parsing per input;
+ * cut to cap - 1 bytes like snprintf. */
+void slp__hdr_source(char *buf, size_t cap, const char *topic, int32_t partition, int64_t offset);
 rd_kafka_headers_t *slp__hdrs_new(const char *event_id, const char *rules_version,
                                   const char *source);
 
