@@ -12,11 +12,11 @@
 #include "slpcoder/engine.h"
 
 static void on_output(slp_worker_t *w, const slp_worker_output_t *o, void *arg) {
-  (void)w;
   slpd_claims_t *c = arg;
   if (o->topic != SLP_WORKER_OUT_CODED || c->printed >= c->limit)
     return;
-  c->printed++;
+  if (++c->printed == c->limit) /* the last one: exactly-once stops copying outputs for us */
+    slp_worker_on_output(w, NULL, NULL);
   char *json = slp_packed_result_json(o->value, o->vlen, false);
   if (!json) {
     SLP_WARN("print.claims: the claim at partition=%" PRId32 " offset=%" PRId64

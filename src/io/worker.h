@@ -133,7 +133,9 @@ typedef void (*slp_worker_output_cb)(slp_worker_t *w, const slp_worker_output_t 
 /* Call cb for each output once it is acknowledged: at-least-once, at its delivery report;
  * exactly-once, when its transaction commits (the outputs of an aborted transaction are not
  * reported; their inputs' outputs are, when read again and committed). NULL cb: none. The
- * coding result itself is not passed: the worker no longer has it then. */
+ * coding result itself is not passed: the worker no longer has it then. cb may call
+ * slp_worker_on_output(w, NULL, NULL) to be called no more (exactly-once then stops keeping
+ * copies of the outputs of open transactions). */
 void slp_worker_on_output(slp_worker_t *w, slp_worker_output_cb cb, void *arg);
 
 /* After the closed callback. */

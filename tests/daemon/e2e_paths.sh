@@ -33,4 +33,9 @@ exited_ok demo "c['consumed'] == 2000 and c['delivered'] == 2000 and e['mock_dro
 grep -q '^summary: consumed=2000 ' "$WORK/demo.out" || die "demo summary: $(grep summary "$WORK/demo.out")"
 grep -q 'rejected rule=provider.npi' "$WORK/demo.out" || die "demo lacks rejections by rule id"
 [[ $(grep -c '"claim"' "$WORK/demo.out") == 3 ]] || die "demo did not print 3 claims"
+# Exactly-once prints claims at their transaction's commit, and only the first three.
+"$BIN/slpcoderd" --demo -X embedded.generate=2000 -X delivery=exactly-once -X transactional.id=e2e.demo \
+  -X stats.file="$WORK/demo_eos.stats.json" >"$WORK/demo_eos.out" 2>"$WORK/demo_eos.err" || die "--demo (exactly-once) failed"
+exited_ok demo_eos "c['delivered'] == 2000 and c['txn_commits'] >= 1"
+[[ $(grep -c '"claim"' "$WORK/demo_eos.out") == 3 ]] || die "exactly-once demo did not print 3 claims"
 echo "PASS e2e_paths"
