@@ -408,7 +408,11 @@ int main(int argc, char **argv) {
     slpd_claims_watch(&app.claims, app.worker, cfg->print_claims, stdout);
   if (app.worker &&
       slp_ops_start(&app.ops, &app.loop, cfg, app.worker, SLPCODER_VERSION, err, sizeof err)) {
-    fprintf(stderr, "slpcoderd: %s\n", err);
+    fprintf(stderr, "slpcoderd: %s\n", err); /* e.g. http.listen taken */
+    slp_worker_discard(app.worker); /* the clients' threads are stopped before the exit */
+    if (!app.faults)
+      slp_mock_destroy(app.mock);
+    slp_rules_unref(rules);
     return EX_CONFIG;
   }
   if ((urc = slp_reload_init(&app.reload, &app.loop, cfg->rules_dir, on_reloaded, &app)) != 0) {

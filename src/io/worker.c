@@ -397,6 +397,13 @@ int slp_worker_new(uv_loop_t *loop, slp_jobs_t *jobs, const slp_config_t *cfg,
   *out = w;
   return 0;
 fail:
+  slp_worker_discard(w);
+  return -1;
+}
+
+void slp_worker_discard(slp_worker_t *w) {
+  if (!w)
+    return;
   for (int i = 0; i < 3; i++)
     if (w->rkt_out[i])
       rd_kafka_topic_destroy(w->rkt_out[i]);
@@ -409,7 +416,6 @@ fail:
   slp_processor_free(w->proc);
   slp_rules_unref(w->rules);
   free(w);
-  return -1;
 }
 
 void slp__subscribe_and_run(slp_worker_t *w) {

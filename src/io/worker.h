@@ -141,4 +141,8 @@ void slp_worker_on_output(slp_worker_t *w, slp_worker_output_cb cb, void *arg);
 /* After the closed callback. */
 void slp_worker_free(slp_worker_t *w);
 
+/* A worker never started (the daemon refusing to run after building it): its clients
+ * destroyed, on this thread, and everything freed. */
+void slp_worker_discard(slp_worker_t *w);
+
 #endif /* SLPCODER_IO_WORKER_H */
