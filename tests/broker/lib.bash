@@ -5,8 +5,11 @@ SRC=${SLPCODER_SOURCE_DIR:-$(cd "$HERE/../.." && pwd)}
 KDIR=${SLPCODER_BROKER_DIR:-/tmp/slpcoder-kafka}
 # tools/kafka-broker allows 1 s sessions (group.min.session.timeout.ms): a killed member
 # is noticed within 3 s.
+# A topic created just before a worker starts may not be in the first metadata it gets (a
+# 3-node cluster propagates it to every node first): the group then assigns nothing until the
+# next metadata refresh, librdkafka's default 5 minutes; 2 s here.
 TEST_KAFKA=(-X kafka.session.timeout.ms=3000 -X kafka.heartbeat.interval.ms=500 -X kafka.fetch.wait.max.ms=50
-            -X log.level=info)
+            -X kafka.topic.metadata.refresh.interval.ms=2000 -X log.level=info)
 
 # Start (or reuse) the broker; skip loudly where Java or Maven is missing. Sets BS.
 start_broker() {
