@@ -270,11 +270,14 @@ int slp__drain_consumer(slp_worker_t *w) {
   if (pre)
     slp_coded_release(coded, (size_t)n);
   w->wk.last_drain = n;
-  if (n == SLP__DRAIN_MAX) {
-    /* Stopped with the queue not empty: librdkafka writes the fd only when the queue goes
-     * from empty to non-empty (rd_kafka_q_io_event, 2.0.2), so no wake-up would come and the
-     * rest would wait for the 100 ms tick. Re-arm ourselves: the loop serves the delivery
-     * reports and anything else ready first, then comes back here. */
+  if (n == room) {
+    /* Stopped at the cap or at a stop condition (a transaction's batch end, the in-flight
+     * limit), not at an empty queue: librdkafka writes the fd only when the queue goes from
+     * empty to non-empty (rd_kafka_q_io_event, 2.0.2), so no wake-up would come and the rest
+     * would wait for the tick (exactly-once: after every batch that ended inside a drain,
+     * a quarter of the inputs waited for it). Re-arm ourselves: the loop serves the delivery
+     * reports and anything else ready first, then comes back here (a refusal, say while the
+     * batch commits, keeps drain_wanted for the step). */
     static const uint64_t one = 1;
     w->wk.capped++;
     ssize_t r = write(w->cfd, &one, sizeof one);
