@@ -236,8 +236,14 @@ static void broker_down_up(const mode_t_ *m) {
   wh_produce_gen(h, &in, 34, 150, 150, NULL);
   wh_run_until_answered(h, &outs, &in, NULL, 120000);
   /* At-least-once may answer twice here: a request cut by the outage may have been written
-   * (seen on the mock once in four runs: one input answered twice). */
-  stop_and_check(h, &outs, &in, "broker down and up", h->cfg.delivery != SLP_EXACTLY_ONCE);
+   * (seen on the mock once in four runs: one input answered twice). Exactly-once may too
+   * when the outage outlasted the session: the mock does not store the offsets a committed
+   * transaction sent (kafka-notes.md), so a partition lost and assigned again is read from
+   * its start (seen once the first batch committed before the outage). */
+  slp_worker_status_t st;
+  slp_worker_status(h->worker, &st);
+  stop_and_check(h, &outs, &in, "broker down and up",
+                 h->cfg.delivery != SLP_EXACTLY_ONCE || st.losts > 0);
   assert_restart_idle(h);
   wh_outs_free(&outs);
   wh_inputs_free(&in);
