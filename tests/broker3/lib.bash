@@ -97,6 +97,8 @@ cworker() {
   local name=$1
   shift
   printf '%s\n' "$@" >"$WORK/$name.args"
+  # its topics too: T_* are globals, and the next fresh_topics changes them
+  printf '%s\n' "$T_IN" "$T_CODED" "$T_REJ" "$T_DLQ" >"$WORK/$name.topics"
   start_worker "$name" "$@"
   echo "$WPID" >"$WORK/$name.pid"
 }
@@ -126,6 +128,8 @@ revive() {
     mv "$WORK/$n.stats.json" "$WORK/$n.life$(wc -l <"$WORK/revived").stats.json"
     mv "$WORK/$n.err" "$WORK/$n.life$(wc -l <"$WORK/revived").err"
     mapfile -t args <"$WORK/$n.args"
+    local T_IN T_CODED T_REJ T_DLQ # the worker's own topics (bash scoping: start_worker sees these)
+    { read -r T_IN; read -r T_CODED; read -r T_REJ; read -r T_DLQ; } <"$WORK/$n.topics"
     start_worker "$n" "${args[@]}"
     echo "$WPID" >"$WORK/$n.pid"
   done
