@@ -72,8 +72,8 @@ void slpd_print_summary(const slp_worker_t *w, FILE *out, double seconds) {
   fprintf(out,
           "  waits: consumer_wakeups=%" PRIu64 " producer_wakeups=%" PRIu64 " ticks=%" PRIu64
           " inputs_served_by_tick=%" PRIu64 " capped_drains=%" PRIu64 " dr_events=%" PRIu64
-          " drs=%" PRIu64 " coder_batches=%" PRIu64 "\n",
+          " drs=%" PRIu64 " coder_batches=%" PRIu64 " read_during_commit=%" PRIu64 "\n",
           p.consumer_wakeups, p.producer_wakeups, p.ticks, p.inputs_served_by_tick,
-          p.capped_drains, p.dr_events, p.drs, p.coder_batches);
+          p.capped_drains, p.dr_events, p.drs, p.coder_batches, p.read_during_commit);
   fflush(out);
 }

@@ -127,6 +127,11 @@ void slp_coder_free(slp_coder_t *c) {
 
 void slp_coder_run(slp_coder_t *c, slp_processor_t *own, const slp_rules_t *rules,
                    const slp_coder_in_t *in, slp_coded_t *out, size_t n) {
+  if (!c) { /* no helper: all on the caller's thread */
+    for (size_t k = 0; k < n; k++)
+      code_one(own, rules, &in[k], &out[k]);
+    return;
+  }
   /* Both threads claim chunks; the caller never waits for a helper that has not started
    * (on a loaded box it may not get a core for a while): only for chunks already taken. */
   uv_mutex_lock(&c->mu);

@@ -204,6 +204,7 @@ produced:
 enum {
   SLP__DRAIN_MAX = 1000, /* inputs per consumer wake-up before DRs get a turn */
   SLP__CODER_MIN = 32,   /* smaller batches are coded on the loop thread alone */
+  SLP__HELD_MAX = 4000,  /* exactly-once: inputs read ahead while a batch commits */
 };
 
 static void read_eventfd(int fd) {
@@ -233,16 +234,115 @@ static int drain_room(const slp_worker_t *w) {
   return room < 1 ? 1 : (int)room;
 }
 
+static void rearm_consumer(slp_worker_t *w) {
+  static const uint64_t one = 1;
+  ssize_t r = write(w->cfd, &one, sizeof one);
+  (void)r; /* EAGAIN: the counter is already non-zero, a wake-up is pending anyway */
+}
+
+/* Code in[0..n) into out (the helper thread too when there is one and it is worth it). */
+static void code_batch(slp_worker_t *w, rd_kafka_message_t *const *batch, int n,
+                       slp_coded_t *out) {
+  slp_coder_in_t in[SLP__DRAIN_MAX];
+  for (int i = 0; i < n; i++)
+    in[i] = batch[i]->err ? (slp_coder_in_t){NULL, 0}
+                          : (slp_coder_in_t){batch[i]->payload, batch[i]->len};
+  slp_coder_run(n >= SLP__CODER_MIN ? w->coder : NULL, w->proc, w->rules, in, out, (size_t)n);
+  w->wk.coder_runs++;
+}
+
+void slp__held_drop(slp_worker_t *w) {
+  for (size_t i = w->held_pos; i < w->held_n; i++)
+    rd_kafka_message_destroy(w->held[i]);
+  if (w->held_coded && w->held_n > w->held_pos)
+    slp_coded_release(w->held_coded + w->held_pos, w->held_n - w->held_pos);
+  w->held_pos = w->held_n = 0;
+}
+
+/* Exactly-once, a batch committing: the commit (offsets, EndTxn: tens of ms on a real broker)
+ * no longer stops the pipeline. The next inputs are polled and coded meanwhile, within what
+ * the next batch could take, and handled (tracked, produced) once the commit is done; an abort
+ * drops them, and its rewind reads them again. Positions the commit sends were taken when it
+ * started (slp__txn_start_commit), so reading on does not change what it commits. */
+static int read_ahead(slp_worker_t *w) {
+  int64_t room = SLP__HELD_MAX - (int64_t)w->held_n;
+  if (room > SLP__DRAIN_MAX)
+    room = SLP__DRAIN_MAX;
+  int64_t pending = (int64_t)(w->held_n - w->held_pos);
+  int64_t limit = w->cfg->batch_messages; /* all of it goes into the next transaction */
+  if (w->cfg->max_in_flight < limit)
+    limit = w->cfg->max_in_flight;
+  if (w->cfg->max_messages && w->cfg->max_messages - (int64_t)w->n.consumed < limit)
+    limit = w->cfg->max_messages - (int64_t)w->n.consumed;
+  if (limit - pending < room)
+    room = limit - pending;
+  if (w->run != SLP__RUN_RUNNING || w->bp != SLP__BP_NONE || w->abort_needed || room <= 0 ||
+      !w->held) {
+    w->drain_wanted = true; /* served when the commit is done */
+    return -1;
+  }
+  w->drain_wanted = false;
+  w->last_poll = slp__now_ms(w);
+  rd_kafka_message_t **batch = w->held + w->held_n;
+  int n = 0;
+  uv_mutex_lock(&w->txn_mu);
+  if (!w->txn_rewinding)
+    while (n < room && (batch[n] = rd_kafka_consumer_poll(w->consumer, 0)))
+      n++;
+  else
+    w->drain_wanted = true;
+  uv_mutex_unlock(&w->txn_mu);
+  if (n && w->cfg->mode == SLP_MODE_CODE)
+    code_batch(w, batch, n, w->held_coded + w->held_n);
+  w->held_n += (size_t)n;
+  w->wk.held += (uint64_t)n;
+  if (n == room) { /* not stopped by an empty queue: come back (or after the commit) */
+    if (w->held_n < SLP__HELD_MAX && n == SLP__DRAIN_MAX)
+      rearm_consumer(w);
+    else
+      w->drain_wanted = true;
+  }
+  return n;
+}
+
+/* Inputs read ahead during the last commit, in order, as many as the next drain may take. */
+static int handle_held(slp_worker_t *w) {
+  int room = drain_room(w);
+  size_t k = w->held_n - w->held_pos;
+  if (k > (size_t)room)
+    k = (size_t)room;
+  w->drain_wanted = false;
+  for (size_t i = w->held_pos; i < w->held_pos + k; i++) {
+    if (!(w->eos && w->abort_needed))
+      handle_message(w, w->held[i], w->held_coded && w->cfg->mode == SLP_MODE_CODE
+                                        ? &w->held_coded[i]
+                                        : NULL);
+    rd_kafka_message_destroy(w->held[i]);
+  }
+  if (w->held_coded && k)
+    slp_coded_release(w->held_coded + w->held_pos, k);
+  w->held_pos += k;
+  if (w->held_pos == w->held_n)
+    w->held_pos = w->held_n = 0;
+  w->wk.last_drain = (int)k;
+  rearm_consumer(w); /* the queue was not looked at: whatever is there is served next */
+  return (int)k;
+}
+
 int slp__drain_consumer(slp_worker_t *w) {
   if (w->run >= SLP__RUN_CLOSING)
     return -1;
-  /* Not served while a commit runs (positions must not move), while held, or while an abort
-   * is pending (it rewinds): the wake-up is recorded and the step serves the queue when that
-   * ends, as no new wake-up may come (the eventfd was read). */
-  if (w->txn == SLP__TXN_COMMITTING || w->bp == SLP__BP_HELD || (w->eos && w->abort_needed)) {
+  if (w->txn == SLP__TXN_COMMITTING)
+    return read_ahead(w);
+  /* Not served while held, or while an abort is pending (it rewinds): the wake-up is
+   * recorded and the step serves the queue when that ends, as no new wake-up may come (the
+   * eventfd was read). */
+  if (w->bp == SLP__BP_HELD || (w->eos && w->abort_needed)) {
     w->drain_wanted = true;
     return -1;
   }
+  if (w->held_n > w->held_pos)
+    return handle_held(w);
   w->drain_wanted = false;
   w->last_poll = slp__now_ms(w); /* /healthz and the watchdog: the consumer is served */
   rd_kafka_message_t *batch[SLP__DRAIN_MAX];
@@ -252,14 +352,8 @@ int slp__drain_consumer(slp_worker_t *w) {
   /* Code the batch on two threads when it is worth a hand-off. */
   slp_coded_t *coded = w->coded;
   bool pre = w->coder && coded && w->cfg->mode == SLP_MODE_CODE && n >= SLP__CODER_MIN;
-  if (pre) {
-    slp_coder_in_t in[SLP__DRAIN_MAX];
-    for (int i = 0; i < n; i++)
-      in[i] = batch[i]->err ? (slp_coder_in_t){NULL, 0}
-                            : (slp_coder_in_t){batch[i]->payload, batch[i]->len};
-    slp_coder_run(w->coder, w->proc, w->rules, in, coded, (size_t)n);
-    w->wk.coder_runs++;
-  }
+  if (pre)
+    code_batch(w, batch, n, coded);
   for (int i = 0; i < n; i++) {
     /* An output failed for good: the abort rewinds to the committed offsets, so the rest of
      * the batch is read again after it (not handled, not stored). */
@@ -278,10 +372,8 @@ int slp__drain_consumer(slp_worker_t *w) {
      * a quarter of the inputs waited for it). Re-arm ourselves: the loop serves the delivery
      * reports and anything else ready first, then comes back here (a refusal, say while the
      * batch commits, keeps drain_wanted for the step). */
-    static const uint64_t one = 1;
     w->wk.capped++;
-    ssize_t r = write(w->cfd, &one, sizeof one);
-    (void)r; /* EAGAIN: the counter is already non-zero, a wake-up is pending anyway */
+    rearm_consumer(w);
   }
   return n;
 }
@@ -369,6 +461,17 @@ int slp_worker_new(uv_loop_t *loop, slp_jobs_t *jobs, const slp_config_t *cfg,
   /* NULL: everything is coded on the loop thread */
   w->coder = cfg->code_helper ? slp_coder_new() : NULL;
   w->coded = calloc(SLP__DRAIN_MAX, sizeof *w->coded);
+  uv_mutex_init(&w->txn_mu);
+  if (w->eos) { /* read ahead while a batch commits (read_ahead); without them it waits */
+    w->held = calloc(SLP__HELD_MAX, sizeof *w->held);
+    w->held_coded = calloc(SLP__HELD_MAX, sizeof *w->held_coded);
+    if (!w->held || !w->held_coded) {
+      free(w->held);
+      free(w->held_coded);
+      w->held = NULL;
+      w->held_coded = NULL;
+    }
+  }
   char e[512];
   rd_kafka_conf_t *cconf = slp__kconf_build(w, true, bootstrap, err, errlen);
   if (!cconf)
@@ -416,6 +519,9 @@ void slp_worker_discard(slp_worker_t *w) {
     rd_kafka_destroy(w->consumer);
   slp_coder_free(w->coder);
   free(w->coded);
+  free(w->held);
+  free(w->held_coded);
+  uv_mutex_destroy(&w->txn_mu);
   slp_processor_free(w->proc);
   slp_rules_unref(w->rules);
   free(w);
@@ -510,6 +616,9 @@ void slp_worker_free(slp_worker_t *w) {
     close(w->pfd);
   slp_coder_free(w->coder);
   free(w->coded);
+  free(w->held); /* empty: dropped at close (slp__begin_close), before the consumer went */
+  free(w->held_coded);
+  uv_mutex_destroy(&w->txn_mu);
   slp_lathist_free(&w->lat);
   free(w->txn_ts);
   slp_processor_free(w->proc);

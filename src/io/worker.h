@@ -109,6 +109,7 @@ typedef struct slp_worker_perf {
   int64_t p50_ms, p99_ms, p999_ms, max_ms;
   uint64_t consumer_wakeups, producer_wakeups, ticks, inputs_served_by_tick, capped_drains,
       dr_events, drs, coder_batches;
+  uint64_t read_during_commit; /* exactly-once: inputs read and coded while a batch committed */
 } slp_worker_perf_t;
 
 void slp_worker_perf(const slp_worker_t *w, slp_worker_perf_t *p);

@@ -117,6 +117,7 @@ void slp__begin_close(slp_worker_t *w) {
   if (w->run >= SLP__RUN_CLOSING)
     return;
   slp__set_run(w, SLP__RUN_CLOSING);
+  slp__held_drop(w); /* read ahead during a commit, never handled: the next owner reads them */
   slp__store_offsets(w);
   SLP_INFO("closing consumer consumed=%" PRIu64 " delivered=%" PRIu64 " in_flight=%" PRId64,
            w->n.consumed, w->n.delivered, w->in_flight);

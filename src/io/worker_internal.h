@@ -238,6 +238,17 @@ struct slp_worker {
   uint64_t txn_run_ns;    /* the last commit's duration (jobs thread writes, txn_done reads) */
   uint64_t txn_avg_ms;    /* its moving average: a batch starts committing that much early */
   slp_job_t txn_job;
+  /* Read ahead while a batch commits (worker.c, slp__drain_consumer): inputs polled and coded
+   * but not yet handled, held[held_pos..held_n), SLP__HELD_MAX at most; handled in order once
+   * the commit is done, dropped (read again after the rewind) when it aborts. txn_mu orders
+   * those polls against the abort's rewind on the jobs thread: once txn_rewinding is set (under
+   * txn_mu, before the seek), nothing more is polled until the transaction job is done, so
+   * every held input was polled before the seek and is read again after it. */
+  rd_kafka_message_t **held;
+  slp_coded_t *held_coded; /* mode=code: their outputs */
+  size_t held_pos, held_n;
+  uv_mutex_t txn_mu;
+  bool txn_rewinding; /* under txn_mu */
   rd_kafka_topic_partition_list_t *txn_offsets;
   rd_kafka_consumer_group_metadata_t *txn_gmd;
   char txn_err[256];
@@ -272,7 +283,7 @@ struct slp_worker {
   int64_t *txn_ts;    /* exactly-once: input timestamps of the open transaction */
   size_t txn_ts_n, txn_ts_cap;
   struct { /* where the loop waits: wake-ups and drains, for the summary (bench/README.md) */
-    uint64_t cwake, pwake, ticks, tick_msgs, capped, dr_events, drs, coder_runs;
+    uint64_t cwake, pwake, ticks, tick_msgs, capped, dr_events, drs, coder_runs, held;
     int last_drain;
   } wk;
   uint64_t rule_counts[SLP__MAX_RULE_IDS]; /* indexed like slp_rule_ids */
@@ -315,6 +326,8 @@ void slp__step(slp_worker_t *w);
 /* Poll and handle up to one batch of inputs; the number polled, -1 when the queue may not be
  * served now (drain_wanted is set instead). */
 int slp__drain_consumer(slp_worker_t *w);
+/* Exactly-once: drop the inputs read ahead during a commit (an abort, the close). */
+void slp__held_drop(slp_worker_t *w);
 void slp__subscribe_and_run(slp_worker_t *w);
 
 /* worker_delivery.c */

@@ -88,6 +88,7 @@ void slp_worker_perf(const slp_worker_t *w, slp_worker_perf_t *p) {
   p->dr_events = w->wk.dr_events;
   p->drs = w->wk.drs;
   p->coder_batches = w->wk.coder_runs;
+  p->read_during_commit = w->wk.held;
 }
 
 uint64_t slp_worker_rejections(const slp_worker_t *w, size_t i) {

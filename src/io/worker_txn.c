@@ -119,10 +119,16 @@ static void txn_run(slp_job_t *job) { /* jobs thread */
       snprintf(w->txn_err, sizeof w->txn_err, "%s", rd_kafka_error_string(err));
     else
       snprintf(w->txn_err, sizeof w->txn_err, "abort requested");
-    if (err && (rd_kafka_error_is_fatal(err) || !rd_kafka_error_txn_requires_abort(err)))
+    if (err && (rd_kafka_error_is_fatal(err) || !rd_kafka_error_txn_requires_abort(err))) {
       job->rc = TXN_FATAL;
-    else
+    } else {
+      /* The loop thread reads ahead while we commit (worker.c, read_ahead): from here on it
+       * polls nothing more, so that all it holds was polled before the seek. */
+      uv_mutex_lock(&w->txn_mu);
+      w->txn_rewinding = true;
+      uv_mutex_unlock(&w->txn_mu);
       job->rc = txn_abort_and_rewind(w);
+    }
   }
   if (err)
     rd_kafka_error_destroy(err);
@@ -136,6 +142,12 @@ static void txn_done(slp_job_t *job) { /* loop thread */
     slp__drain_producer(w);
   slp__set_txn(w, SLP__TXN_NONE);
   w->batch_count = 0;
+  uv_mutex_lock(&w->txn_mu);
+  w->txn_rewinding = false;
+  uv_mutex_unlock(&w->txn_mu);
+  if (job->rc != TXN_OK)
+    slp__held_drop(w); /* beyond the committed offsets: read again after the rewind */
+  w->drain_wanted = true; /* what was read ahead, and the queue, are served next */
   if (job->rc == TXN_OK && w->n_poison)
     slp__poison_prune(w, w->txn_offsets); /* committed: those inputs are never read again */
   rd_kafka_topic_partition_list_destroy(w->txn_offsets);

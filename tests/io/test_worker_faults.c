@@ -250,6 +250,50 @@ static void broker_down_up(const mode_t_ *m) {
   wh_destroy(h);
 }
 
+/* ---- exactly-once: reading ahead while a batch commits --------------------------------------- */
+
+/* A backlog in small batches: the next inputs are read and coded while each batch commits
+ * (read_during_commit counts them), and handled exactly once after it. Then a commit refused
+ * with an abortable error (TxnOffsetCommit ILLEGAL_GENERATION) while inputs are read ahead:
+ * those are dropped and read again after the rewind, none lost. Inputs read ahead were never
+ * produced, so a lost one has no output at all, even on the mock, which shows the aborted
+ * transaction's records. */
+static void read_ahead_eos(void **state) {
+  (void)state;
+  const mode_t_ *m = &modes[1];
+  wh_t *h = wh_new(settings(m, (const char *[]){"batch.messages=200", NULL}));
+  wh_inputs_t in = {0};
+  wh_produce_gen(h, &in, 35, 0, 3000, NULL);
+  wh_outs_t outs;
+  wh_outs_init(h, &outs);
+  wh_worker_start(h);
+  wh_run_until_answered(h, &outs, &in, NULL, 90000);
+  slp_worker_perf_t perf;
+  slp_worker_perf(h->worker, &perf);
+  print_message("read ahead: %" PRIu64 " of 3000 inputs read during a commit\n",
+                perf.read_during_commit);
+  assert_true(perf.read_during_commit > 0);
+  assert_int_equal(slp_worker_counters(h->worker)->txn_aborts, 0);
+  wh_outs_poll(&outs, &in);
+  assert_int_equal(wh_check_outputs(&in, &outs, false), 0); /* no abort: exactly once */
+
+  uint64_t before = perf.read_during_commit;
+  rd_kafka_mock_push_request_errors(h->mc, WH_API_TXN_OFFSET_COMMIT, 1,
+                                    RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION);
+  wh_produce_gen(h, &in, 35, 3000, 3000, NULL);
+  wh_run_until_answered(h, &outs, &in, NULL, 90000);
+  slp_worker_perf(h->worker, &perf);
+  const slp_worker_counters_t *n = slp_worker_counters(h->worker);
+  print_message("after the refused commit: %" PRIu64 " more read ahead, aborts %" PRIu64 "\n",
+                perf.read_during_commit - before, n->txn_aborts);
+  assert_true(perf.read_during_commit > before);
+  assert_true(n->txn_aborts >= 1);
+  stop_and_check(h, &outs, &in, "read ahead, one commit refused", true);
+  wh_outs_free(&outs);
+  wh_inputs_free(&in);
+  wh_destroy(h);
+}
+
 /* ---- one cmocka test per case and mode ----------------------------------------------------- */
 
 #define BOTH(fn) WH_BOTH(fn, modes)
@@ -265,6 +309,7 @@ int main(void) {
       cmocka_unit_test(fetch_errors_alo),   cmocka_unit_test(fetch_errors_eos),
       cmocka_unit_test(commit_errors_alo),  cmocka_unit_test(commit_errors_eos),
       cmocka_unit_test(broker_down_up_alo), cmocka_unit_test(broker_down_up_eos),
+      cmocka_unit_test(read_ahead_eos),
   };
   /* ctest runs the two delivery modes as two entries (CMakeLists.txt): *_alo and *_eos. */
   const char *filter = getenv("SLPCODER_TEST_FILTER");
