@@ -247,8 +247,10 @@ static void code_batch(slp_worker_t *w, rd_kafka_message_t *const *batch, int n,
   for (int i = 0; i < n; i++)
     in[i] = batch[i]->err ? (slp_coder_in_t){NULL, 0}
                           : (slp_coder_in_t){batch[i]->payload, batch[i]->len};
-  slp_coder_run(n >= SLP__CODER_MIN ? w->coder : NULL, w->proc, w->rules, in, out, (size_t)n);
-  w->wk.coder_runs++;
+  slp_coder_t *c = n >= SLP__CODER_MIN ? w->coder : NULL;
+  slp_coder_run(c, w->proc, w->rules, in, out, (size_t)n);
+  if (c)
+    w->wk.coder_runs++; /* batches shared with the helper thread */
 }
 
 void slp__held_drop(slp_worker_t *w) {
