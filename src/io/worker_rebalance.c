@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* worker_rebalance.c -- partition table; cooperative-sticky assign/revoke/lost, drain first. */
+#include <inttypes.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -177,6 +178,14 @@ void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
       rd_kafka_topic_partition_list_add(w->revoking, parts->elems[i].topic,
                                         parts->elems[i].partition);
   }
-  SLP_INFO("revoking %d partitions: draining first", parts->cnt);
+  int64_t on_them = 0;
+  for (int i = 0; i < parts->cnt; i++) {
+    slp__part_t *p = slp__part_find(w, parts->elems[i].partition);
+    if (p)
+      on_them += (int64_t)slp_offsets_in_flight(&p->trk);
+  }
+  SLP_INFO("revoking %d partitions: draining first (%" PRId64 " of %" PRId64
+           " outputs in flight are theirs)",
+           parts->cnt, on_them, w->in_flight);
   /* the step gives them up once drained (slp__check_revoke) */
 }
