@@ -376,8 +376,15 @@ print(f"hostile: 400, 431, 404, 405, HEAD ok; a never-finishing client closed af
 # ---- 4. rebalancing ---------------------------------------------------------------------------------
 if stream.wait(timeout=120) != 0:
     fail("the stream generator failed")
-N3 = 6000  # 20 s at 300/s: flows through B's joins (up to 3) and B's stop
-stream = gen(N3, 73, start=N1 + N2, rate=300, background=True)
+# 45 s at 60/s: flows through B's joins (up to 5, ~8 s each; one or two as a rule) and B's stop. Slow enough that A
+# stays below max.in.flight (100) over its linger (400 ms) and the acknowledgements after it:
+# under back-pressure the consumer queue, and with it the rebalance callback, is served only
+# once the outputs in flight are acknowledged down to half, and the rest of that wave of
+# delivery reports, queued already, then drained the revoke within the same loop turn ("37 of
+# 50 outputs in flight are theirs" and revoked in the same millisecond, three joins in a row at
+# 300/s and at 150/s, in clean-clone CI runs).
+N3 = 2700
+stream = gen(N3, 73, start=N1 + N2, rate=60, background=True)
 c0 = val(scrape(pa)[0], "slpcoder_inputs_consumed_total")
 wait_until(lambda: (lambda s: val(s, "slpcoder_inputs_consumed_total") > c0 + 100 and
                     val(s, "slpcoder_inputs_in_flight") > 0)(scrape(pa)[0]),
@@ -402,8 +409,8 @@ def poll_ready(port, into, order=None):
 
 # A revoke drains only what is in flight on the revoked partitions: when none is (the linger
 # just flushed them), it ends within one loop turn and no probe can see it. So B joins up to
-# three times; the check fails when not one of the revokes was seen answering 503.
-for attempt in range(1, 4):
+# five times (one in four missed at 60/s); the check fails when not one revoke answered 503.
+for attempt in range(1, 6):
     seen.clear()
     stop_poll.clear()
     revokes0 = val(scrape(pa)[0], "slpcoder_rebalances_total", kind="revoke") or 0
@@ -419,8 +426,8 @@ for attempt in range(1, 4):
     poller.join()
     if any(st == 503 and "rebalancing" in why for (st, why) in seen):
         break
-    if attempt == 3:
-        fail(f"A's /readyz never said 503 rebalancing in 3 joins of B: {dict(seen)}")
+    if attempt == 5:
+        fail(f"A's /readyz never said 503 rebalancing in 5 joins of B: {dict(seen)}")
     print(f"rebalancing: join {attempt} drained within a loop turn ({dict(seen)}); again")
     b.send_signal(signal.SIGTERM)
     if b.wait(timeout=60) != 0:
