@@ -235,6 +235,16 @@ static void broker_down_up(const mode_t_ *m) {
   assert_int_equal(rd_kafka_mock_broker_set_up(h->mc, 1), 0);
   wh_produce_gen(h, &in, 34, 150, 150, NULL);
   wh_run_until_answered(h, &outs, &in, NULL, 120000);
+  if (h->cfg.delivery != SLP_EXACTLY_ONCE) {
+    /* While running, every offset gets committed after the outage. The session may expire
+     * after everything was answered (its heartbeats failed during the outage): the lost
+     * partitions' stored offsets are dropped, not committed, and their inputs are read again
+     * once assigned back (seen in 2 of 5 clean-clone runs: a partition still at -1 when the
+     * test stopped the worker right after the answers). */
+    committed_all_t c = {0};
+    if (!wh_run_until(h, pred_committed_all, &c, 60000) || h->worker_closed)
+      fail_msg("offsets not committed within 60 s of the broker coming back");
+  }
   /* At-least-once may answer twice here: a request cut by the outage may have been written
    * (seen on the mock once in four runs: one input answered twice). Exactly-once may too
    * when the outage outlasted the session: the mock does not store the offsets a committed
