@@ -41,7 +41,8 @@ slp_coder_t *slp_coder_new(void);
 void slp_coder_free(slp_coder_t *c);
 
 /* Code in[0..n) under rules into out[0..n) (the caller's chunks with its processor `own`;
- * c NULL: all of them on the caller's thread). Returns when all n are done. Free the results with slp_coded_release(). */
+ * c NULL: all of them on the caller's thread). Returns when all n are done. Free the results
+ * with slp_coded_release(). */
 void slp_coder_run(slp_coder_t *c, slp_processor_t *own, const slp_rules_t *rules,
                    const slp_coder_in_t *in, slp_coded_t *out, size_t n);
 

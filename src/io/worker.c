@@ -256,7 +256,7 @@ static void code_batch(slp_worker_t *w, rd_kafka_message_t *const *batch, int n,
 void slp__held_drop(slp_worker_t *w) {
   for (size_t i = w->held_pos; i < w->held_n; i++)
     rd_kafka_message_destroy(w->held[i]);
-  if (w->held_coded && w->held_n > w->held_pos)
+  if (w->held_n > w->held_pos)
     slp_coded_release(w->held_coded + w->held_pos, w->held_n - w->held_pos);
   w->held_pos = w->held_n = 0;
 }
@@ -316,12 +316,10 @@ static int handle_held(slp_worker_t *w) {
   w->drain_wanted = false;
   for (size_t i = w->held_pos; i < w->held_pos + k; i++) {
     if (!(w->eos && w->abort_needed))
-      handle_message(w, w->held[i], w->held_coded && w->cfg->mode == SLP_MODE_CODE
-                                        ? &w->held_coded[i]
-                                        : NULL);
+      handle_message(w, w->held[i], w->cfg->mode == SLP_MODE_CODE ? &w->held_coded[i] : NULL);
     rd_kafka_message_destroy(w->held[i]);
   }
-  if (w->held_coded && k)
+  if (k)
     slp_coded_release(w->held_coded + w->held_pos, k);
   w->held_pos += k;
   if (w->held_pos == w->held_n)

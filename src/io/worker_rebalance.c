@@ -178,14 +178,14 @@ void slp__rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err,
       rd_kafka_topic_partition_list_add(w->revoking, parts->elems[i].topic,
                                         parts->elems[i].partition);
   }
-  int64_t on_them = 0;
+  int64_t unstored = 0; /* what the drain waits for (slp__check_revoke) */
   for (int i = 0; i < parts->cnt; i++) {
     slp__part_t *p = slp__part_find(w, parts->elems[i].partition);
     if (p)
-      on_them += (int64_t)slp_offsets_in_flight(&p->trk);
+      unstored += (int64_t)slp_offsets_in_flight(&p->trk);
   }
-  SLP_INFO("revoking %d partitions: draining first (%" PRId64 " of %" PRId64
-           " outputs in flight are theirs)",
-           parts->cnt, on_them, w->in_flight);
+  SLP_INFO("revoking %d partitions: draining first (%" PRId64
+           " of their inputs not yet stored; %" PRId64 " outputs in flight in all)",
+           parts->cnt, unstored, w->in_flight);
   /* the step gives them up once drained (slp__check_revoke) */
 }

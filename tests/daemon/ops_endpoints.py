@@ -380,9 +380,9 @@ if stream.wait(timeout=120) != 0:
 # stays below max.in.flight (100) over its linger (400 ms) and the acknowledgements after it:
 # under back-pressure the consumer queue, and with it the rebalance callback, is served only
 # once the outputs in flight are acknowledged down to half, and the rest of that wave of
-# delivery reports, queued already, then drained the revoke within the same loop turn ("37 of
-# 50 outputs in flight are theirs" and revoked in the same millisecond, three joins in a row at
-# 300/s and at 150/s, in clean-clone CI runs).
+# delivery reports, queued already, then drained the revoke within the same loop turn (37 of
+# the revoked partitions' inputs unstored with 50 outputs in flight, revoked in the same
+# millisecond; three joins in a row at 300/s and at 150/s, in clean-clone CI runs).
 N3 = 2700
 stream = gen(N3, 73, start=N1 + N2, rate=60, background=True)
 c0 = val(scrape(pa)[0], "slpcoder_inputs_consumed_total")

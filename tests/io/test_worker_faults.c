@@ -169,6 +169,13 @@ static bool pred_commits(wh_t *h, void *arg) {
          slp_worker_counters(h->worker)->txn_commits >= ((consumed_at_least_t *)arg)->n;
 }
 
+/* At-least-once: until the group holds every partition's offset at its end, or fail naming why. */
+static void run_until_committed_all(wh_t *h, const char *after) {
+  committed_all_t c = {0};
+  if (!wh_run_until(h, pred_committed_all, &c, 60000) || h->worker_closed)
+    fail_msg("offsets not committed within 60 s of %s", after);
+}
+
 static void commit_errors(const mode_t_ *m) {
   bool eos = m == &modes[1];
   /* Commits often: at-least-once's auto commit every 100 ms, exactly-once's batches of 100 ms */
@@ -208,9 +215,7 @@ static void commit_errors(const mode_t_ *m) {
       fail_msg("no transaction committed within 60 s after the errors");
   } else {
     /* While running, auto commit gets past the refusals by itself. */
-    committed_all_t c = {0};
-    if (!wh_run_until(h, pred_committed_all, &c, 60000) || h->worker_closed)
-      fail_msg("offsets not committed within 60 s of three OffsetCommit errors");
+    run_until_committed_all(h, "three OffsetCommit errors");
   }
   stop_and_check(h, &outs, &in, eos ? "transaction request errors" : "offset commit errors",
                  false);
@@ -241,9 +246,7 @@ static void broker_down_up(const mode_t_ *m) {
      * partitions' stored offsets are dropped, not committed, and their inputs are read again
      * once assigned back (seen in 2 of 5 clean-clone runs: a partition still at -1 when the
      * test stopped the worker right after the answers). */
-    committed_all_t c = {0};
-    if (!wh_run_until(h, pred_committed_all, &c, 60000) || h->worker_closed)
-      fail_msg("offsets not committed within 60 s of the broker coming back");
+    run_until_committed_all(h, "the broker coming back");
   }
   /* At-least-once may answer twice here: a request cut by the outage may have been written
    * (seen on the mock once in four runs: one input answered twice). Exactly-once may too
